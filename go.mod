@@ -1,0 +1,5 @@
+module github.com/snapwarden/snapwarden
+
+go 1.26.8
+
+require github.com/valyala/fastjson v1.6.10

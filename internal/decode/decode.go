@@ -1,0 +1,324 @@
+// Package decode turns raw audit-log input into normalized events. It owns
+// the record splitter, format auto-detection, the pairing of request and
+// response records, and the error type for bad records; each provider format
+// lives in its own sub-package and implements Format.
+package decode
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/snapwarden/snapwarden/internal/event"
+	"github.com/valyala/fastjson"
+)
+
+// RecordError is a bad record: counted, reported with its place, skipped.
+type RecordError struct {
+	File   string
+	Line   int
+	Offset int64
+	Format string // the format the record was decoded as, if known
+	Err    error
+}
+
+func (e *RecordError) Error() string {
+	where := e.File
+	if where == "" {
+		where = "<input>"
+	}
+	if e.Line > 0 {
+		where = fmt.Sprintf("%s:%d", where, e.Line)
+	} else {
+		where = fmt.Sprintf("%s@%d", where, e.Offset)
+	}
+	if e.Format != "" {
+		return fmt.Sprintf("%s: %s: %v", where, e.Format, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", where, e.Err)
+}
+
+func (e *RecordError) Unwrap() error { return e.Err }
+
+// ErrUnknownFormat is the cause of a RecordError for a record no format claims.
+var ErrUnknownFormat = errors.New("unknown format")
+
+// Part says which half of a paired operation a record is.
+type Part int
+
+const (
+	// Alone: the record is a whole operation.
+	Alone Part = iota
+	// First opens an operation: a request, BeginRequest, operation.first, STARTED.
+	First
+	// Middle is an intermediate record (Azure "Accepted", Yandex RUNNING).
+	Middle
+	// Last closes an operation: a response, EndRequest, operation.last, DONE.
+	Last
+)
+
+// Format is one provider audit-log format. Implementations are stateless and
+// safe for concurrent use.
+type Format interface {
+	// Name is the format's name on the command line (--format).
+	Name() string
+	// Sniff reports whether a parsed JSON record is in this format. It must be
+	// cheap: it runs on every record of a file until one format claims it.
+	Sniff(v *fastjson.Value) bool
+	// Decode hands each provider record held by v (v itself, or records
+	// unwrapped from an envelope) to out.
+	Decode(v *fastjson.Value, out *Output) error
+	// Normalize builds one event from the records of one operation: a single
+	// record, or the records of a pair in order (first, middles, last). It
+	// must not keep the values.
+	Normalize(docs []*fastjson.Value) (*event.Event, error)
+}
+
+// TextFormat is a format whose records may also be lines of text (syslog, CEF).
+type TextFormat interface {
+	Format
+	SniffText(line []byte) bool
+	DecodeText(line []byte, out *Output) error
+}
+
+// Output receives the provider records a Format finds in one input record.
+type Output struct {
+	format Format
+	chunk  *Chunk
+	top    *fastjson.Value
+	file   string
+	emit   func(*event.Event) error
+	pairer *Pairer
+	count  int
+}
+
+// Record hands over a record that stands alone. raw is the record's JSON
+// text when the caller has it; nil means v is re-serialized (or, when v is
+// the input record itself, the input bytes are used).
+func (o *Output) Record(v *fastjson.Value, raw []byte) error {
+	o.count++
+	ev, err := o.format.Normalize([]*fastjson.Value{v})
+	if err != nil {
+		return err
+	}
+	ev.Format = o.format.Name()
+	ev.Source = event.Source{File: o.file, Line: o.chunk.Line, Offset: o.chunk.Offset}
+	ev.Raw = []json.RawMessage{o.rawOf(v, raw)}
+	return o.emit(ev)
+}
+
+// Half hands over one record of a paired operation. key identifies the
+// operation within the format; t orders and expires pending halves.
+func (o *Output) Half(v *fastjson.Value, raw []byte, key string, part Part, t time.Time) error {
+	o.count++
+	if o.pairer == nil || part == Alone || key == "" {
+		return o.Record(v, raw)
+	}
+	h := half{
+		key:  o.format.Name() + "\x00" + key,
+		part: part,
+		time: t,
+		raw:  o.rawOf(v, raw),
+		src:  event.Source{File: o.file, Line: o.chunk.Line, Offset: o.chunk.Offset},
+	}
+	return o.pairer.add(o.format, h, o.emit)
+}
+
+func (o *Output) rawOf(v *fastjson.Value, raw []byte) []byte {
+	switch {
+	case raw != nil:
+		return append([]byte(nil), raw...)
+	case v == o.top && o.chunk != nil:
+		return append([]byte(nil), o.chunk.Bytes...)
+	default:
+		return v.MarshalTo(nil)
+	}
+}
+
+// Options tune a Decoder.
+type Options struct {
+	// Format forces one format for every record (--format); nil auto-detects.
+	Format Format
+	// Formats are the candidates for auto-detection, in order.
+	Formats []Format
+	// Pairer joins paired records across inputs; nil emits every record alone.
+	Pairer *Pairer
+	// MaxRecord caps one record's size (DefaultMaxRecord when 0).
+	MaxRecord int
+}
+
+// Stats counts what one input held.
+type Stats struct {
+	Records   int            // provider records decoded (a container counts its elements)
+	Malformed int            // records that could not be decoded
+	PerFormat map[string]int // records per format
+	Bytes     int64          // input bytes read
+}
+
+// Decoder decodes inputs one after another. It is not safe for concurrent
+// use: give each worker its own.
+type Decoder struct {
+	opts   Options
+	parser fastjson.Parser
+	last   Format
+}
+
+// NewDecoder returns a Decoder.
+func NewDecoder(opts Options) *Decoder {
+	return &Decoder{opts: opts}
+}
+
+// Decode reads one input named file, calling emit for each event and
+// bad for each bad record (a *RecordError); either may return an error to
+// stop. A non-nil result is an error that ended the input early (a read
+// error, a truncated gzip stream, broken JSON) after what could be read.
+func (d *Decoder) Decode(ctx context.Context, r io.Reader, file string, emit func(*event.Event) error, bad func(*RecordError) error) (Stats, error) {
+	st := Stats{PerFormat: map[string]int{}}
+	sp := NewSplitter(r)
+	if d.opts.MaxRecord > 0 {
+		sp.SetMaxRecord(d.opts.MaxRecord)
+	}
+	out := &Output{file: file, emit: emit, pairer: d.opts.Pairer}
+	for n := 0; ; n++ {
+		if n%4096 == 0 && ctx.Err() != nil {
+			st.Bytes = sp.Offset()
+			return st, ctx.Err()
+		}
+		ch, err := sp.Next()
+		if err != nil {
+			st.Bytes = sp.Offset()
+			var re *RecordError
+			if errors.As(err, &re) {
+				st.Malformed++
+				re.File = file
+				if err := bad(re); err != nil {
+					return st, err
+				}
+				continue
+			}
+			if err == io.EOF {
+				return st, nil
+			}
+			return st, err
+		}
+		f, count, derr := d.record(&ch, out)
+		st.Records += max(count, 1)
+		if derr != nil {
+			st.Malformed++
+			re := &RecordError{File: file, Line: ch.Line, Offset: ch.Offset, Err: derr}
+			if f != nil {
+				re.Format = f.Name()
+			}
+			if errors.As(derr, new(stopError)) {
+				return st, errors.Unwrap(derr)
+			}
+			if err := bad(re); err != nil {
+				return st, err
+			}
+			continue
+		}
+		st.PerFormat[f.Name()] += count
+	}
+}
+
+// stopError carries an error returned by emit: it stops decoding.
+type stopError struct{ err error }
+
+func (e stopError) Error() string { return e.err.Error() }
+func (e stopError) Unwrap() error { return e.err }
+
+// record decodes one chunk and returns its format and how many provider
+// records it held.
+func (d *Decoder) record(ch *Chunk, out *Output) (f Format, count int, err error) {
+	defer func() {
+		// Decoders are fuzzed, but a bug must cost one record, not the run.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error decoding record: %v", r)
+		}
+	}()
+	out.chunk, out.count = ch, 0
+	emit := out.emit
+	out.emit = func(e *event.Event) error {
+		if err := emit(e); err != nil {
+			return stopError{err}
+		}
+		return nil
+	}
+	defer func() { out.emit = emit }()
+	if ch.Text {
+		f := d.sniffText(ch.Bytes)
+		if f == nil {
+			return nil, 1, fmt.Errorf("%w: not JSON and not a known text format: %q", ErrUnknownFormat, clip(ch.Bytes, 60))
+		}
+		out.format, out.top = f, nil
+		err := f.(TextFormat).DecodeText(ch.Bytes, out)
+		return f, out.count, err
+	}
+	v, err := d.parser.ParseBytes(ch.Bytes)
+	if err != nil {
+		return nil, 1, fmt.Errorf("invalid JSON: %v", err)
+	}
+	f = d.sniff(v)
+	if f == nil {
+		return nil, 1, fmt.Errorf("%w: %s", ErrUnknownFormat, describe(v))
+	}
+	out.format, out.top = f, v
+	err = f.Decode(v, out)
+	return f, out.count, err
+}
+
+func (d *Decoder) sniff(v *fastjson.Value) Format {
+	if d.opts.Format != nil {
+		return d.opts.Format
+	}
+	if d.last != nil && d.last.Sniff(v) {
+		return d.last
+	}
+	for _, f := range d.opts.Formats {
+		if f != d.last && f.Sniff(v) {
+			d.last = f
+			return f
+		}
+	}
+	return nil
+}
+
+func (d *Decoder) sniffText(line []byte) Format {
+	if d.opts.Format != nil {
+		if _, ok := d.opts.Format.(TextFormat); ok {
+			return d.opts.Format
+		}
+		return nil
+	}
+	for _, f := range d.opts.Formats {
+		if tf, ok := f.(TextFormat); ok && tf.SniffText(line) {
+			return f
+		}
+	}
+	return nil
+}
+
+// describe names a JSON value's shape for an "unknown format" message.
+func describe(v *fastjson.Value) string {
+	if v.Type() != fastjson.TypeObject {
+		return "a JSON " + v.Type().String() + " is not an audit record"
+	}
+	o, _ := v.Object()
+	var keys []string
+	o.Visit(func(k []byte, _ *fastjson.Value) {
+		if len(keys) < 6 {
+			keys = append(keys, string(k))
+		}
+	})
+	return fmt.Sprintf("object with keys %q", keys)
+}
+
+func clip(b []byte, n int) string {
+	if len(b) > n {
+		return string(b[:n]) + "…"
+	}
+	return string(b)
+}

@@ -1,0 +1,217 @@
+package decode
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/snapwarden/snapwarden/internal/event"
+	"github.com/valyala/fastjson"
+)
+
+// Default limits of a Pairer.
+const (
+	// DefaultPairWindow is how far behind the newest record a pending half may
+	// fall before it is emitted alone. Azure's long operations report their
+	// final status minutes to hours after the request.
+	DefaultPairWindow = 6 * time.Hour
+	// DefaultMaxPending caps pending halves; beyond it the oldest are emitted.
+	DefaultMaxPending = 1 << 20
+)
+
+type half struct {
+	key  string
+	part Part
+	time time.Time
+	raw  []byte
+	src  event.Source
+}
+
+type group struct {
+	format Format
+	halves []half
+	newest time.Time
+}
+
+func (g *group) has(p Part) bool {
+	for _, h := range g.halves {
+		if h.part == p {
+			return true
+		}
+	}
+	return false
+}
+
+// Pairer joins the records of one operation (request and response) that
+// arrive apart, possibly in different files, into one event. It is safe for
+// concurrent use.
+type Pairer struct {
+	Window     time.Duration
+	MaxPending int
+
+	mu        sync.Mutex
+	pending   map[string]*group
+	watermark time.Time
+	adds      int
+	evicted   int
+}
+
+// NewPairer returns a Pairer with the default limits.
+func NewPairer() *Pairer {
+	return &Pairer{Window: DefaultPairWindow, MaxPending: DefaultMaxPending, pending: map[string]*group{}}
+}
+
+// Pending returns how many operations wait for their partner records.
+func (p *Pairer) Pending() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.pending)
+}
+
+// Evicted returns how many operations were emitted incomplete because they
+// fell out of the window or over the cap.
+func (p *Pairer) Evicted() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.evicted
+}
+
+func (p *Pairer) add(f Format, h half, emit func(*event.Event) error) error {
+	var ready []*group
+	p.mu.Lock()
+	g := p.pending[h.key]
+	if g != nil && h.part != Middle && g.has(h.part) {
+		// A second request or response for the same key: the first operation
+		// is over, whatever it lacks.
+		ready = append(ready, g)
+		g = nil
+	}
+	if g == nil {
+		g = &group{format: f}
+		p.pending[h.key] = g
+	}
+	g.halves = append(g.halves, h)
+	if h.time.After(g.newest) {
+		g.newest = h.time
+	}
+	if h.time.After(p.watermark) {
+		p.watermark = h.time
+	}
+	if g.has(First) && g.has(Last) {
+		delete(p.pending, h.key)
+		ready = append(ready, g)
+	}
+	p.adds++
+	if p.adds%4096 == 0 || len(p.pending) > p.MaxPending {
+		ready = append(ready, p.expireLocked()...)
+	}
+	p.mu.Unlock()
+	return p.emitGroups(ready, emit)
+}
+
+// expireLocked removes groups that fell behind the window, and the oldest
+// groups beyond the cap.
+func (p *Pairer) expireLocked() []*group {
+	var out []*group
+	limit := p.watermark.Add(-p.Window)
+	for k, g := range p.pending {
+		if g.newest.Before(limit) {
+			out = append(out, g)
+			delete(p.pending, k)
+		}
+	}
+	if over := len(p.pending) - p.MaxPending; over > 0 {
+		type kv struct {
+			k string
+			g *group
+		}
+		all := make([]kv, 0, len(p.pending))
+		for k, g := range p.pending {
+			all = append(all, kv{k, g})
+		}
+		slices.SortFunc(all, func(a, b kv) int { return a.g.newest.Compare(b.g.newest) })
+		for _, x := range all[:over] {
+			out = append(out, x.g)
+			delete(p.pending, x.k)
+		}
+	}
+	p.evicted += len(out)
+	return out
+}
+
+// Flush emits every pending operation, complete or not, oldest first: at the
+// end of input a half whose partner never came is an event of its own.
+func (p *Pairer) Flush(emit func(*event.Event) error) error {
+	p.mu.Lock()
+	groups := make([]*group, 0, len(p.pending))
+	for _, g := range p.pending {
+		groups = append(groups, g)
+	}
+	p.pending = map[string]*group{}
+	p.mu.Unlock()
+	slices.SortFunc(groups, func(a, b *group) int {
+		if c := a.halves[0].time.Compare(b.halves[0].time); c != 0 {
+			return c
+		}
+		return compareSource(a.halves[0].src, b.halves[0].src)
+	})
+	return p.emitGroups(groups, emit)
+}
+
+func compareSource(a, b event.Source) int {
+	if a.File != b.File {
+		if a.File < b.File {
+			return -1
+		}
+		return 1
+	}
+	return int(a.Offset - b.Offset)
+}
+
+func (p *Pairer) emitGroups(groups []*group, emit func(*event.Event) error) error {
+	var firstErr error
+	for _, g := range groups {
+		ev, err := join(g)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		if err := emit(ev); err != nil {
+			return stopError{err}
+		}
+	}
+	return firstErr
+}
+
+// join parses a group's records in order (first, middles, last) and
+// normalizes them into one event carrying the first record's place.
+func join(g *group) (*event.Event, error) {
+	slices.SortStableFunc(g.halves, func(a, b half) int {
+		if a.part != b.part {
+			return int(a.part) - int(b.part)
+		}
+		return a.time.Compare(b.time)
+	})
+	docs := make([]*fastjson.Value, len(g.halves))
+	raws := make([]json.RawMessage, len(g.halves))
+	for i, h := range g.halves {
+		var p fastjson.Parser // values must outlive the next parse
+		v, err := p.ParseBytes(h.raw)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: re-parse paired record: %w", h.src.File, h.src.Line, err)
+		}
+		docs[i], raws[i] = v, h.raw
+	}
+	ev, err := g.format.Normalize(docs)
+	if err != nil {
+		return nil, fmt.Errorf("%s:%d: %w", g.halves[0].src.File, g.halves[0].src.Line, err)
+	}
+	ev.Format = g.format.Name()
+	ev.Source = g.halves[0].src
+	ev.Raw = raws
+	return ev, nil
+}

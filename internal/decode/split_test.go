@@ -1,0 +1,93 @@
+package decode
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+type splitItem struct {
+	text string
+	line int
+	err  bool
+}
+
+func splitAll(tb testing.TB, r io.Reader) (items []splitItem, fatal error) {
+	s := NewSplitter(r)
+	for {
+		ch, err := s.Next()
+		if err == io.EOF {
+			return items, nil
+		}
+		var re *RecordError
+		if errors.As(err, &re) {
+			items = append(items, splitItem{line: re.Line, err: true})
+			continue
+		}
+		if err != nil {
+			return items, err
+		}
+		items = append(items, splitItem{text: string(ch.Bytes), line: ch.Line})
+	}
+}
+
+func TestSplitter(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		want  []splitItem
+		fatal bool
+	}{
+		{"ndjson", "{\"a\":1}\n{\"b\":2}\n", []splitItem{{`{"a":1}`, 1, false}, {`{"b":2}`, 2, false}}, false},
+		{"array", "[\n {\"a\":1},\n {\"b\":\"]}\"}\n]", []splitItem{{`{"a":1}`, 2, false}, {`{"b":"]}"}`, 3, false}}, false},
+		{"records", `{"Records":[{"a":1},{"b":{"c":[1,2]}}]}`, []splitItem{{`{"a":1}`, 1, false}, {`{"b":{"c":[1,2]}}`, 1, false}}, false},
+		{"wrapper after other keys", "{\"x\":{\"Records\":1},\"logs\":[{\"a\":1}],\"marker\":\"m\"}\n{\"z\":2}",
+			[]splitItem{{`{"a":1}`, 1, false}, {`{"z":2}`, 2, false}}, false},
+		{"record with non-array wrapper key", `{"value":"x","k":[1]}`, []splitItem{{`{"value":"x","k":[1]}`, 1, false}}, false},
+		{"text lines", "<14>1 2024 host app - - - {\"a\":1}\r\nCEF:0|x\n", []splitItem{{`<14>1 2024 host app - - - {"a":1}`, 1, false}, {`CEF:0|x`, 2, false}}, false},
+		{"bad ndjson line resyncs", "{\"a\":1}\n{\"b\" 2}\n{\"c\":3}\n", []splitItem{{`{"a":1}`, 1, false}, {"", 2, true}, {`{"c":3}`, 3, false}}, false},
+		{"truncated array", "[{\"a\":1},{\"b\":", []splitItem{{`{"a":1}`, 1, false}}, true},
+		{"escaped quotes", `{"a":"x\"}\\"}`, []splitItem{{`{"a":"x\"}\\"}`, 1, false}}, false},
+		{"bom and blank", "\xEF\xBB\xBF\n\n{\"a\":1}", []splitItem{{`{"a":1}`, 3, false}}, false},
+		{"empty array", "[]", nil, false},
+	}
+	for _, tc := range tests {
+		for _, mode := range []string{"whole", "bytewise"} {
+			t.Run(tc.name+"/"+mode, func(t *testing.T) {
+				var r io.Reader = strings.NewReader(tc.in)
+				if mode == "bytewise" {
+					r = iotest.OneByteReader(r)
+				}
+				got, fatal := splitAll(t, r)
+				if (fatal != nil) != tc.fatal {
+					t.Fatalf("fatal = %v, want fatal %v", fatal, tc.fatal)
+				}
+				if len(got) != len(tc.want) {
+					t.Fatalf("got %d items %+v, want %+v", len(got), got, tc.want)
+				}
+				for i := range got {
+					if got[i] != tc.want[i] {
+						t.Errorf("item %d = %+v, want %+v", i, got[i], tc.want[i])
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestSplitterMaxRecord(t *testing.T) {
+	in := `[{"a":"` + strings.Repeat("x", 100) + `"},{"b":1}]`
+	s := NewSplitter(iotest.OneByteReader(strings.NewReader(in)))
+	s.SetMaxRecord(50)
+	_, err := s.Next()
+	var re *RecordError
+	if !errors.As(err, &re) {
+		t.Fatalf("first record: err = %v, want a RecordError", err)
+	}
+	ch, err := s.Next()
+	if err != nil || string(ch.Bytes) != `{"b":1}` {
+		t.Fatalf("second record = %q, %v", ch.Bytes, err)
+	}
+}

@@ -1,0 +1,243 @@
+package decode
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/valyala/fastjson"
+)
+
+// Helpers for reading provider records. They never fail: a missing, null or
+// mistyped field reads as the zero value, because hostile or truncated
+// records must still yield what can be read.
+
+// Docs are the records of one operation in order (first, middles, last).
+// Lookups return the value of the first record that has one, so a joined
+// event exposes the fields of both records and the first one wins.
+type Docs []*fastjson.Value
+
+// Get returns the first record's value at path, or nil.
+func (d Docs) Get(path ...string) *fastjson.Value {
+	for _, v := range d {
+		if x := v.Get(path...); x != nil && x.Type() != fastjson.TypeNull {
+			return x
+		}
+	}
+	return nil
+}
+
+// Str returns the first non-empty text at path (see Str).
+func (d Docs) Str(path ...string) string {
+	for _, v := range d {
+		if s := Str(v, path...); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// Last returns the last record.
+func (d Docs) Last() *fastjson.Value { return d[len(d)-1] }
+
+// Str returns the value at path as text: a string as is, a number or boolean
+// as written; "" for null, missing, objects and arrays.
+func Str(v *fastjson.Value, path ...string) string {
+	if v == nil {
+		return ""
+	}
+	x := v.Get(path...)
+	if x == nil {
+		return ""
+	}
+	switch x.Type() {
+	case fastjson.TypeString:
+		b, _ := x.StringBytes()
+		return string(b)
+	case fastjson.TypeNumber, fastjson.TypeTrue, fastjson.TypeFalse:
+		return x.String()
+	}
+	return ""
+}
+
+// Int returns the value at path as an integer, accepting numbers and numeric
+// strings ("443"); ok is false otherwise.
+func Int(v *fastjson.Value, path ...string) (n int, ok bool) {
+	if v == nil {
+		return 0, false
+	}
+	x := v.Get(path...)
+	if x == nil {
+		return 0, false
+	}
+	switch x.Type() {
+	case fastjson.TypeNumber:
+		f, err := x.Float64()
+		if err != nil {
+			return 0, false
+		}
+		return int(f), true
+	case fastjson.TypeString:
+		b, _ := x.StringBytes()
+		i, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		return i, err == nil
+	}
+	return 0, false
+}
+
+// Bool returns the value at path as a boolean, accepting true/false and
+// their string spellings.
+func Bool(v *fastjson.Value, path ...string) bool {
+	if v == nil {
+		return false
+	}
+	x := v.Get(path...)
+	if x == nil {
+		return false
+	}
+	switch x.Type() {
+	case fastjson.TypeTrue:
+		return true
+	case fastjson.TypeString:
+		b, _ := x.StringBytes()
+		return strings.EqualFold(string(b), "true")
+	}
+	return false
+}
+
+// GetFold returns the member of object v whose key equals key ignoring case
+// (Azure bodies, Panther's lower-cased GCP keys), or nil.
+func GetFold(v *fastjson.Value, key string) *fastjson.Value {
+	if v == nil || v.Type() != fastjson.TypeObject {
+		return nil
+	}
+	if x := v.Get(key); x != nil {
+		return x
+	}
+	o, _ := v.Object()
+	var found *fastjson.Value
+	o.Visit(func(k []byte, x *fastjson.Value) {
+		if found == nil && strings.EqualFold(string(k), key) {
+			found = x
+		}
+	})
+	return found
+}
+
+// GetPathFold follows path with GetFold at every step.
+func GetPathFold(v *fastjson.Value, path ...string) *fastjson.Value {
+	for _, k := range path {
+		v = GetFold(v, k)
+		if v == nil {
+			return nil
+		}
+	}
+	return v
+}
+
+// StrFold is Str with case-insensitive keys.
+func StrFold(v *fastjson.Value, path ...string) string {
+	return Str(GetPathFold(v, path...))
+}
+
+// Each returns the elements at path: an array's elements, a lone object as
+// one element (CloudTrail writes one-item lists both ways), nothing otherwise.
+func Each(v *fastjson.Value, path ...string) []*fastjson.Value {
+	if v == nil {
+		return nil
+	}
+	x := v.Get(path...)
+	if x == nil {
+		return nil
+	}
+	switch x.Type() {
+	case fastjson.TypeArray:
+		a, _ := x.Array()
+		return a
+	case fastjson.TypeObject:
+		return []*fastjson.Value{x}
+	}
+	return nil
+}
+
+// Strs returns the strings at path: an array's string elements, or a lone
+// string as one.
+func Strs(v *fastjson.Value, path ...string) []string {
+	if v == nil {
+		return nil
+	}
+	x := v.Get(path...)
+	if x == nil {
+		return nil
+	}
+	if x.Type() == fastjson.TypeArray {
+		a, _ := x.Array()
+		out := make([]string, 0, len(a))
+		for _, e := range a {
+			if s := Str(e); s != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	if s := Str(x); s != "" {
+		return []string{s}
+	}
+	return nil
+}
+
+// ParseEmbedded parses JSON carried inside a string (Azure request and
+// response bodies, VK bodies, lookup-events' CloudTrailEvent, oslo messages)
+// with a parser of its own, so the result outlives the next parse. It
+// returns nil when the text is empty, masked, truncated or not JSON.
+func ParseEmbedded(s string) *fastjson.Value {
+	s = strings.TrimSpace(s)
+	if s == "" || (s[0] != '{' && s[0] != '[') {
+		return nil
+	}
+	var p fastjson.Parser
+	v, err := p.Parse(s)
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+var timeLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999Z0700",  // +0000 offsets (CADF)
+	"2006-01-02 15:04:05.999999999Z07:00", // space separator
+	"2006-01-02 15:04:05.999999999",       // oslo notifications, UTC
+	"2006-01-02T15:04:05.999999999",       // no zone: UTC
+	"2006-01-02 15:04:05.999999999Z0700",
+}
+
+// ParseTime parses the timestamps audit logs use (RFC 3339 with or without
+// zone, a space separator, +0000 offsets, Unix seconds or milliseconds).
+// Times without a zone are UTC. ok is false for anything else.
+func ParseTime(s string) (t time.Time, ok bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, false
+	}
+	for _, l := range timeLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if n > 1e12 {
+			return time.UnixMilli(n).UTC(), true
+		}
+		return time.Unix(n, 0).UTC(), true
+	}
+	return time.Time{}, false
+}
+
+// FallbackID derives a stable event id from a record that carries none.
+func FallbackID(v *fastjson.Value) string {
+	sum := sha256.Sum256(v.MarshalTo(nil))
+	return "sha256:" + hex.EncodeToString(sum[:12])
+}

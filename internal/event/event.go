@@ -1,0 +1,154 @@
+// Package event defines the normalized event every decoder produces and every
+// detector consumes: who did what to which resources, on which cloud, with
+// which outcome. It imports nothing of snapwarden's.
+package event
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Event is one provider operation, normalized. Paired provider records (a
+// request and its response) become one Event carrying both raw records.
+type Event struct {
+	ID        string    `json:"id"`
+	Time      time.Time `json:"time"`
+	Cloud     Cloud     `json:"cloud"`
+	Format    string    `json:"format"`
+	Account   string    `json:"account"`
+	Region    string    `json:"region"`
+	Service   string    `json:"service"`
+	Operation string    `json:"operation"`
+	Action    Action    `json:"action"`
+	Outcome   Outcome   `json:"outcome"`
+	// Error is the provider's error code or message when Outcome is failure.
+	Error     string     `json:"error,omitempty"`
+	Actor     Actor      `json:"actor"`
+	Resources []Resource `json:"resources"`
+	Shares    []Share    `json:"shares"`
+	Ingress   []Ingress  `json:"ingress"`
+	// Source says where the (first) raw record was read.
+	Source Source `json:"source"`
+	// Raw holds the provider records this event was decoded from, in order:
+	// the first record, then its partners when paired.
+	Raw []json.RawMessage `json:"-"`
+}
+
+// Actor is the principal behind an operation. ID is the stable identity used
+// to compare actors across events (see DESIGN.md "Actors").
+type Actor struct {
+	ID            string `json:"id"`
+	Name          string `json:"name"`
+	Type          string `json:"type"`
+	IP            string `json:"ip"`
+	UserAgent     string `json:"user_agent"`
+	SessionIssuer string `json:"session_issuer,omitempty"`
+	// Account is the actor's own account when it differs from the event's
+	// (a consumer account using a shared snapshot, a cross-project caller).
+	Account string `json:"account,omitempty"`
+}
+
+// Resource is a resource an operation touched, with the part it played.
+type Resource struct {
+	Role Role         `json:"role"`
+	Type ResourceType `json:"type"`
+	ID   string       `json:"id"`
+	Name string       `json:"name,omitempty"`
+	// Account is set when the resource lives outside the event's account.
+	Account string `json:"account,omitempty"`
+}
+
+// Share is a grant (or, for an unshare action, a revocation) of access to a
+// copy. Target is an account id, a principal, or Public.
+type Share struct {
+	Target string `json:"target"`
+	// Kind tells what Target names: "account", "principal", "organization",
+	// "group" or "public".
+	Kind string `json:"kind"`
+}
+
+// Public is the share target meaning "anyone".
+const Public = "public"
+
+// Ingress is an inbound network rule an operation opened.
+type Ingress struct {
+	Protocol string `json:"protocol"` // "tcp", "udp", "icmp", "all", or a provider number
+	FromPort int    `json:"from_port"`
+	ToPort   int    `json:"to_port"`
+	// Source is a CIDR (IPv4 or IPv6), or a tag, group or service name.
+	Source string `json:"source"`
+}
+
+// Source locates a raw record in the input.
+type Source struct {
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Offset int64  `json:"offset,omitempty"`
+}
+
+// AddResource appends a resource unless it is empty or already present with
+// the same role.
+func (e *Event) AddResource(role Role, typ ResourceType, id string) *Resource {
+	if id == "" {
+		return nil
+	}
+	for i := range e.Resources {
+		r := &e.Resources[i]
+		if r.Role == role && r.Type == typ && r.ID == id {
+			return r
+		}
+	}
+	e.Resources = append(e.Resources, Resource{Role: role, Type: typ, ID: id})
+	return &e.Resources[len(e.Resources)-1]
+}
+
+// AddShare appends a share target unless it is empty or already present.
+func (e *Event) AddShare(target, kind string) {
+	if target == "" {
+		return
+	}
+	for _, s := range e.Shares {
+		if s.Target == target {
+			return
+		}
+	}
+	e.Shares = append(e.Shares, Share{Target: target, Kind: kind})
+}
+
+// AddIngress appends an inbound rule unless an identical one is present.
+func (e *Event) AddIngress(in Ingress) {
+	for _, x := range e.Ingress {
+		if x == in {
+			return
+		}
+	}
+	e.Ingress = append(e.Ingress, in)
+}
+
+// Resource returns the first resource with the given role (and type, when
+// typ is not empty), or nil.
+func (e *Event) Resource(role Role, typ ResourceType) *Resource {
+	for i := range e.Resources {
+		r := &e.Resources[i]
+		if r.Role == role && (typ == "" || r.Type == typ) {
+			return r
+		}
+	}
+	return nil
+}
+
+// MarshalJSON writes empty lists as [] so consumers need not test for null.
+func (e Event) MarshalJSON() ([]byte, error) {
+	type plain Event
+	p := plain(e)
+	if p.Resources == nil {
+		p.Resources = []Resource{}
+	}
+	if p.Shares == nil {
+		p.Shares = []Share{}
+	}
+	if p.Ingress == nil {
+		p.Ingress = []Ingress{}
+	}
+	return json.Marshal(p)
+}
