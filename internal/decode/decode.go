@@ -207,13 +207,14 @@ func (d *Decoder) Decode(ctx context.Context, r io.Reader, file string, emit fun
 		f, count, derr := d.record(&ch, out)
 		st.Records += max(count, 1)
 		if derr != nil {
+			var stop stopError
+			if errors.As(derr, &stop) {
+				return st, stop.err
+			}
 			st.Malformed++
 			re := &RecordError{File: file, Line: ch.Line, Offset: ch.Offset, Err: derr}
 			if f != nil {
 				re.Format = f.Name()
-			}
-			if errors.As(derr, new(stopError)) {
-				return st, errors.Unwrap(derr)
 			}
 			if err := bad(re); err != nil {
 				return st, err

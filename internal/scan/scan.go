@@ -1,0 +1,292 @@
+// Package scan reads many inputs in parallel and turns them into normalized
+// events: it opens each input (gzip included), decodes it with format
+// auto-detection, pairs request and response records across inputs, counts
+// everything, and reports bad input without stopping.
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/snapwarden/snapwarden/internal/decode"
+	"github.com/snapwarden/snapwarden/internal/event"
+	"github.com/snapwarden/snapwarden/internal/source"
+	"golang.org/x/sync/errgroup"
+)
+
+// Options tune a scan.
+type Options struct {
+	// Formats are the candidates for auto-detection, in order.
+	Formats []decode.Format
+	// Format forces one format (nil auto-detects per record).
+	Format decode.Format
+	// Workers decode files in parallel (GOMAXPROCS when 0).
+	Workers int
+	// Stdin is read for the input "-".
+	Stdin io.Reader
+	// Problem is told of each bad record or failed input, from any worker
+	// (calls are serialized). Nil ignores them; they are counted anyway.
+	Problem func(Problem)
+	// MaxRecordErrorsPerFile caps the Problems reported for one file's bad
+	// records (all are counted). 0 means 20.
+	MaxRecordErrorsPerFile int
+}
+
+// Problem is bad input: a record that could not be decoded, or an input that
+// could not be read to its end.
+type Problem struct {
+	File string
+	Err  error
+	// Record is true for one bad record, false for a whole input.
+	Record bool
+}
+
+func (p Problem) Error() string { return p.Err.Error() }
+
+// Progress is live counters a display may read while a scan runs.
+type Progress struct {
+	FilesTotal atomic.Int64
+	FilesDone  atomic.Int64
+	Records    atomic.Int64
+	Bytes      atomic.Int64 // input bytes (compressed, for gzip) read so far
+}
+
+// Summary counts what a scan read.
+type Summary struct {
+	Files        int
+	FilesFailed  int // inputs that could not be opened or were cut short
+	Bytes        int64
+	Records      int
+	Events       int
+	Malformed    int            // bad records (unknown format included)
+	UnknownFiles int            // inputs where no record was in a known format
+	PerFormat    map[string]int // records per format
+	PerCloud     map[event.Cloud]int
+	PerAction    map[event.Cloud]map[event.Action]int
+	Unpaired     int // paired operations emitted without their partner
+}
+
+func newSummary() Summary {
+	return Summary{PerFormat: map[string]int{}, PerCloud: map[event.Cloud]int{}, PerAction: map[event.Cloud]map[event.Action]int{}}
+}
+
+// Problems returns the number of bad records and failed inputs.
+func (s Summary) Problems() int { return s.Malformed + s.FilesFailed }
+
+// Run decodes inputs and calls emit for each event, one call at a time. It
+// returns early only when ctx is cancelled or emit fails; bad input is
+// counted and reported through Options.Problem.
+func Run(ctx context.Context, inputs []source.Input, opts Options, progress *Progress, emit func(*event.Event) error) (Summary, error) {
+	if progress == nil {
+		progress = &Progress{}
+	}
+	progress.FilesTotal.Store(int64(len(inputs)))
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	s := &scanner{opts: opts, progress: progress, sum: newSummary(), pairer: decode.NewPairer(), emitFn: emit}
+	if s.opts.MaxRecordErrorsPerFile == 0 {
+		s.opts.MaxRecordErrorsPerFile = 20
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	decoders := make(chan *decode.Decoder, workers)
+	for range workers {
+		decoders <- decode.NewDecoder(decode.Options{Format: opts.Format, Formats: opts.Formats, Pairer: s.pairer})
+	}
+	for _, in := range inputs {
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			d := <-decoders
+			defer func() { decoders <- d }()
+			return s.file(gctx, d, in)
+		})
+	}
+	err := g.Wait()
+	var ee emitError
+	if errors.As(err, &ee) {
+		err = ee.err
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err == nil {
+		err = s.pairer.Flush(s.emitWrapped)
+		if err != nil && isRead(err) {
+			// A pair that could not be joined is a bad record, not a failure.
+			s.problem(Problem{Err: err, Record: true})
+			s.mu.Lock()
+			s.sum.Malformed++
+			s.mu.Unlock()
+			err = nil
+		}
+	}
+	if errors.As(err, &ee) {
+		err = ee.err
+	}
+	s.sum.Unpaired = s.pairer.Evicted()
+	return s.sum, err
+}
+
+type scanner struct {
+	opts     Options
+	progress *Progress
+	pairer   *decode.Pairer
+	emitFn   func(*event.Event) error
+
+	mu  sync.Mutex // guards sum, emitFn and problem reports
+	sum Summary
+}
+
+func (s *scanner) emit(e *event.Event) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sum.Events++
+	s.sum.PerCloud[e.Cloud]++
+	if e.Action != "" {
+		m := s.sum.PerAction[e.Cloud]
+		if m == nil {
+			m = map[event.Action]int{}
+			s.sum.PerAction[e.Cloud] = m
+		}
+		m[e.Action]++
+	}
+	return s.emitFn(e)
+}
+
+func (s *scanner) problem(p Problem) {
+	if s.opts.Problem != nil {
+		s.opts.Problem(p)
+	}
+}
+
+// file decodes one input. Only cancellation and emit failures are returned;
+// everything wrong with the input is a Problem.
+func (s *scanner) file(ctx context.Context, d *decode.Decoder, in source.Input) error {
+	defer s.progress.FilesDone.Add(1)
+	r, err := source.Open(in, s.opts.Stdin)
+	if err != nil {
+		s.failed(in.Name, err)
+		return nil
+	}
+	defer r.Close()
+	fe := &fileErrors{name: in.Name, max: s.opts.MaxRecordErrorsPerFile}
+	var lastBytes int64
+	count := func() {
+		b := r.RawBytes()
+		s.progress.Bytes.Add(b - lastBytes)
+		lastBytes = b
+	}
+	var emitted int
+	emit := func(e *event.Event) error {
+		emitted++
+		if emitted%1024 == 0 {
+			count()
+			s.progress.Records.Add(1024)
+		}
+		return s.emitWrapped(e)
+	}
+	st, err := d.Decode(ctx, r, in.Name, emit, func(re *decode.RecordError) error {
+		fe.add(re)
+		return nil
+	})
+	count()
+	s.progress.Records.Add(int64(emitted % 1024))
+
+	s.mu.Lock()
+	s.sum.Files++
+	s.sum.Bytes += r.RawBytes()
+	s.sum.Records += st.Records
+	s.sum.Malformed += st.Malformed
+	for f, n := range st.PerFormat {
+		s.sum.PerFormat[f] += n
+	}
+	if fe.unknown > 0 && fe.unknown == st.Records {
+		s.sum.UnknownFiles++
+		s.problemLocked(Problem{File: in.Name, Err: fmt.Errorf("%s: not in a known format (%d records; first: %v)", in.Name, fe.unknown, fe.firstUnknown)})
+	} else {
+		for _, re := range fe.kept {
+			s.problemLocked(Problem{File: in.Name, Err: re, Record: true})
+		}
+		if fe.dropped > 0 {
+			s.problemLocked(Problem{File: in.Name, Err: fmt.Errorf("%s: and %d more bad records", in.Name, fe.dropped), Record: true})
+		}
+	}
+	s.mu.Unlock()
+
+	switch {
+	case err == nil:
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return err
+	case ctx.Err() == nil && isRead(err):
+		s.failed(in.Name, fmt.Errorf("%s: input cut short after %d records: %w", in.Name, st.Records, err))
+	default:
+		return err // emit failed
+	}
+	return nil
+}
+
+// isRead reports whether a Decode error came from the input (read errors,
+// truncated gzip, broken JSON) rather than from emit.
+func isRead(err error) bool {
+	var ee emitError
+	return !errors.As(err, &ee)
+}
+
+// emitError marks a failure of the caller's emit, which ends the scan.
+type emitError struct{ err error }
+
+func (e emitError) Error() string { return e.err.Error() }
+func (e emitError) Unwrap() error { return e.err }
+
+func (s *scanner) emitWrapped(e *event.Event) error {
+	if err := s.emit(e); err != nil {
+		return emitError{err}
+	}
+	return nil
+}
+
+func (s *scanner) failed(name string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sum.FilesFailed++
+	s.problemLocked(Problem{File: name, Err: err})
+}
+
+func (s *scanner) problemLocked(p Problem) {
+	if s.opts.Problem != nil {
+		s.opts.Problem(p)
+	}
+}
+
+// fileErrors keeps the first bad records of one input.
+type fileErrors struct {
+	name         string
+	max          int
+	kept         []*decode.RecordError
+	dropped      int
+	unknown      int
+	firstUnknown error
+}
+
+func (f *fileErrors) add(re *decode.RecordError) {
+	if errors.Is(re, decode.ErrUnknownFormat) {
+		f.unknown++
+		if f.firstUnknown == nil {
+			f.firstUnknown = re.Err
+		}
+	}
+	if len(f.kept) < f.max {
+		f.kept = append(f.kept, re)
+	} else {
+		f.dropped++
+	}
+}
