@@ -157,6 +157,9 @@ func (s *Splitter) skipSpace(keep *int) bool {
 // that. A value longer than max is reported as errTooLarge once its end is
 // found (its bytes are dropped on the way).
 func (s *Splitter) scan(keep *int) (end int, err error) {
+	if c := s.buf[s.pos]; c == '}' || c == ']' || c == ',' || c == ':' {
+		return 0, fmt.Errorf("unexpected %q where a value was expected", c)
+	}
 	i := s.pos
 	depth := 0
 	inStr, esc, dropped := false, false, false
@@ -330,7 +333,7 @@ func (s *Splitter) textLine() Chunk {
 			if e > keep && s.buf[e-1] == '\r' {
 				e--
 			}
-			ch.Bytes = s.buf[keep:e]
+			ch.Bytes = s.buf[keep:min(e, keep+s.max)]
 			return ch
 		}
 		if s.end-keep > s.max {
@@ -370,6 +373,9 @@ func (s *Splitter) element() (Chunk, error) {
 	s.countLines(s.pos)
 	line, off := s.line, s.base+int64(s.pos)
 	end, err := s.scan(nil)
+	if err == nil && end-s.pos > s.max {
+		err = errTooLarge
+	}
 	switch {
 	case err == errTooLarge:
 		s.pos = end
@@ -396,6 +402,9 @@ func (s *Splitter) object() (Chunk, bool, error) {
 		switch c := s.buf[s.pos]; c {
 		case '}':
 			s.pos++
+			if s.pos-start > s.max {
+				return Chunk{}, false, &RecordError{Line: line, Offset: off, Err: fmt.Errorf("record longer than %d bytes skipped", s.max)}
+			}
 			return Chunk{Bytes: s.buf[start:s.pos], Line: line, Offset: off}, true, nil
 		case ',':
 			s.pos++

@@ -2,10 +2,12 @@ package decode
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 )
 
 type splitItem struct {
@@ -90,4 +92,49 @@ func TestSplitterMaxRecord(t *testing.T) {
 	if err != nil || string(ch.Bytes) != `{"b":1}` {
 		t.Fatalf("second record = %q, %v", ch.Bytes, err)
 	}
+}
+
+// FuzzSplitter: any input ends in io.EOF or a fatal error after finitely
+// many records, without panicking, whatever the read sizes.
+func FuzzSplitter(f *testing.F) {
+	for _, s := range []string{
+		`{"Records":[{"a":1},{"b":[2,{"c":"]"}]}],"x":1}`,
+		"[{\"a\":1},\n{\"b\":2}]\n{\"c\":3}\nCEF:0|a|b\n",
+		`{"a":"\"\\","logs":[1,"x",{"y":{}}]}`,
+		"{\"a\":\n[[[[",
+		"\xEF\xBB\xBF[]",
+	} {
+		f.Add([]byte(s), false)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, bytewise bool) {
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			select {
+			case <-done:
+			case <-time.After(3 * time.Second):
+				panic(fmt.Sprintf("splitter hangs on %q bytewise=%v", data, bytewise))
+			}
+		}()
+		var r io.Reader = strings.NewReader(string(data))
+		if bytewise {
+			r = iotest.OneByteReader(r)
+		}
+		s := NewSplitter(r)
+		s.SetMaxRecord(64)
+		for i := 0; i <= len(data)+1; i++ {
+			ch, err := s.Next()
+			if err != nil {
+				var re *RecordError
+				if errors.As(err, &re) {
+					continue
+				}
+				return
+			}
+			if len(ch.Bytes) > 64 {
+				t.Fatalf("chunk of %d bytes over the limit", len(ch.Bytes))
+			}
+		}
+		t.Fatalf("splitter did not finish after %d calls", len(data)+2)
+	})
 }
