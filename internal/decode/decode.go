@@ -113,10 +113,10 @@ func (o *Output) Record(v *fastjson.Value, raw []byte) error {
 // Half hands over one record of a paired operation. key identifies the
 // operation within the format; t orders and expires pending halves.
 func (o *Output) Half(v *fastjson.Value, raw []byte, key string, part Part, t time.Time) error {
-	o.count++
 	if o.pairer == nil || part == Alone || key == "" {
 		return o.Record(v, raw)
 	}
+	o.count++
 	h := half{
 		key:  o.format.Name() + "\x00" + key,
 		part: part,

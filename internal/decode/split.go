@@ -9,10 +9,10 @@ import (
 
 // Wrapper keys: an object whose member under one of these keys is an array is
 // a container (S3 delivery file, Event Hub batch, REST page, VK log page,
-// lookup-events output, an audit API's event list); its elements are the
-// records. Other members of a container (paging markers, counts) are skipped.
+// lookup-events output, an audit API's event list, a Logging API page); its
+// elements are the records. Other members of a container (paging markers, counts) are skipped.
 var wrapperKeys = map[string]bool{
-	"Records": true, "records": true, "value": true, "logs": true, "Events": true, "events": true,
+	"Records": true, "records": true, "value": true, "logs": true, "Events": true, "events": true, "entries": true,
 }
 
 // DefaultMaxRecord is the largest single record kept in memory.

@@ -72,6 +72,11 @@ const (
 	Principal     ResourceType = "principal"
 	AccountType   ResourceType = "account"
 	Bucket        ResourceType = "bucket"
+	// NetworkTag is a GCP network tag: it links firewall rules to instances.
+	NetworkTag  ResourceType = "network_tag"
+	Credential  ResourceType = "credential" // access keys, key pairs, API keys
+	PublicIP    ResourceType = "public_ip"
+	VolumeGroup ResourceType = "volume_group" // cinder groups and consistency groups
 )
 
 // Action is the normalized meaning of an operation. The empty action means
@@ -105,6 +110,8 @@ const (
 	VolumeAttach     Action = "volume.attach"
 	VolumeDetach     Action = "volume.detach"
 	VolumeTransfer   Action = "volume.transfer"
+	VolumeShare      Action = "volume.share" // a disk itself made readable by others (GCP disk IAM)
+	VolumeUnshare    Action = "volume.unshare"
 	VolumeExport     Action = "volume.export"
 	VolumeDelete     Action = "volume.delete"
 	InstanceCreate   Action = "instance.create"
@@ -135,7 +142,7 @@ var Actions = []Action{
 	SnapshotCreate, SnapshotCopy, SnapshotShare, SnapshotUnshare, SnapshotExport, SnapshotDelete,
 	ImageCreate, ImageCopy, ImageShare, ImageUnshare, ImageExport, ImageDownload, ImageDelete,
 	BackupCreate, BackupCopy, BackupShare, BackupRestore, BackupDelete, BackupSchedule,
-	VolumeCreate, VolumeClone, VolumeRestore, VolumeAttach, VolumeDetach, VolumeTransfer, VolumeExport, VolumeDelete,
+	VolumeCreate, VolumeClone, VolumeRestore, VolumeAttach, VolumeDetach, VolumeTransfer, VolumeShare, VolumeUnshare, VolumeExport, VolumeDelete,
 	InstanceCreate, InstanceModify, InstanceExport,
 	DBCreate, DBSnapshotCreate, DBSnapshotCopy, DBSnapshotShare, DBSnapshotUnsh, DBSnapshotDelete,
 	DBRestore, DBModify, DBDelete, DBBackup, DBUserCreate, DBExport,
