@@ -1,0 +1,67 @@
+package azureactivity
+
+// handlers maps canonical operation names to what they mean for snapshot
+// abuse. Operations not listed keep an empty action; their resource is still
+// recorded as the target when its type is known.
+var handlers = map[string]func(*op){
+	// Compute: snapshots, disks, images, restore points.
+	"microsoft.compute/snapshots/write":                              snapshotWrite,
+	"microsoft.compute/snapshots/delete":                             snapshotDelete,
+	"microsoft.compute/snapshots/begingetaccess/action":              snapshotExport,
+	"microsoft.compute/snapshots/endgetaccess/action":                endGetAccess,
+	"microsoft.compute/disks/write":                                  diskWrite,
+	"microsoft.compute/disks/delete":                                 diskDelete,
+	"microsoft.compute/disks/begingetaccess/action":                  diskExport,
+	"microsoft.compute/disks/endgetaccess/action":                    endGetAccess,
+	"microsoft.compute/images/write":                                 imageWrite,
+	"microsoft.compute/images/delete":                                imageDelete,
+	"microsoft.compute/galleries/images/versions/write":              galleryVersionWrite,
+	"microsoft.compute/galleries/images/versions/delete":             imageDelete,
+	"microsoft.compute/galleries/share/action":                       galleryShare,
+	"microsoft.compute/virtualmachines/capture/action":               vmCapture,
+	"microsoft.compute/restorepointcollections/write":                restorePointCollectionWrite,
+	"microsoft.compute/restorepointcollections/restorepoints/write":  restorePointWrite,
+	"microsoft.compute/restorepointcollections/delete":               snapshotDelete,
+	"microsoft.compute/restorepointcollections/restorepoints/delete": snapshotDelete,
+	"microsoft.compute/virtualmachines/write":                        vmWrite,
+	"microsoft.compute/virtualmachines/attachdetachdatadisks/action": vmAttachDetach,
+	"microsoft.compute/virtualmachines/extensions/write":             vmExtensionWrite,
+	"microsoft.compute/virtualmachines/runcommand/action":            vmRunCommand,
+	"microsoft.compute/virtualmachines/runcommands/write":            vmRunCommand,
+
+	// Backups.
+	"microsoft.recoveryservices/vaults/backupfabrics/protectioncontainers/protecteditems/backup/action":                                      vaultBackup,
+	"microsoft.recoveryservices/vaults/backupfabrics/protectioncontainers/protecteditems/recoverypoints/restore/action":                      vaultRestore,
+	"microsoft.recoveryservices/vaults/backupfabrics/protectioncontainers/protecteditems/recoverypoints/provisioninstantitemrecovery/action": vaultRestore,
+	"microsoft.recoveryservices/vaults/backupfabrics/protectioncontainers/protecteditems/delete":                                             backupDelete,
+	"microsoft.dataprotection/backupvaults/backupinstances/backup/action":                                                                    instanceBackup,
+	"microsoft.dataprotection/backupvaults/backupinstances/restore/action":                                                                   instanceRestore,
+	"microsoft.dataprotection/backupvaults/backupinstances/delete":                                                                           backupDelete,
+
+	// Network exposure.
+	"microsoft.network/networksecuritygroups/securityrules/write":   securityRuleWrite,
+	"microsoft.network/networksecuritygroups/write":                 securityGroupWrite,
+	"microsoft.network/networkinterfaces/write":                     nicWrite,
+	"microsoft.sql/servers/firewallrules/write":                     firewallRuleWrite(1433),
+	"microsoft.dbforpostgresql/flexibleservers/firewallrules/write": firewallRuleWrite(5432),
+	"microsoft.dbformysql/flexibleservers/firewallrules/write":      firewallRuleWrite(3306),
+
+	// Identity.
+	"microsoft.authorization/roleassignments/write": roleAssignmentWrite,
+	"microsoft.authorization/elevateaccess/action":  elevateAccess,
+
+	// Managed databases.
+	"microsoft.sql/servers/write":                                 serverWrite,
+	"microsoft.sql/servers/delete":                                dbDelete,
+	"microsoft.sql/servers/databases/write":                       sqlDatabaseWrite,
+	"microsoft.sql/servers/databases/delete":                      dbDelete,
+	"microsoft.sql/servers/databases/export/action":               sqlExport,
+	"microsoft.dbforpostgresql/flexibleservers/write":             flexibleServerWrite,
+	"microsoft.dbforpostgresql/flexibleservers/delete":            dbDelete,
+	"microsoft.dbforpostgresql/flexibleservers/ltrbackup/action":  flexibleServerBackup,
+	"microsoft.dbforpostgresql/flexibleservers/backups/write":     flexibleServerBackup,
+	"microsoft.dbformysql/flexibleservers/write":                  flexibleServerWrite,
+	"microsoft.dbformysql/flexibleservers/delete":                 dbDelete,
+	"microsoft.dbformysql/flexibleservers/backupandexport/action": flexibleServerBackup,
+	"microsoft.dbformysql/flexibleservers/backups/write":          flexibleServerBackup,
+}
