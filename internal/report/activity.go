@@ -83,6 +83,9 @@ func actor(a event.Actor) string {
 func resources(e *event.Event) string {
 	var parts []string
 	for _, r := range e.Resources {
+		if r.Role == event.RoleSharedWith && len(e.Shares) > 0 {
+			continue // shown as a share target below
+		}
 		parts = append(parts, fmt.Sprintf("%s %s %s", r.Role, r.Type, shortID(r.ID)))
 	}
 	for _, s := range e.Shares {

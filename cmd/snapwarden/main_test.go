@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the command in-process and returns its exit code and output.
+func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, env{
+		stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
+		stderrTTY: func() bool { return false },
+	})
+	return code, out.String(), errb.String()
+}
+
+const ctRecord = `{"eventVersion":"1.08","eventID":"%s","eventTime":"2026-11-20T02:10:00Z","eventSource":"ec2.amazonaws.com","eventName":"ModifySnapshotAttribute","awsRegion":"eu-west-1","recipientAccountId":"111122223333","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/svc-maint","accountId":"111122223333","userName":"svc-maint"},"sourceIPAddress":"203.0.113.9","userAgent":"%s","requestParameters":{"snapshotId":"snap-0abc","attributeType":"CREATE_VOLUME_PERMISSION","createVolumePermission":{"add":{"items":[{"userId":"444455556666"}]}}},"responseElements":{"_return":true}}`
+
+func record(id, ua string) string { return fmt.Sprintf(ctRecord, id, ua) }
+
+func TestVersion(t *testing.T) {
+	code, out, _ := runCLI(t, "", "version")
+	if code != exitOK || !strings.HasPrefix(out, "snapwarden dev (commit ") {
+		t.Errorf("version: code %d, out %q", code, out)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"hunt"}, exitUsage, "Try: snapwarden hunt examples/"},
+		{[]string{"hunt", "--nope", "x"}, exitUsage, "unknown flag"},
+		{[]string{"hunt", "--format", "syslog", "x"}, exitUsage, `unknown format "syslog"`},
+		{[]string{"hunt", "/does/not/exist"}, exitFailure, "no such file"},
+		{[]string{"frobnicate"}, exitFailure, "unknown command"},
+	}
+	for _, tc := range tests {
+		code, _, stderr := runCLI(t, "", tc.args...)
+		if code != tc.code || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: code %d (want %d), stderr %q (want %q)", tc.args, code, tc.code, stderr, tc.want)
+		}
+	}
+}
+
+func TestHuntEventsAndBadInput(t *testing.T) {
+	dir := t.TempDir()
+	body := record("e1", "aws-cli/2.0") + "\n{not json\n" + record("e2", "aws-cli/2.0") + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "trail.ndjson"), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runCLI(t, "", "hunt", "--events", dir)
+	if code != exitOK {
+		t.Fatalf("code %d, stderr %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("got %d JSONL lines, want 2:\n%s", len(lines), out)
+	}
+	var ev map[string]any
+	if err := json.Unmarshal([]byte(lines[0]), &ev); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"id", "time", "cloud", "account", "region", "service", "operation", "action", "outcome", "actor", "resources", "shares", "ingress"} {
+		if _, ok := ev[k]; !ok {
+			t.Errorf("event lacks key %q: %s", k, lines[0])
+		}
+	}
+	if ev["action"] != "snapshot.share" {
+		t.Errorf("action = %v", ev["action"])
+	}
+	for _, want := range []string{"trail.ndjson:2", "1 malformed records", "aws", "snapshot.share 2"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	code, _, stderr = runCLI(t, "", "hunt", "--strict", dir)
+	if code != exitBadInput || !strings.Contains(stderr, "--strict") {
+		t.Errorf("--strict: code %d, stderr %s", code, stderr)
+	}
+}
+
+func TestHuntStdinAndHostileText(t *testing.T) {
+	hostile := `evil\u001b[2J\u001b]0;pwned\u0007agent`
+	code, out, stderr := runCLI(t, record("e1", hostile), "hunt", "-")
+	if code != exitOK {
+		t.Fatalf("code %d, stderr %s", code, stderr)
+	}
+	if strings.ContainsAny(out+stderr, "\x1b\x07") {
+		t.Errorf("control characters reached the terminal:\n%q", out)
+	}
+	if !strings.Contains(out, "snapshot.share") || !strings.Contains(out, "444455556666") {
+		t.Errorf("table lacks the share:\n%s", out)
+	}
+}
+
+func TestHuntExamples(t *testing.T) {
+	code, out, stderr := runCLI(t, "", "hunt", filepath.Join("..", "..", "examples"))
+	if code != exitOK {
+		t.Fatalf("code %d, stderr %s", code, stderr)
+	}
+	if strings.Contains(stderr, "warning") || strings.Contains(stderr, "bad input") {
+		t.Errorf("examples have bad input:\n%s", stderr)
+	}
+	for _, cloud := range []string{"aws", "azure", "gcp", "vkcloud", "openstack", "yandex"} {
+		if !strings.Contains(stderr, "  "+cloud+" ") {
+			t.Errorf("summary lacks events from %s:\n%s", cloud, stderr)
+		}
+	}
+	for _, action := range []string{"snapshot.create", "snapshot.share", "volume.restore", "volume.attach", "network.ingress.open", "db.snapshot.share"} {
+		if !strings.Contains(out, action) {
+			t.Errorf("activity table lacks %s", action)
+		}
+	}
+}
