@@ -27,6 +27,7 @@ type huntOptions struct {
 	workers     int
 	maxRows     int
 	maxWarnings int
+	accounts    []string
 }
 
 func newHuntCmd(e env) *cobra.Command {
@@ -69,6 +70,7 @@ stderr at the end; on a terminal a progress line shows files, records and MB/s.`
 	f.IntVar(&o.workers, "workers", 0, "files decoded in parallel (default: number of CPUs)")
 	f.IntVar(&o.maxRows, "max-rows", 5000, "most activity rows kept for the table")
 	f.IntVar(&o.maxWarnings, "max-warnings", 50, "most bad-input warnings printed (all are counted)")
+	f.StringArrayVar(&o.accounts, "account", nil, "CLOUD=ID: account of records that name none (VK Cloud action logs:\n--account vkcloud=<project_id>); repeatable")
 	return cmd
 }
 
@@ -76,6 +78,10 @@ func runHunt(ctx context.Context, e env, o huntOptions, paths []string) error {
 	format, err := formats.Lookup(o.format)
 	if err != nil {
 		return usageErr("snapwarden hunt --format auto PATH", "%v", err)
+	}
+	accounts, err := parseAccounts(o.accounts)
+	if err != nil {
+		return usageErr("snapwarden hunt --account vkcloud=5e1f0a9c3b7d4e2f8a6c1b3d5e7f9a0b PATH", "%v", err)
 	}
 	inputs, _, err := source.Expand(paths)
 	if err != nil {
@@ -101,10 +107,11 @@ func runHunt(ctx context.Context, e env, o huntOptions, paths []string) error {
 		strictErr error
 	)
 	opts := scan.Options{
-		Formats: formats.All(),
-		Format:  format,
-		Workers: o.workers,
-		Stdin:   e.stdin,
+		Formats:         formats.All(),
+		Format:          format,
+		Workers:         o.workers,
+		DefaultAccounts: accounts,
+		Stdin:           e.stdin,
 		Problem: func(p scan.Problem) {
 			warnMu.Lock()
 			defer warnMu.Unlock()
@@ -163,4 +170,21 @@ func runHunt(ctx context.Context, e env, o huntOptions, paths []string) error {
 		return err
 	}
 	return nil
+}
+
+// parseAccounts reads --account CLOUD=ID flags.
+func parseAccounts(flags []string) (map[event.Cloud]string, error) {
+	out := map[event.Cloud]string{}
+	for _, f := range flags {
+		name, id, ok := strings.Cut(f, "=")
+		if !ok || strings.TrimSpace(id) == "" {
+			return nil, fmt.Errorf("--account %q: want CLOUD=ID", f)
+		}
+		c, err := event.ParseCloud(strings.TrimSpace(name))
+		if err != nil {
+			return nil, fmt.Errorf("--account %q: %w", f, err)
+		}
+		out[c] = strings.TrimSpace(id)
+	}
+	return out, nil
 }

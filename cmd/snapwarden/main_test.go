@@ -44,6 +44,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"hunt", "--format", "syslog", "x"}, exitUsage, `unknown format "syslog"`},
 		{[]string{"hunt", "/does/not/exist"}, exitFailure, "no such file"},
 		{[]string{"frobnicate"}, exitFailure, "unknown command"},
+		{[]string{"hunt", "--account", "vk=1", "x"}, exitUsage, `unknown cloud "vk"`},
+		{[]string{"hunt", "--account", "aws", "x"}, exitUsage, "want CLOUD=ID"},
 	}
 	for _, tc := range tests {
 		code, _, stderr := runCLI(t, "", tc.args...)

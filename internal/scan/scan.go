@@ -32,6 +32,9 @@ type Options struct {
 	// Problem is told of each bad record or failed input, from any worker
 	// (calls are serialized). Nil ignores them; they are counted anyway.
 	Problem func(Problem)
+	// DefaultAccounts gives the account of events that name none, per cloud:
+	// VK Cloud action logs carry their project only in some request paths.
+	DefaultAccounts map[event.Cloud]string
 	// MaxRecordErrorsPerFile caps the Problems reported for one file's bad
 	// records (all are counted). 0 means 20.
 	MaxRecordErrorsPerFile int
@@ -147,6 +150,9 @@ type scanner struct {
 }
 
 func (s *scanner) emit(e *event.Event) error {
+	if e.Account == "" {
+		e.Account = s.opts.DefaultAccounts[e.Cloud]
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sum.Events++

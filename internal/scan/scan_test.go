@@ -127,3 +127,17 @@ func TestRunStopsOnEmitError(t *testing.T) {
 		t.Errorf("err = %v, want the emit error", err)
 	}
 }
+
+func TestRunDefaultAccounts(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.json"), `[{"op":"A","id":"1"}]`, false)
+	inputs, _, _ := source.Expand([]string{dir})
+	var got string
+	_, err := scan.Run(context.Background(), inputs, scan.Options{
+		Formats:         []decode.Format{toyFormat{}},
+		DefaultAccounts: map[event.Cloud]string{event.AWS: "111122223333"},
+	}, nil, func(e *event.Event) error { got = e.Account; return nil })
+	if err != nil || got != "111122223333" {
+		t.Errorf("account = %q, %v", got, err)
+	}
+}
