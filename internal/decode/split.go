@@ -162,21 +162,35 @@ func (s *Splitter) scan(keep *int) (end int, err error) {
 	}
 	i := s.pos
 	depth := 0
-	inStr, esc, dropped := false, false, false
+	inStr, dropped := false, false
 	for {
-		for ; i < s.end; i++ {
-			c := s.buf[i]
+		for i < s.end {
 			if inStr {
-				if esc {
-					esc = false
-				} else if c == '\\' {
-					esc = true
-				} else if c == '"' {
-					inStr = false
-					if depth == 0 {
-						return s.scanned(i+1, dropped)
-					}
+				// Jump to the next quote; it closes the string unless an odd
+				// run of backslashes precedes it.
+				j := bytes.IndexByte(s.buf[i:s.end], '"')
+				if j < 0 {
+					i = s.end
+					break
 				}
+				q := i + j
+				i = q + 1
+				bs := 0
+				for p := q - 1; p >= 0 && s.buf[p] == '\\'; p-- {
+					bs++
+				}
+				if bs%2 == 1 {
+					continue
+				}
+				inStr = false
+				if depth == 0 {
+					return s.scanned(i, dropped)
+				}
+				continue
+			}
+			c := s.buf[i]
+			if depth > 0 && !structural[c] {
+				i++
 				continue
 			}
 			switch c {
@@ -186,7 +200,7 @@ func (s *Splitter) scan(keep *int) (end int, err error) {
 				depth++
 			case '}', ']':
 				if depth == 0 {
-					return s.scanned(i, dropped)
+					return s.scanned(i, dropped) // a scalar ended by its container
 				}
 				depth--
 				if depth == 0 {
@@ -197,6 +211,7 @@ func (s *Splitter) scan(keep *int) (end int, err error) {
 					return s.scanned(i, dropped)
 				}
 			}
+			i++
 		}
 		k := s.pos
 		if keep != nil {
@@ -204,6 +219,8 @@ func (s *Splitter) scan(keep *int) (end int, err error) {
 		}
 		if i-k > s.max {
 			// Too long to keep: drop what was scanned, remember the verdict.
+			// A quote's backslash run may straddle the cut; the record is
+			// skipped anyway, and the worst case is a misplaced boundary.
 			dropped = true
 			s.countLines(i)
 			s.pos, k = i, i
@@ -225,6 +242,9 @@ func (s *Splitter) scan(keep *int) (end int, err error) {
 		}
 	}
 }
+
+// structural marks the bytes that matter inside a container.
+var structural = [256]bool{'"': true, '{': true, '}': true, '[': true, ']': true}
 
 func (s *Splitter) scanned(end int, dropped bool) (int, error) {
 	if dropped {

@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -136,5 +137,35 @@ func FuzzSplitter(f *testing.F) {
 			}
 		}
 		t.Fatalf("splitter did not finish after %d calls", len(data)+2)
+	})
+}
+
+// FuzzSplitterArray: for a valid JSON array the splitter yields exactly its
+// elements, byte for byte.
+func FuzzSplitterArray(f *testing.F) {
+	for _, s := range []string{`[{"a":"\\"},{"b":"\"}"},[1,2],"x\\\"y",3]`, `[ {"k" : [ {} ] } , "" ]`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var want []json.RawMessage
+		if json.Unmarshal([]byte(in), &want) != nil {
+			return
+		}
+		s := NewSplitter(iotest.HalfReader(strings.NewReader(in)))
+		for i := 0; ; i++ {
+			ch, err := s.Next()
+			if err == io.EOF {
+				if i != len(want) {
+					t.Fatalf("%d elements, want %d", i, len(want))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("element %d: %v", i, err)
+			}
+			if i >= len(want) || string(ch.Bytes) != string(want[i]) {
+				t.Fatalf("element %d = %q, want %q", i, ch.Bytes, want)
+			}
+		}
 	})
 }

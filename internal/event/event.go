@@ -72,7 +72,7 @@ const Public = "public"
 
 // Ingress is an inbound network rule an operation opened.
 type Ingress struct {
-	Protocol string `json:"protocol"` // "tcp", "udp", "icmp", "all", or a provider number
+	Protocol string `json:"protocol"` // "tcp", "udp", "icmp", "icmpv6", "all", another name, or a number (see Protocol)
 	FromPort int    `json:"from_port"`
 	ToPort   int    `json:"to_port"`
 	// Source is a CIDR (IPv4 or IPv6), or a tag, group or service name.

@@ -1,6 +1,7 @@
 package azureactivity
 
 import (
+	"cmp"
 	"net/netip"
 	"strings"
 
@@ -59,11 +60,11 @@ func claim(cs []*fastjson.Value, keys ...string) string {
 func actor(d decode.Docs) event.Actor {
 	cs := claims(d)
 	caller := d.Str("caller")
-	upn := firstOf(claim(cs, claimUPN, "upn", "unique_name", claimName), d.Str("identity", "requester", "upn"))
-	appid := firstOf(claim(cs, "appid", "azp"), d.Str("identity", "requester", "appId"))
+	upn := cmp.Or(claim(cs, claimUPN, "upn", "unique_name", claimName), d.Str("identity", "requester", "upn"))
+	appid := cmp.Or(claim(cs, "appid", "azp"), d.Str("identity", "requester", "appId"))
 	var a event.Actor
-	a.Name = firstOf(caller, upn, claim(cs, claimEmail, "email", "name"), appid)
-	a.ID = strings.ToLower(firstOf(
+	a.Name = cmp.Or(caller, upn, claim(cs, claimEmail, "email", "name"), appid)
+	a.ID = strings.ToLower(cmp.Or(
 		claim(cs, claimOID, "oid"), d.Str("identity", "requester", "objectId"), evidencePrincipal(d),
 		caller, upn, claim(cs, claimEmail, "email", "name"), appid,
 	))
@@ -71,8 +72,8 @@ func actor(d decode.Docs) event.Actor {
 		a.ID = d.Str("identity", "tokenHash") // base64: keep its case
 	}
 	a.Type = actorType(d, cs, a.Name, appid)
-	a.IP = firstOf(hostOf(d.Str("callerIpAddress")), hostOf(d.Str("httpRequest", "clientIpAddress")), claim(cs, "ipaddr"))
-	a.UserAgent = firstOf(d.Str("properties", "userAgentHeader"), d.Str("properties", "userAgent"))
+	a.IP = cmp.Or(hostOf(d.Str("callerIpAddress")), hostOf(d.Str("httpRequest", "clientIpAddress")), claim(cs, "ipaddr"))
+	a.UserAgent = cmp.Or(d.Str("properties", "userAgentHeader"), d.Str("properties", "userAgent"))
 	return a
 }
 
@@ -133,13 +134,4 @@ func hostOf(s string) string {
 		return ap.Addr().String()
 	}
 	return s
-}
-
-func firstOf(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }

@@ -1,6 +1,7 @@
 package azureactivity
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
@@ -40,15 +41,9 @@ func protectedVM(item string) string {
 func vaultRestore(o *op) {
 	o.e.Action = event.BackupRestore
 	o.add(event.RoleSource, event.Backup, o.id)
-	o.add(event.RoleSource, event.Instance, firstOf(o.bodyStr("properties", "sourceResourceId"), protectedVM(o.id)))
+	o.add(event.RoleSource, event.Instance, cmp.Or(o.bodyStr("properties", "sourceResourceId"), protectedVM(o.id)))
 	o.add(event.RoleCreated, event.Instance, o.bodyStr("properties", "targetVirtualMachineId"))
 	o.add(event.RoleTarget, event.Instance, o.bodyStr("properties", "virtualMachineId"))
-}
-
-// instanceBackup is an on-demand backup of a Backup vault's instance.
-func instanceBackup(o *op) {
-	o.e.Action = event.BackupCreate
-	o.add(event.RoleTarget, event.Backup, o.id)
 }
 
 // instanceRestore restores a Backup vault's instance to the data source named
@@ -61,9 +56,4 @@ func instanceRestore(o *op) {
 		target = p
 	}
 	o.add(event.RoleCreated, "", decode.StrFold(target, "datasourceInfo", "resourceID"))
-}
-
-func backupDelete(o *op) {
-	o.e.Action = event.BackupDelete
-	o.add(event.RoleTarget, event.Backup, o.id)
 }

@@ -1,6 +1,7 @@
 package azureactivity
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
@@ -14,7 +15,7 @@ import (
 func creationSource(o *op) (option, source string) {
 	cd := o.body("properties", "creationData")
 	option = strings.ToLower(decode.StrFold(cd, "createOption"))
-	source = firstOf(
+	source = cmp.Or(
 		decode.StrFold(cd, "sourceResourceId"),
 		decode.StrFold(cd, "imageReference", "id"),
 		decode.StrFold(cd, "galleryImageReference", "id"),
@@ -55,16 +56,6 @@ func diskWrite(o *op) {
 	default:
 		o.e.Action = event.VolumeCreate
 	}
-}
-
-func snapshotDelete(o *op) {
-	o.e.Action = event.SnapshotDelete
-	o.add(event.RoleTarget, event.Snapshot, o.id)
-}
-
-func diskDelete(o *op) {
-	o.e.Action = event.VolumeDelete
-	o.add(event.RoleTarget, event.Volume, o.id)
 }
 
 // sas is the share kind of a SAS URL: whoever holds the URL can read the
@@ -109,11 +100,6 @@ func imageWrite(o *op) {
 	}
 }
 
-func imageDelete(o *op) {
-	o.e.Action = event.ImageDelete
-	o.add(event.RoleTarget, event.Image, o.id)
-}
-
 // galleryVersionWrite: a gallery image version made from a VM, image,
 // snapshot, disk or another version.
 func galleryVersionWrite(o *op) {
@@ -149,12 +135,6 @@ func galleryShare(o *op) {
 			o.e.AddShare(strings.ToLower(id), kind)
 		}
 	}
-}
-
-// vmCapture makes an image (VHDs in a storage container) of a VM.
-func vmCapture(o *op) {
-	o.e.Action = event.ImageCreate
-	o.add(event.RoleSource, event.Instance, o.id)
 }
 
 // restorePointCollectionWrite creates the collection of a VM's restore

@@ -70,11 +70,6 @@ func flexibleServerWrite(o *op) {
 	o.add(event.RoleSource, event.Database, o.bodyStr("properties", "sourceServerResourceId"))
 }
 
-func dbDelete(o *op) {
-	o.e.Action = event.DBDelete
-	o.add(event.RoleTarget, event.Database, o.id)
-}
-
 // sqlExport writes a database as a BACPAC to a storage URI.
 func sqlExport(o *op) {
 	o.e.Action = event.DBExport

@@ -1,62 +1,23 @@
 package azureactivity_test
 
 import (
-	"bytes"
-	"context"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/decode/azureactivity"
+	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
 	"github.com/snapwarden/snapwarden/internal/event"
 )
-
-// examplesDir is the Azure folder of the repository's examples.
-var examplesDir = filepath.Join("..", "..", "..", "examples", "azure")
 
 // TestExamples decodes every file under examples/azure through one pairer,
 // as `hunt examples/` does, with zero bad records, and checks the attack's
 // steps are there.
 func TestExamples(t *testing.T) {
-	var files []string
-	err := filepath.WalkDir(examplesDir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			files = append(files, p)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatal("no example files")
-	}
-	p := decode.NewPairer()
+	files := decodetest.ExampleFiles(t, "azure")
 	// Auto-detection, as hunt does.
-	d := decode.NewDecoder(decode.Options{Formats: []decode.Format{azureactivity.Format{}}, Pairer: p})
-	var events []*event.Event
-	emit := func(e *event.Event) error { events = append(events, e); return nil }
-	records := 0
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, err := d.Decode(context.Background(), bytes.NewReader(b), f, emit, func(e *decode.RecordError) error {
-			t.Errorf("bad record: %v", e)
-			return nil
-		})
-		if err != nil {
-			t.Errorf("%s: %v", f, err)
-		}
-		records += st.Records
-	}
-	if err := p.Flush(emit); err != nil {
-		t.Fatal(err)
-	}
+	res := decodetest.DecodeFiles(t, nil, []decode.Format{azureactivity.Format{}}, files...)
+	events, records := res.Clean(t), res.Stats.Records
 	t.Logf("examples/azure: %d files, %d records, %d events", len(files), records, len(events))
 	if records != 48 || len(events) != 19 {
 		t.Errorf("%d records, %d events; want 48 records joined into 19 operations", records, len(events))

@@ -1,7 +1,6 @@
 package azureactivity_test
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -35,13 +34,10 @@ func resources(e *event.Event) []res {
 	return out
 }
 
+// decodeFixture decodes testdata/<name>, failing on any bad record.
 func decodeFixture(tb testing.TB, name string) []*event.Event {
 	tb.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return decodetest.MustDecode(tb, azureactivity.Format{}, name, b)
+	return decodetest.MustDecode(tb, azureactivity.Format{}, name, decodetest.ReadFile(tb, filepath.Join("testdata", name)))
 }
 
 func TestNormalize_Fields(t *testing.T) {

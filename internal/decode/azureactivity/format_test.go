@@ -7,7 +7,6 @@ import (
 	"github.com/snapwarden/snapwarden/internal/decode/azureactivity"
 	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
 )
 
 func TestFormat_Sniff(t *testing.T) {
@@ -29,15 +28,7 @@ func TestFormat_Sniff(t *testing.T) {
 	}
 	var f azureactivity.Format
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			v, err := fastjson.Parse(tt.json)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := f.Sniff(v); got != tt.want {
-				t.Errorf("Sniff = %v, want %v", got, tt.want)
-			}
-		})
+		decodetest.Sniff(t, f, tt.name, tt.json, tt.want)
 	}
 	if f.Name() != "azureactivity" {
 		t.Errorf("Name = %q", f.Name())

@@ -53,10 +53,7 @@ func addRule(e *event.Event, p *fastjson.Value) bool {
 		!strings.EqualFold(decode.StrFold(p, "access"), "Allow") {
 		return false
 	}
-	proto := strings.ToLower(decode.StrFold(p, "protocol"))
-	if proto == "*" || proto == "" {
-		proto = "all"
-	}
+	proto := event.Protocol(decode.StrFold(p, "protocol"))
 	sources := append(decode.Strs(decode.GetFold(p, "sourceAddressPrefix")), decode.Strs(decode.GetFold(p, "sourceAddressPrefixes"))...)
 	for _, g := range decode.Each(decode.GetFold(p, "sourceApplicationSecurityGroups")) {
 		if id := decode.StrFold(g, "id"); id != "" {

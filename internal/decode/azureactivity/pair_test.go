@@ -1,49 +1,15 @@
 package azureactivity_test
 
 import (
-	"bytes"
-	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/decode/azureactivity"
 	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
 	"github.com/snapwarden/snapwarden/internal/event"
 )
 
-// decodeInputs decodes several inputs through one pairer, as a run over a
-// folder does, and flushes it at the end.
-func decodeInputs(t *testing.T, inputs ...[]byte) []*event.Event {
-	t.Helper()
-	p := decode.NewPairer()
-	d := decode.NewDecoder(decode.Options{Format: azureactivity.Format{}, Pairer: p})
-	var events []*event.Event
-	emit := func(e *event.Event) error { events = append(events, e); return nil }
-	bad := func(e *decode.RecordError) error { t.Errorf("bad record: %v", e); return nil }
-	for i, in := range inputs {
-		if _, err := d.Decode(context.Background(), bytes.NewReader(in), string(rune('a'+i)), emit, bad); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := p.Flush(emit); err != nil {
-		t.Fatal(err)
-	}
-	return events
-}
-
-func readFixture(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func TestPairing_AcrossInputs(t *testing.T) {
-	begin, end := readFixture(t, "split_begin.json"), readFixture(t, "split_end.json")
+	begin, end := decodetest.ReadFile(t, "testdata/split_begin.json"), decodetest.ReadFile(t, "testdata/split_end.json")
 	for _, order := range []struct {
 		name   string
 		inputs [][]byte
@@ -52,7 +18,8 @@ func TestPairing_AcrossInputs(t *testing.T) {
 		{"end first", [][]byte{end, begin}},
 	} {
 		t.Run(order.name, func(t *testing.T) {
-			events := decodeInputs(t, order.inputs...)
+			// Through one pairer, as a run over a folder does.
+			events := decodetest.DecodeInputs(t, azureactivity.Format{}, nil, order.inputs...).Clean(t)
 			if len(events) != 1 {
 				t.Fatalf("%d events, want 1 joined", len(events))
 			}

@@ -1,12 +1,7 @@
 package azureactivity_test
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
@@ -16,31 +11,12 @@ import (
 )
 
 // pantherLogs returns the raw records of Panther's Azure rule tests: each
-// line is a test whose "log" member is one Activity Log record.
+// test's log is one Activity Log record.
 func pantherLogs(tb testing.TB) [][]byte {
 	tb.Helper()
-	path := filepath.Join(decodetest.SamplesDir(tb), "azure", "activity", "panther", "azure_monitor_activity_tests.ndjson")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
 	var logs [][]byte
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
-			continue
-		}
-		var test struct {
-			Log json.RawMessage `json:"log"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &test); err != nil {
-			tb.Fatalf("%s: %v", path, err)
-		}
-		logs = append(logs, test.Log)
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
+	for _, pt := range decodetest.PantherTests(tb, "azure/activity/panther/azure_monitor_activity_tests.ndjson") {
+		logs = append(logs, pt.Log)
 	}
 	return logs
 }

@@ -1,6 +1,9 @@
 package cloudtrail
 
-import "github.com/snapwarden/snapwarden/internal/event"
+import (
+	"cmp"
+	"github.com/snapwarden/snapwarden/internal/event"
+)
 
 // EBS direct APIs build a snapshot block by block without a source volume,
 // and read a snapshot's blocks without restoring it: an export.
@@ -14,7 +17,7 @@ func startSnapshot(r *rec) {
 
 func completeSnapshot(r *rec) {
 	r.e.Action = event.SnapshotCreate
-	r.add(event.RoleCreated, event.Snapshot, ec2ID(first(r.req("snapshotId"), r.resp("snapshotId"))))
+	r.add(event.RoleCreated, event.Snapshot, ec2ID(cmp.Or(r.req("snapshotId"), r.resp("snapshotId"))))
 }
 
 // putSnapshotBlock is one block written to a snapshot that StartSnapshot

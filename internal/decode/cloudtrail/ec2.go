@@ -1,6 +1,7 @@
 package cloudtrail
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
@@ -13,7 +14,7 @@ import (
 
 func createSnapshot(r *rec) {
 	r.e.Action = event.SnapshotCreate
-	r.add(event.RoleSource, event.Volume, ec2ID(first(r.req("volumeId"), r.resp("volumeId"))))
+	r.add(event.RoleSource, event.Volume, ec2ID(cmp.Or(r.req("volumeId"), r.resp("volumeId"))))
 	r.add(event.RoleCreated, event.Snapshot, ec2ID(r.resp("snapshotId")))
 }
 
@@ -33,25 +34,6 @@ func copySnapshot(r *rec) {
 	r.add(event.RoleCreated, event.Snapshot, ec2ID(r.resp("snapshotId")))
 }
 
-func modifySnapshotAttribute(r *rec) {
-	r.add(event.RoleTarget, event.Snapshot, ec2ID(r.req("snapshotId")))
-	perm := r.rp.Get("createVolumePermission")
-	if perm == nil {
-		if attr := r.req("attributeType"); attr != "" && !sameName(attr, "createVolumePermission") {
-			return // product codes: no access change
-		}
-	}
-	permissionChange(r, perm, event.SnapshotShare, event.SnapshotUnshare)
-}
-
-// resetSnapshotAttribute restores the default permission: private.
-func resetSnapshotAttribute(r *rec) {
-	r.add(event.RoleTarget, event.Snapshot, ec2ID(r.req("snapshotId")))
-	if attr := r.req("attribute"); attr == "" || sameName(attr, "createVolumePermission") {
-		r.e.Action = event.SnapshotUnshare
-	}
-}
-
 func deleteSnapshot(r *rec) {
 	r.e.Action = event.SnapshotDelete
 	r.add(event.RoleTarget, event.Snapshot, ec2ID(r.req("snapshotId")))
@@ -61,7 +43,7 @@ func deleteSnapshot(r *rec) {
 // it is a snapshot the caller made.
 func restoreSnapshotFromRecycleBin(r *rec) {
 	r.e.Action = event.SnapshotCreate
-	r.add(event.RoleCreated, event.Snapshot, ec2ID(first(r.resp("snapshotId"), r.req("snapshotId"))))
+	r.add(event.RoleCreated, event.Snapshot, ec2ID(cmp.Or(r.resp("snapshotId"), r.req("snapshotId"))))
 }
 
 // sharedSnapshotCopyInitiated is logged in the owner's trail when another
@@ -99,25 +81,6 @@ func copyImage(r *rec) {
 	r.add(event.RoleCreated, event.Image, ec2ID(r.resp("imageId")))
 }
 
-func modifyImageAttribute(r *rec) {
-	r.add(event.RoleTarget, event.Image, ec2ID(r.req("imageId")))
-	perm := r.rp.Get("launchPermission")
-	if perm == nil {
-		if attr := r.req("attributeType"); attr != "" && !sameName(attr, "launchPermission") {
-			return // description, boot mode…: no access change
-		}
-	}
-	permissionChange(r, perm, event.ImageShare, event.ImageUnshare)
-}
-
-// resetImageAttribute restores the default launch permission: private.
-func resetImageAttribute(r *rec) {
-	r.add(event.RoleTarget, event.Image, ec2ID(r.req("imageId")))
-	if attr := r.req("attribute"); attr == "" || sameName(attr, "launchPermission") {
-		r.e.Action = event.ImageUnshare
-	}
-}
-
 func deregisterImage(r *rec) {
 	r.e.Action = event.ImageDelete
 	r.add(event.RoleTarget, event.Image, ec2ID(r.req("imageId")))
@@ -149,7 +112,7 @@ func createStoreImageTask(r *rec) {
 // createVolume restores a snapshot when it names one, else makes an empty
 // volume.
 func createVolume(r *rec) {
-	snap := ec2ID(first(r.req("snapshotId"), r.resp("snapshotId")))
+	snap := ec2ID(cmp.Or(r.req("snapshotId"), r.resp("snapshotId")))
 	if snap != "" {
 		r.e.Action = event.VolumeRestore
 		r.add(event.RoleSource, event.Snapshot, snap)
@@ -161,14 +124,14 @@ func createVolume(r *rec) {
 
 func attachVolume(r *rec) {
 	r.e.Action = event.VolumeAttach
-	r.add(event.RoleSource, event.Volume, ec2ID(first(r.req("volumeId"), r.resp("volumeId"))))
-	r.add(event.RoleTarget, event.Instance, ec2ID(first(r.req("instanceId"), r.resp("instanceId"))))
+	r.add(event.RoleSource, event.Volume, ec2ID(cmp.Or(r.req("volumeId"), r.resp("volumeId"))))
+	r.add(event.RoleTarget, event.Instance, ec2ID(cmp.Or(r.req("instanceId"), r.resp("instanceId"))))
 }
 
 func detachVolume(r *rec) {
 	r.e.Action = event.VolumeDetach
-	r.add(event.RoleSource, event.Volume, ec2ID(first(r.req("volumeId"), r.resp("volumeId"))))
-	r.add(event.RoleTarget, event.Instance, ec2ID(first(r.req("instanceId"), r.resp("instanceId"))))
+	r.add(event.RoleSource, event.Volume, ec2ID(cmp.Or(r.req("volumeId"), r.resp("volumeId"))))
+	r.add(event.RoleTarget, event.Instance, ec2ID(cmp.Or(r.req("instanceId"), r.resp("instanceId"))))
 }
 
 func deleteVolume(r *rec) {
@@ -218,6 +181,43 @@ func guardrailDisable(r *rec) {
 func (r *rec) groups(set []*fastjson.Value) {
 	for _, g := range set {
 		r.add(event.RoleTarget, event.SecurityGroup, ec2ID(decode.Str(g, "groupId")))
+	}
+}
+
+// permission is the attribute through which EC2 shares a snapshot or an
+// image with other accounts, and what changing it means.
+type permission struct {
+	typ            event.ResourceType
+	idKey          string // the request member naming the resource
+	attr           string // the attribute's name
+	share, unshare event.Action
+}
+
+var (
+	snapshotPermission = permission{event.Snapshot, "snapshotId", "createVolumePermission", event.SnapshotShare, event.SnapshotUnshare}
+	imagePermission    = permission{event.Image, "imageId", "launchPermission", event.ImageShare, event.ImageUnshare}
+)
+
+// modify handles ModifySnapshotAttribute and ModifyImageAttribute: a change
+// of the permission shares or unshares; one of another attribute (product
+// codes, description, boot mode…) changes no access.
+func (p permission) modify(r *rec) {
+	r.add(event.RoleTarget, p.typ, ec2ID(r.req(p.idKey)))
+	perm := r.rp.Get(p.attr)
+	if perm == nil {
+		if attr := r.req("attributeType"); attr != "" && !sameName(attr, p.attr) {
+			return
+		}
+	}
+	permissionChange(r, perm, p.share, p.unshare)
+}
+
+// reset handles ResetSnapshotAttribute and ResetImageAttribute, which
+// restore the default permission: private.
+func (p permission) reset(r *rec) {
+	r.add(event.RoleTarget, p.typ, ec2ID(r.req(p.idKey)))
+	if attr := r.req("attribute"); attr == "" || sameName(attr, p.attr) {
+		r.e.Action = p.unshare
 	}
 }
 

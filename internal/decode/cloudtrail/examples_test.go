@@ -1,8 +1,6 @@
 package cloudtrail_test
 
 import (
-	"io/fs"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,34 +12,23 @@ import (
 // TestExamples decodes the README's example CloudTrail delivery files with
 // zero errors and checks that the attack story is in them.
 func TestExamples(t *testing.T) {
-	root := filepath.Join("..", "..", "..", "examples", "aws")
 	actions := map[event.Action]int{}
 	files, events := 0, 0
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
+	for _, path := range decodetest.ExampleFiles(t, "aws") {
 		if !strings.HasSuffix(path, ".json.gz") {
 			t.Errorf("%s: not a CloudTrail delivery file", path)
-			return nil
+			continue
 		}
 		files++
-		for _, e := range checkEvents(t, decodetest.MustDecode(t, cloudtrail.Format{}, path, readFixture(t, path))) {
+		for _, e := range checkEvents(t, decodetest.MustDecode(t, cloudtrail.Format{}, path, decodetest.ReadFile(t, path))) {
 			events++
 			actions[e.Action]++
 			if e.Time.Format("2006-01-02") != "2026-11-20" {
 				t.Errorf("%s: event %s at %s, not on 2026-11-20", path, e.ID, e.Time)
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	t.Logf("%d events in %d files; actions %v", events, files, actions)
-	if files == 0 {
-		t.Fatal("no example files")
-	}
 	for _, a := range []event.Action{event.SnapshotCreate, event.SnapshotShare, event.VolumeRestore, event.VolumeAttach,
 		event.IngressOpen, event.DBSnapshotShare, event.PrincipalCreate, event.CredentialCreate} {
 		if actions[a] == 0 {

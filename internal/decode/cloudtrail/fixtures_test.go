@@ -1,73 +1,38 @@
 package cloudtrail_test
 
 import (
-	"bytes"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
-	"github.com/klauspost/compress/gzip"
 	"github.com/snapwarden/snapwarden/internal/decode/cloudtrail"
 	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
 	"github.com/snapwarden/snapwarden/internal/event"
 )
 
+// fixtureGlob matches the hand-written inputs under testdata (and their
+// golden files, which decodetest.Fixtures leaves out).
+var fixtureGlob = filepath.Join("testdata", "*.json*")
+
 // fixtures returns the hand-written inputs under testdata, by case name.
 func fixtures(tb testing.TB) map[string][]byte {
 	tb.Helper()
-	paths, err := filepath.Glob(filepath.Join("testdata", "*.json*"))
-	if err != nil {
-		tb.Fatal(err)
-	}
 	out := map[string][]byte{}
-	for _, p := range paths {
-		name := filepath.Base(p)
-		if strings.HasSuffix(name, ".golden.jsonl") {
-			continue
-		}
-		out[strings.TrimSuffix(strings.TrimSuffix(name, ".gz"), ".json")] = readFixture(tb, p)
-	}
-	if len(out) == 0 {
-		tb.Fatal("no fixtures under testdata")
+	for _, f := range decodetest.Fixtures(tb, fixtureGlob) {
+		out[f.Name] = f.Input
 	}
 	return out
 }
 
-// readFixture reads a file, gunzipping a .gz one as an S3 delivery is.
-func readFixture(tb testing.TB, path string) []byte {
-	tb.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if !strings.HasSuffix(path, ".gz") {
-		return b
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		tb.Fatalf("%s: %v", path, err)
-	}
-	b, err = io.ReadAll(zr)
-	if err != nil {
-		tb.Fatalf("%s: %v", path, err)
-	}
-	return b
-}
-
 func TestGolden(t *testing.T) {
-	for name, in := range fixtures(t) {
-		t.Run(name, func(t *testing.T) {
-			evs := decodetest.MustDecode(t, cloudtrail.Format{}, name, in)
-			if len(evs) == 0 {
-				t.Fatal("no events")
-			}
-			decodetest.Golden(t, name, checkEvents(t, evs))
-		})
-	}
+	decodetest.GoldenFiles(t, decodetest.Fixtures(t, fixtureGlob), func(t *testing.T, f decodetest.Fixture) []*event.Event {
+		evs := decodetest.MustDecode(t, cloudtrail.Format{}, f.Name, f.Input)
+		if len(evs) == 0 {
+			t.Fatal("no events")
+		}
+		return checkEvents(t, evs)
+	})
 }
 
 // fixtureEvents decodes every fixture and indexes the events by id.

@@ -25,17 +25,8 @@ func TestFormat_Sniff(t *testing.T) {
 		{"array", `[{"eventSource":"a","eventName":"b"}]`, false},
 		{"string", `"eventSource"`, false},
 	}
-	var p fastjson.Parser
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			v, err := p.Parse(tc.in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := (cloudtrail.Format{}).Sniff(v); got != tc.want {
-				t.Errorf("Sniff = %v, want %v", got, tc.want)
-			}
-		})
+		decodetest.Sniff(t, cloudtrail.Format{}, tc.name, tc.in, tc.want)
 	}
 }
 

@@ -1,6 +1,7 @@
 package cloudtrail
 
 import (
+	"cmp"
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
 )
@@ -12,20 +13,20 @@ import (
 
 func createUser(r *rec) {
 	r.e.Action = event.PrincipalCreate
-	name := first(r.req("userName"), r.resp("user", "userName"))
-	r.principal(event.RoleCreated, first(r.resp("user", "arn"), r.iamARN("user", name)), name)
+	name := cmp.Or(r.req("userName"), r.resp("user", "userName"))
+	r.principal(event.RoleCreated, cmp.Or(r.resp("user", "arn"), r.iamARN("user", name)), name)
 }
 
 func createRole(r *rec) {
 	r.e.Action = event.PrincipalCreate
-	name := first(r.req("roleName"), r.resp("role", "roleName"))
-	r.principal(event.RoleCreated, first(r.resp("role", "arn"), r.iamARN("role", name)), name)
+	name := cmp.Or(r.req("roleName"), r.resp("role", "roleName"))
+	r.principal(event.RoleCreated, cmp.Or(r.resp("role", "arn"), r.iamARN("role", name)), name)
 }
 
 // createLoginProfile gives a user a console password.
 func createLoginProfile(r *rec) {
 	r.e.Action = event.CredentialCreate
-	r.userOrCaller(first(r.req("userName"), r.resp("loginProfile", "userName")))
+	r.userOrCaller(cmp.Or(r.req("userName"), r.resp("loginProfile", "userName")))
 }
 
 // createAccessKey makes a key for a user (the caller when none is named).
@@ -33,10 +34,10 @@ func createLoginProfile(r *rec) {
 // events signed with it carry it as userIdentity.accessKeyId.
 func createAccessKey(r *rec) {
 	r.e.Action = event.CredentialCreate
-	name := first(r.req("userName"), r.resp("accessKey", "userName"))
+	name := cmp.Or(r.req("userName"), r.resp("accessKey", "userName"))
 	r.userOrCaller(name)
 	if res := r.add(event.RoleCreated, event.Principal, r.resp("accessKey", "accessKeyId")); res != nil {
-		res.Name = first(name, r.e.Actor.Name)
+		res.Name = cmp.Or(name, r.e.Actor.Name)
 	}
 }
 
@@ -69,7 +70,7 @@ func assumeRole(r *rec) {
 // directory id.
 func identityCenterUser(r *rec) {
 	r.e.Action = event.PrincipalCreate
-	r.add(event.RoleCreated, event.Principal, first(r.resp("user", "userId"), r.resp("userId")))
+	r.add(event.RoleCreated, event.Principal, cmp.Or(r.resp("user", "userId"), r.resp("userId")))
 }
 
 // userOrCaller records the user a credential is made for: the named one,

@@ -1,6 +1,7 @@
 package cloudtrail
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
@@ -13,7 +14,7 @@ import (
 // wins when present; older records only have the request, in one of two
 // shapes: nested ipPermissions.items[] or flat cidrIp/fromPort/toPort.
 func authorizeSecurityGroupIngress(r *rec) {
-	r.add(event.RoleTarget, event.SecurityGroup, ec2ID(first(r.req("groupId"), r.req("groupName"))))
+	r.add(event.RoleTarget, event.SecurityGroup, ec2ID(cmp.Or(r.req("groupId"), r.req("groupName"))))
 	if rules := items(r.re, "securityGroupRuleSet"); len(rules) > 0 {
 		for _, it := range rules {
 			if decode.Bool(it, "isEgress") {
@@ -35,7 +36,7 @@ func authorizeSecurityGroupIngress(r *rec) {
 			r.rule(p, decode.Str(x, "cidrIpv6"))
 		}
 		for _, x := range items(p, "groups") {
-			r.rule(p, first(decode.Str(x, "groupId"), decode.Str(x, "groupName")))
+			r.rule(p, cmp.Or(decode.Str(x, "groupId"), decode.Str(x, "groupName")))
 		}
 		for _, x := range items(p, "prefixListIds") {
 			r.rule(p, decode.Str(x, "prefixListId"))
@@ -84,7 +85,7 @@ func (r *rec) ruleFold(p *fastjson.Value) {
 }
 
 func (r *rec) addRules(proto string, from, to int, okFrom, okTo bool, sources []string) {
-	in := event.Ingress{Protocol: protocol(proto), FromPort: from, ToPort: to}
+	in := event.Ingress{Protocol: event.Protocol(proto), FromPort: from, ToPort: to}
 	switch {
 	case in.Protocol == "all":
 		in.FromPort, in.ToPort = 0, 65535
@@ -101,24 +102,6 @@ func (r *rec) addRules(proto string, from, to int, okFrom, okTo bool, sources []
 			r.e.AddIngress(in)
 		}
 	}
-}
-
-// protocol names an IP protocol: "-1" (or nothing) is every protocol, and
-// the common numbers get their names.
-func protocol(p string) string {
-	switch p = strings.ToLower(strings.TrimSpace(p)); p {
-	case "", "-1", "all":
-		return "all"
-	case "6":
-		return "tcp"
-	case "17":
-		return "udp"
-	case "1":
-		return "icmp"
-	case "58":
-		return "icmpv6"
-	}
-	return p
 }
 
 // eachValue returns an array's elements, or a lone value as one.

@@ -41,8 +41,8 @@ var handlers = map[opKey]handler{
 	{srcEC2, "CreateSnapshot"}:                   createSnapshot,
 	{srcEC2, "CreateSnapshots"}:                  createSnapshots,
 	{srcEC2, "CopySnapshot"}:                     copySnapshot,
-	{srcEC2, "ModifySnapshotAttribute"}:          modifySnapshotAttribute,
-	{srcEC2, "ResetSnapshotAttribute"}:           resetSnapshotAttribute,
+	{srcEC2, "ModifySnapshotAttribute"}:          snapshotPermission.modify,
+	{srcEC2, "ResetSnapshotAttribute"}:           snapshotPermission.reset,
 	{srcEC2, "DeleteSnapshot"}:                   deleteSnapshot,
 	{srcEC2, "RestoreSnapshotFromRecycleBin"}:    restoreSnapshotFromRecycleBin,
 	{srcEC2, "SharedSnapshotCopyInitiated"}:      sharedSnapshotCopyInitiated,
@@ -50,8 +50,8 @@ var handlers = map[opKey]handler{
 	{srcEC2, "CreateImage"}:                      createImage,
 	{srcEC2, "RegisterImage"}:                    registerImage,
 	{srcEC2, "CopyImage"}:                        copyImage,
-	{srcEC2, "ModifyImageAttribute"}:             modifyImageAttribute,
-	{srcEC2, "ResetImageAttribute"}:              resetImageAttribute,
+	{srcEC2, "ModifyImageAttribute"}:             imagePermission.modify,
+	{srcEC2, "ResetImageAttribute"}:              imagePermission.reset,
 	{srcEC2, "DeregisterImage"}:                  deregisterImage,
 	{srcEC2, "RestoreImageFromRecycleBin"}:       restoreImageFromRecycleBin,
 	{srcEC2, "CreateInstanceExportTask"}:         createInstanceExportTask,
@@ -161,16 +161,6 @@ func isShare(a event.Action) bool {
 // items returns the elements of an EC2 list ({"items": […]}) at path.
 func items(v *fastjson.Value, path ...string) []*fastjson.Value {
 	return decode.Each(v.Get(path...), "items")
-}
-
-// first returns the first non-empty string.
-func first(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // sameName compares an attribute name ignoring case and underscores:

@@ -1,6 +1,7 @@
 package cloudtrail
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
@@ -48,30 +49,30 @@ func rdsType(kind string) event.ResourceType {
 
 func createDBSnapshot(r *rec) {
 	r.e.Action = event.DBSnapshotCreate
-	r.rds(event.RoleSource, event.Database, event.RDSInstance, first(r.req("dBInstanceIdentifier"), r.resp("dBInstanceIdentifier")))
+	r.rds(event.RoleSource, event.Database, event.RDSInstance, cmp.Or(r.req("dBInstanceIdentifier"), r.resp("dBInstanceIdentifier")))
 	r.rds(event.RoleCreated, event.DBSnapshot, event.RDSSnapshot,
-		first(r.resp("dBSnapshotArn"), r.req("dBSnapshotIdentifier"), r.resp("dBSnapshotIdentifier")))
+		cmp.Or(r.resp("dBSnapshotArn"), r.req("dBSnapshotIdentifier"), r.resp("dBSnapshotIdentifier")))
 }
 
 func createDBClusterSnapshot(r *rec) {
 	r.e.Action = event.DBSnapshotCreate
-	r.rds(event.RoleSource, event.Database, event.RDSCluster, first(r.req("dBClusterIdentifier"), r.resp("dBClusterIdentifier")))
+	r.rds(event.RoleSource, event.Database, event.RDSCluster, cmp.Or(r.req("dBClusterIdentifier"), r.resp("dBClusterIdentifier")))
 	r.rds(event.RoleCreated, event.DBSnapshot, event.RDSClusterSnapshot,
-		first(r.resp("dBClusterSnapshotArn"), r.req("dBClusterSnapshotIdentifier"), r.resp("dBClusterSnapshotIdentifier")))
+		cmp.Or(r.resp("dBClusterSnapshotArn"), r.req("dBClusterSnapshotIdentifier"), r.resp("dBClusterSnapshotIdentifier")))
 }
 
 func copyDBSnapshot(r *rec) {
 	r.e.Action = event.DBSnapshotCopy
 	r.rds(event.RoleSource, event.DBSnapshot, event.RDSSnapshot, r.req("sourceDBSnapshotIdentifier"))
 	r.rds(event.RoleCreated, event.DBSnapshot, event.RDSSnapshot,
-		first(r.resp("dBSnapshotArn"), r.req("targetDBSnapshotIdentifier"), r.resp("dBSnapshotIdentifier")))
+		cmp.Or(r.resp("dBSnapshotArn"), r.req("targetDBSnapshotIdentifier"), r.resp("dBSnapshotIdentifier")))
 }
 
 func copyDBClusterSnapshot(r *rec) {
 	r.e.Action = event.DBSnapshotCopy
 	r.rds(event.RoleSource, event.DBSnapshot, event.RDSClusterSnapshot, r.req("sourceDBClusterSnapshotIdentifier"))
 	r.rds(event.RoleCreated, event.DBSnapshot, event.RDSClusterSnapshot,
-		first(r.resp("dBClusterSnapshotArn"), r.req("targetDBClusterSnapshotIdentifier"), r.resp("dBClusterSnapshotIdentifier")))
+		cmp.Or(r.resp("dBClusterSnapshotArn"), r.req("targetDBClusterSnapshotIdentifier"), r.resp("dBClusterSnapshotIdentifier")))
 }
 
 func modifyDBSnapshotAttribute(r *rec) {
@@ -121,18 +122,17 @@ func deleteDBClusterSnapshot(r *rec) {
 // startExportTask exports a snapshot (or a cluster) to S3.
 func startExportTask(r *rec) {
 	r.e.Action = event.DBExport
-	src := first(r.req("sourceArn"), r.resp("sourceArn"))
+	src := cmp.Or(r.req("sourceArn"), r.resp("sourceArn"))
 	kind := rdsKind(src, event.RDSSnapshot)
 	r.rds(event.RoleSource, rdsType(kind), kind, src)
-	r.add(event.RoleTarget, event.Bucket, first(r.req("s3BucketName"), r.resp("s3Bucket")))
+	r.add(event.RoleTarget, event.Bucket, cmp.Or(r.req("s3BucketName"), r.resp("s3Bucket")))
 }
 
 func restoreDBInstanceFromDBSnapshot(r *rec) {
 	r.e.Action = event.DBRestore
 	r.rds(event.RoleSource, event.DBSnapshot, event.RDSSnapshot, r.req("dBSnapshotIdentifier"))
 	r.rds(event.RoleSource, event.DBSnapshot, event.RDSClusterSnapshot, r.req("dBClusterSnapshotIdentifier"))
-	r.rds(event.RoleCreated, event.Database, event.RDSInstance, first(r.resp("dBInstanceArn"), r.req("dBInstanceIdentifier")))
-	r.publicDB(true)
+	r.newDB(event.RDSInstance, "dBInstanceIdentifier")
 }
 
 // restoreDBClusterFromSnapshot takes a cluster snapshot, or a DB snapshot
@@ -141,15 +141,13 @@ func restoreDBClusterFromSnapshot(r *rec) {
 	r.e.Action = event.DBRestore
 	src := r.req("snapshotIdentifier")
 	r.rds(event.RoleSource, event.DBSnapshot, rdsKind(src, event.RDSClusterSnapshot), src)
-	r.rds(event.RoleCreated, event.Database, event.RDSCluster, first(r.resp("dBClusterArn"), r.req("dBClusterIdentifier")))
-	r.publicDB(true)
+	r.newDB(event.RDSCluster, "dBClusterIdentifier")
 }
 
 func restoreDBInstanceToPointInTime(r *rec) {
 	r.e.Action = event.DBRestore
 	r.rds(event.RoleSource, event.Database, event.RDSInstance, r.req("sourceDBInstanceIdentifier"))
-	r.rds(event.RoleCreated, event.Database, event.RDSInstance, first(r.resp("dBInstanceArn"), r.req("targetDBInstanceIdentifier")))
-	r.publicDB(true)
+	r.newDB(event.RDSInstance, "targetDBInstanceIdentifier")
 }
 
 // restoreDBClusterToPointInTime is also Aurora's clone (restoreType
@@ -157,19 +155,18 @@ func restoreDBInstanceToPointInTime(r *rec) {
 func restoreDBClusterToPointInTime(r *rec) {
 	r.e.Action = event.DBRestore
 	r.rds(event.RoleSource, event.Database, event.RDSCluster, r.req("sourceDBClusterIdentifier"))
-	r.rds(event.RoleCreated, event.Database, event.RDSCluster, first(r.resp("dBClusterArn"), r.req("dBClusterIdentifier")))
-	r.publicDB(true)
+	r.newDB(event.RDSCluster, "dBClusterIdentifier")
 }
 
 func modifyDBInstance(r *rec) {
 	r.e.Action = event.DBModify
-	r.rds(event.RoleTarget, event.Database, event.RDSInstance, first(r.req("dBInstanceIdentifier"), r.resp("dBInstanceIdentifier")))
+	r.rds(event.RoleTarget, event.Database, event.RDSInstance, cmp.Or(r.req("dBInstanceIdentifier"), r.resp("dBInstanceIdentifier")))
 	r.publicDB(false)
 }
 
 func modifyDBCluster(r *rec) {
 	r.e.Action = event.DBModify
-	r.rds(event.RoleTarget, event.Database, event.RDSCluster, first(r.req("dBClusterIdentifier"), r.resp("dBClusterIdentifier")))
+	r.rds(event.RoleTarget, event.Database, event.RDSCluster, cmp.Or(r.req("dBClusterIdentifier"), r.resp("dBClusterIdentifier")))
 	r.publicDB(false)
 }
 
@@ -185,21 +182,30 @@ func deleteDBCluster(r *rec) {
 
 func createDBInstance(r *rec) {
 	r.e.Action = event.DBCreate
-	r.rds(event.RoleCreated, event.Database, event.RDSInstance, first(r.resp("dBInstanceArn"), r.req("dBInstanceIdentifier")))
-	r.publicDB(true)
+	r.newDB(event.RDSInstance, "dBInstanceIdentifier")
 }
 
 func createDBCluster(r *rec) {
 	r.e.Action = event.DBCreate
-	r.rds(event.RoleCreated, event.Database, event.RDSCluster, first(r.resp("dBClusterArn"), r.req("dBClusterIdentifier")))
-	r.publicDB(true)
+	r.newDB(event.RDSCluster, "dBClusterIdentifier")
 }
 
 // createDBInstanceReadReplica copies a database's data into a new one.
 func createDBInstanceReadReplica(r *rec) {
 	r.e.Action = event.DBCreate
 	r.rds(event.RoleSource, event.Database, event.RDSInstance, r.req("sourceDBInstanceIdentifier"))
-	r.rds(event.RoleCreated, event.Database, event.RDSInstance, first(r.resp("dBInstanceArn"), r.req("dBInstanceIdentifier")))
+	r.newDB(event.RDSInstance, "dBInstanceIdentifier")
+}
+
+// newDB records the database (a DB instance or a cluster, as kind says) an
+// operation made, named by the response's ARN or else by the request's
+// idKey, and whether it is reachable from the internet.
+func (r *rec) newDB(kind, idKey string) {
+	arnKey := "dBInstanceArn"
+	if kind == event.RDSCluster {
+		arnKey = "dBClusterArn"
+	}
+	r.rds(event.RoleCreated, event.Database, kind, cmp.Or(r.resp(arnKey), r.req(idKey)))
 	r.publicDB(true)
 }
 
@@ -209,7 +215,7 @@ func authorizeDBSecurityGroupIngress(r *rec) {
 	r.e.Action = event.IngressOpen
 	r.rds(event.RoleTarget, event.SecurityGroup, rdsSecurityGroup, r.req("dBSecurityGroupName"))
 	r.addRules("tcp", 0, 0, false, false, []string{
-		r.req("cIDRIP"), first(r.req("eC2SecurityGroupId"), r.req("eC2SecurityGroupName")),
+		r.req("cIDRIP"), cmp.Or(r.req("eC2SecurityGroupId"), r.req("eC2SecurityGroupName")),
 	})
 }
 
@@ -225,7 +231,7 @@ func (r *rec) publicDB(withResponse bool) {
 	in := event.Ingress{Protocol: "tcp", FromPort: 0, ToPort: 65535, Source: "internet"}
 	ports := []int{
 		port(r.rp, "port"), port(r.rp, "dBPortNumber"), port(r.re, "endpoint", "port"), port(r.re, "dbInstancePort"), port(r.re, "port"),
-		enginePorts[strings.ToLower(first(r.req("engine"), r.resp("engine")))],
+		enginePorts[strings.ToLower(cmp.Or(r.req("engine"), r.resp("engine")))],
 	}
 	for _, n := range ports {
 		if n > 0 {

@@ -1,7 +1,6 @@
 package cloudtrail_test
 
 import (
-	"bufio"
 	"bytes"
 	"os"
 	"path/filepath"
@@ -38,11 +37,7 @@ func TestSamples(t *testing.T) {
 			}
 			n := 0
 			for _, p := range paths {
-				b, err := os.ReadFile(p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				n += len(checkEvents(t, decodetest.MustDecode(t, cloudtrail.Format{}, p, b)))
+				n += len(checkEvents(t, decodetest.MustDecode(t, cloudtrail.Format{}, p, decodetest.ReadFile(t, p))))
 			}
 			t.Logf("%s: %d events from %d files", tc.name, n, len(paths))
 			if n != tc.want {
@@ -51,28 +46,20 @@ func TestSamples(t *testing.T) {
 		})
 	}
 	t.Run("panther", func(t *testing.T) {
-		f, err := os.Open(filepath.Join(dir, "panther", "aws_cloudtrail_tests.ndjson"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
 		var p fastjson.Parser
 		n := 0
-		sc := bufio.NewScanner(f)
-		sc.Buffer(nil, 1<<20)
-		for line := 1; sc.Scan(); line++ {
-			v, err := p.ParseBytes(sc.Bytes())
-			if err != nil {
-				t.Fatalf("line %d: %v", line, err)
+		for i, pt := range decodetest.PantherTests(t, "aws/cloudtrail/panther/aws_cloudtrail_tests.ndjson") {
+			if len(pt.Log) == 0 {
+				continue
 			}
-			log := v.Get("log")
-			if log == nil || log.Get("eventSource") == nil {
+			log, err := p.ParseBytes(pt.Log)
+			if err != nil {
+				t.Fatalf("test %d: %v", i+1, err)
+			}
+			if log.Get("eventSource") == nil {
 				continue
 			}
 			n += len(checkEvents(t, decodetest.MustDecode(t, cloudtrail.Format{}, "panther", log.MarshalTo(nil))))
-		}
-		if err := sc.Err(); err != nil {
-			t.Fatal(err)
 		}
 		t.Logf("panther: %d events", n)
 		if n != 451 {

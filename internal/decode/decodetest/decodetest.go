@@ -1,13 +1,13 @@
 // Package decodetest holds what every decoder's tests share: running a
-// format over bytes, golden files, the shared sample folder and fuzzing.
+// format over bytes or files, golden files, the repository's examples, the
+// shared sample folder, Sniff checks and fuzzing.
 package decodetest
 
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,104 +15,132 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
+	"github.com/valyala/fastjson"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
-// Result is what decoding one input produced.
+// Result is what decoding one input, or several in a row, produced.
 type Result struct {
 	Events []*event.Event
 	Errors []*decode.RecordError
-	Stats  decode.Stats
-	Err    error // an error that ended the input early
+	Stats  decode.Stats // summed over the inputs
+	Err    error        // the first error that ended an input early
 }
 
-// Decode runs format f (auto-detection among fs when f is nil) over input,
-// pairing records and flushing unpaired halves at the end.
-func Decode(tb testing.TB, f decode.Format, fs []decode.Format, name string, input []byte) Result {
+// Clean fails the test for each bad record and for an input that ended
+// early, and returns the events.
+func (r Result) Clean(tb testing.TB) []*event.Event {
 	tb.Helper()
-	var res Result
+	for _, e := range r.Errors {
+		tb.Errorf("bad record: %v", e)
+	}
+	if r.Err != nil {
+		tb.Errorf("input ended early: %v", r.Err)
+	}
+	return r.Events
+}
+
+// input is one named input.
+type input struct {
+	name string
+	data []byte
+}
+
+// Decode runs format f (auto-detection among fs when f is nil) over data,
+// an input called name, pairing records and flushing unpaired halves at the
+// end.
+func Decode(tb testing.TB, f decode.Format, fs []decode.Format, name string, data []byte) Result {
+	tb.Helper()
+	return decodeAll(tb, f, fs, []input{{name, data}})
+}
+
+// DecodeInputs decodes inputs one after another through one decoder and one
+// pairer, as a run over several files does, and flushes what stays unpaired
+// at the end. The inputs are named input1, input2 and so on; f and fs are as
+// for Decode.
+func DecodeInputs(tb testing.TB, f decode.Format, fs []decode.Format, inputs ...[]byte) Result {
+	tb.Helper()
+	var in []input
+	for i, b := range inputs {
+		in = append(in, input{fmt.Sprintf("input%d", i+1), b})
+	}
+	return decodeAll(tb, f, fs, in)
+}
+
+// DecodeFiles is DecodeInputs over files, each named by its path and read
+// with ReadFile.
+func DecodeFiles(tb testing.TB, f decode.Format, fs []decode.Format, paths ...string) Result {
+	tb.Helper()
+	var in []input
+	for _, p := range paths {
+		in = append(in, input{p, ReadFile(tb, p)})
+	}
+	return decodeAll(tb, f, fs, in)
+}
+
+func decodeAll(tb testing.TB, f decode.Format, fs []decode.Format, inputs []input) Result {
+	tb.Helper()
+	res := Result{Stats: decode.Stats{PerFormat: map[string]int{}}}
 	p := decode.NewPairer()
 	if fs == nil {
 		fs = []decode.Format{f}
 	}
 	d := decode.NewDecoder(decode.Options{Format: f, Formats: fs, Pairer: p})
 	emit := func(e *event.Event) error { res.Events = append(res.Events, e); return nil }
-	res.Stats, res.Err = d.Decode(context.Background(), bytes.NewReader(input), name, emit,
-		func(e *decode.RecordError) error { res.Errors = append(res.Errors, e); return nil })
+	bad := func(e *decode.RecordError) error { res.Errors = append(res.Errors, e); return nil }
+	for _, in := range inputs {
+		st, err := d.Decode(context.Background(), bytes.NewReader(in.data), in.name, emit, bad)
+		res.Stats.Records += st.Records
+		res.Stats.Malformed += st.Malformed
+		res.Stats.Bytes += st.Bytes
+		for name, n := range st.PerFormat {
+			res.Stats.PerFormat[name] += n
+		}
+		if err != nil && res.Err == nil {
+			res.Err = fmt.Errorf("%s: %w", in.name, err)
+		}
+	}
 	if err := p.Flush(emit); err != nil {
-		res.Errors = append(res.Errors, &decode.RecordError{File: name, Err: err})
+		var last string
+		if len(inputs) > 0 {
+			last = inputs[len(inputs)-1].name
+		}
+		res.Errors = append(res.Errors, &decode.RecordError{File: last, Err: err})
 	}
 	return res
 }
 
-// MustDecode is Decode that fails the test on any bad record or early end.
-func MustDecode(tb testing.TB, f decode.Format, name string, input []byte) []*event.Event {
+// MustDecode is Decode with format f forced, failing the test on any bad
+// record or early end.
+func MustDecode(tb testing.TB, f decode.Format, name string, data []byte) []*event.Event {
 	tb.Helper()
-	res := Decode(tb, f, nil, name, input)
-	for _, e := range res.Errors {
-		tb.Errorf("bad record: %v", e)
-	}
-	if res.Err != nil {
-		tb.Errorf("input ended early: %v", res.Err)
-	}
-	return res.Events
+	return Decode(tb, f, nil, name, data).Clean(tb)
 }
 
-// Golden compares events, as JSONL, with testdata/<name>.golden.jsonl, and
-// rewrites that file under -update.
-func Golden(tb testing.TB, name string, events []*event.Event) {
-	tb.Helper()
-	var buf bytes.Buffer
-	for _, e := range events {
-		b, err := json.Marshal(e)
+// WorldOpen reports whether e's ingress opens port to any IPv4 address
+// (0.0.0.0/0) and to any IPv6 address (::/0).
+func WorldOpen(e *event.Event, port int) (v4, v6 bool) {
+	for _, in := range e.Ingress {
+		if in.WorldOpen() && in.CoversPort(port) {
+			v4 = v4 || in.Source == "0.0.0.0/0"
+			v6 = v6 || in.Source == "::/0"
+		}
+	}
+	return v4, v6
+}
+
+// Sniff runs f.Sniff over a JSON text in a subtest named name, and fails it
+// unless f claims the text exactly when want says so.
+func Sniff(t *testing.T, f decode.Format, name, json string, want bool) {
+	t.Helper()
+	t.Run(name, func(t *testing.T) {
+		v, err := fastjson.Parse(json)
 		if err != nil {
-			tb.Fatal(err)
+			t.Fatal(err)
 		}
-		buf.Write(b)
-		buf.WriteByte('\n')
-	}
-	path := filepath.Join("testdata", name+".golden.jsonl")
-	if *update {
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			tb.Fatal(err)
+		if got := f.Sniff(v); got != want {
+			t.Errorf("Sniff = %v, want %v", got, want)
 		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("%v (run the test with -update to create it)", err)
-	}
-	if !bytes.Equal(want, buf.Bytes()) {
-		tb.Errorf("%s differs from the decoded events (run with -update and review the diff):\ngot:\n%s\nwant:\n%s", path, buf.Bytes(), want)
-	}
-}
-
-// SamplesDir returns the shared sample folder (../shared/samples beside the
-// repository, or $SNAPWARDEN_SHARED/samples), skipping the test when absent.
-func SamplesDir(tb testing.TB) string {
-	tb.Helper()
-	if d := os.Getenv("SNAPWARDEN_SHARED"); d != "" {
-		return filepath.Join(d, "samples")
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			s := filepath.Join(dir, "..", "shared", "samples")
-			if _, err := os.Stat(s); err != nil {
-				tb.Skipf("shared samples not found at %s: skipping", s)
-			}
-			return s
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Skip("repository root not found: skipping sample tests")
-		}
-		dir = parent
-	}
+	})
 }
 
 // Fuzz decodes arbitrary bytes with f: it must never panic (a recovered

@@ -1,6 +1,7 @@
 package gcpaudit
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
@@ -26,7 +27,7 @@ func actor(o op) event.Actor {
 	}
 	// A delegation chain names who acted through the service account.
 	if d := o.get("authenticationInfo", "serviceAccountDelegationInfo").Get("0"); d != nil {
-		a.SessionIssuer = firstOf(
+		a.SessionIssuer = cmp.Or(
 			str(decode.GetFold(d, "firstPartyPrincipal"), "principalEmail"),
 			stripMember(str(d, "principalSubject")),
 			str(decode.GetFold(d, "thirdPartyPrincipal"), "thirdPartyClaims", "email"))

@@ -1,6 +1,7 @@
 package gcpaudit
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
@@ -30,6 +31,12 @@ func (c *norm) created(where, coll string) string {
 	return c.res.resolve(str(c.req, "name"), where, coll)
 }
 
+// requested records as a source the resource the request names at key, a
+// member of collection coll (zonal, regional or global, as where says).
+func (c *norm) requested(typ event.ResourceType, key, where, coll string) {
+	c.add(event.RoleSource, typ, c.res.resolve(str(c.req, key), where, coll))
+}
+
 // crossEntity reports an entry written in the project an operation read
 // from, not the caller's (a snapshot of a shared disk taken from another
 // project): its resourceName is the source, and the copy's project unknown.
@@ -47,8 +54,8 @@ func diskCreateSnapshot(c *norm) {
 
 func snapshotInsert(c *norm) {
 	c.e.Action = event.SnapshotCreate
-	c.add(event.RoleSource, event.Volume, c.res.resolve(str(c.req, "sourceDisk"), zonal, "disks"))
-	c.add(event.RoleSource, event.Snapshot, c.res.resolve(str(c.req, "sourceInstantSnapshot"), zonal, "instantSnapshots"))
+	c.requested(event.Volume, "sourceDisk", zonal, "disks")
+	c.requested(event.Snapshot, "sourceInstantSnapshot", zonal, "instantSnapshots")
 	if collection(c.name) == "disks" {
 		c.add(event.RoleSource, event.Volume, c.name) // logged in the disk's project
 	}
@@ -64,7 +71,7 @@ func snapshotInsert(c *norm) {
 
 func instantSnapshotInsert(c *norm) {
 	c.e.Action = event.SnapshotCreate
-	c.add(event.RoleSource, event.Volume, c.res.resolve(str(c.req, "sourceDisk"), zonal, "disks"))
+	c.requested(event.Volume, "sourceDisk", zonal, "disks")
 	c.add(event.RoleCreated, event.Snapshot, c.created(zonal, "instantSnapshots"))
 }
 
@@ -80,8 +87,8 @@ func instantSnapshotExport(c *norm) {
 // Storage. An image of another project's image is a copy.
 func imageInsert(c *norm) {
 	c.e.Action = event.ImageCreate
-	c.add(event.RoleSource, event.Volume, c.res.resolve(str(c.req, "sourceDisk"), zonal, "disks"))
-	c.add(event.RoleSource, event.Snapshot, c.res.resolve(str(c.req, "sourceSnapshot"), global, "snapshots"))
+	c.requested(event.Volume, "sourceDisk", zonal, "disks")
+	c.requested(event.Snapshot, "sourceSnapshot", global, "snapshots")
 	if img := c.res.resolve(str(c.req, "sourceImage"), global, "images"); img != "" {
 		c.add(event.RoleSource, event.Image, img)
 		if p := event.GCPProject(img); p != "" && !c.home(p) {
@@ -94,7 +101,7 @@ func imageInsert(c *norm) {
 
 func machineImageInsert(c *norm) {
 	c.e.Action = event.ImageCreate
-	c.add(event.RoleSource, event.Instance, c.res.resolve(str(c.req, "sourceInstance"), zonal, "instances"))
+	c.requested(event.Instance, "sourceInstance", zonal, "instances")
 	c.add(event.RoleCreated, event.Image, c.created(global, "machineImages"))
 }
 
@@ -109,16 +116,16 @@ func diskInsert(c *norm) {
 	switch {
 	case str(c.req, "sourceSnapshot") != "":
 		c.e.Action = event.VolumeRestore
-		c.add(event.RoleSource, event.Snapshot, c.res.resolve(str(c.req, "sourceSnapshot"), global, "snapshots"))
+		c.requested(event.Snapshot, "sourceSnapshot", global, "snapshots")
 	case str(c.req, "sourceInstantSnapshot") != "":
 		c.e.Action = event.VolumeRestore
-		c.add(event.RoleSource, event.Snapshot, c.res.resolve(str(c.req, "sourceInstantSnapshot"), zonal, "instantSnapshots"))
+		c.requested(event.Snapshot, "sourceInstantSnapshot", zonal, "instantSnapshots")
 	case str(c.req, "sourceImage") != "":
 		c.e.Action = event.VolumeRestore
-		c.add(event.RoleSource, event.Image, c.res.resolve(str(c.req, "sourceImage"), global, "images"))
+		c.requested(event.Image, "sourceImage", global, "images")
 	case str(c.req, "sourceDisk") != "":
 		c.e.Action = event.VolumeClone
-		c.add(event.RoleSource, event.Volume, c.res.resolve(str(c.req, "sourceDisk"), where, "disks"))
+		c.requested(event.Volume, "sourceDisk", where, "disks")
 	}
 	c.add(event.RoleCreated, event.Volume, c.created(where, "disks"))
 }
@@ -135,11 +142,11 @@ func instanceInsert(c *norm) {
 		c.add(event.RoleSource, event.Snapshot, c.res.resolve(str(d, "initializeParams", "sourceSnapshot"), global, "snapshots"))
 		c.add(event.RoleSource, event.Image, c.res.resolve(str(d, "initializeParams", "sourceImage"), global, "images"))
 	}
-	c.add(event.RoleSource, event.Image, c.res.resolve(str(c.req, "sourceMachineImage"), global, "machineImages"))
+	c.requested(event.Image, "sourceMachineImage", global, "machineImages")
 	for _, d := range decode.Each(c.o.get("metadata"), "usedResources", "attachedDisks") {
 		c.add(event.RoleSource, event.Image, c.res.resolve(str(d, "sourceImage"), global, "images"))
 	}
-	project := firstOf(event.GCPProject(inst), c.res.project)
+	project := cmp.Or(event.GCPProject(inst), c.res.project)
 	nics := decode.Each(c.req, "networkInterfaces")
 	for _, n := range nics {
 		net := str(n, "network")
@@ -156,7 +163,7 @@ func instanceInsert(c *norm) {
 // attachDisk: request.source is the disk, resourceName the instance.
 func attachDisk(c *norm) {
 	c.e.Action = event.VolumeAttach
-	c.add(event.RoleSource, event.Volume, c.res.resolve(str(c.req, "source"), zonal, "disks"))
+	c.requested(event.Volume, "source", zonal, "disks")
 	c.add(event.RoleTarget, event.Instance, c.name)
 }
 

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
 	"github.com/snapwarden/snapwarden/internal/event"
 )
 
@@ -334,14 +335,7 @@ func TestFields(t *testing.T) {
 // notion of an open rule: SSH from anywhere, over IPv4 and IPv6.
 func TestFields_WorldOpen(t *testing.T) {
 	e := byOperation(t, decodeFile(t, "testdata/firewall.ndjson"), "v1.compute.firewalls.insert", 0)
-	var v4, v6 bool
-	for _, in := range e.Ingress {
-		if in.WorldOpen() && in.CoversPort(22) {
-			v4 = v4 || in.Source == "0.0.0.0/0"
-			v6 = v6 || in.Source == "::/0"
-		}
-	}
-	if !v4 || !v6 {
+	if v4, v6 := decodetest.WorldOpen(e, 22); !v4 || !v6 {
 		t.Errorf("SSH open from 0.0.0.0/0 %v, from ::/0 %v; want both", v4, v6)
 	}
 }

@@ -1,6 +1,7 @@
 package gcpaudit
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 
@@ -19,7 +20,7 @@ func firewallWrite(c *norm) {
 	rule := c.created(global, "firewalls")
 	c.add(event.RoleTarget, event.FirewallRule, rule)
 
-	project := firstOf(event.GCPProject(rule), c.res.project)
+	project := cmp.Or(event.GCPProject(rule), c.res.project)
 	net := str(c.req, "network")
 	if net == "" && insert {
 		net = "global/networks/default"
@@ -73,7 +74,7 @@ func firewallWrite(c *norm) {
 
 // portRanges reads one allowed entry: {IPProtocol, ports[]}.
 func portRanges(a *fastjson.Value) []event.Ingress {
-	proto := protocol(firstOf(str(a, "IPProtocol"), str(a, "ipProtocol")))
+	proto := event.Protocol(cmp.Or(str(a, "IPProtocol"), str(a, "ipProtocol")))
 	ports := decode.Strs(a, "ports")
 	if len(ports) == 0 {
 		switch proto {
@@ -90,22 +91,6 @@ func portRanges(a *fastjson.Value) []event.Ingress {
 		}
 	}
 	return out
-}
-
-// protocol spells an IPProtocol as the event does: names lower-cased, the
-// common numbers named.
-func protocol(p string) string {
-	switch p = strings.ToLower(strings.TrimSpace(p)); p {
-	case "", "all":
-		return "all"
-	case "6":
-		return "tcp"
-	case "17":
-		return "udp"
-	case "1":
-		return "icmp"
-	}
-	return p
 }
 
 // portRange parses "22" or "8000-8080".

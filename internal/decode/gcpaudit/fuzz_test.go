@@ -10,7 +10,7 @@ import (
 
 func FuzzDecode(f *testing.F) {
 	globs := []string{"testdata/*.json", "testdata/*.ndjson",
-		filepath.Join(examplesDir, "*", "*", "*", "*", "*", "*.json"),
+		filepath.Join("..", "..", "..", "examples", "gcp", "*", "*", "*", "*", "*", "*.json"),
 		filepath.Join("..", "..", "..", "..", "shared", "samples", "gcp", "audit", "panther", "*.ndjson")}
 	for _, glob := range globs {
 		for _, b := range decodetest.Seeds(f, glob) {

@@ -1,6 +1,7 @@
 package gcpaudit
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
@@ -13,8 +14,8 @@ func createServiceAccount(c *norm) {
 	c.e.Action = event.PrincipalCreate
 	email := c.o.str("response", "email")
 	if email == "" {
-		id := firstOf(str(c.req, "account_id"), str(c.req, "accountId"))
-		project := firstOf(event.GCPProject(str(c.req, "name")), c.res.project)
+		id := cmp.Or(str(c.req, "account_id"), str(c.req, "accountId"))
+		project := cmp.Or(event.GCPProject(str(c.req, "name")), c.res.project)
 		if id != "" && project != "" {
 			email = id + "@" + project + ".iam.gserviceaccount.com"
 		}
@@ -56,7 +57,7 @@ func grantRoles(c *norm) {
 	if strings.HasPrefix(methodKey(c.e.Operation, c.e.Service), "iam.") {
 		c.add(event.RoleTarget, event.Principal, serviceAccount(c))
 	} else {
-		c.add(event.RoleTarget, event.AccountType, parentID(firstOf(c.name, event.GCPName(str(c.req, "resource")))))
+		c.add(event.RoleTarget, event.AccountType, parentID(cmp.Or(c.name, event.GCPName(str(c.req, "resource")))))
 	}
 	added, removed := policyDelta(c)
 	members := added

@@ -1,6 +1,7 @@
 package gcpaudit
 
 import (
+	"cmp"
 	"strings"
 	"time"
 
@@ -101,29 +102,20 @@ func locate(c *norm) {
 		}
 	}
 
-	zone := firstOf(o.top("resource", "labels", "zone"), segment(c.name, "zones"))
-	reg := firstOf(o.top("resource", "labels", "region"), segment(c.name, "regions"))
+	zone := cmp.Or(o.top("resource", "labels", "zone"), segment(c.name, "zones"))
+	reg := cmp.Or(o.top("resource", "labels", "region"), segment(c.name, "regions"))
 	if reg == "" && zone != "" {
 		if i := strings.LastIndexByte(zone, '-'); i > 0 {
 			reg = zone[:i] // us-central1-a → us-central1
 		}
 	}
-	c.e.Region = firstOf(zone, reg, o.top("resource", "labels", "location"), segment(c.name, "locations"),
+	c.e.Region = cmp.Or(zone, reg, o.top("resource", "labels", "location"), segment(c.name, "locations"),
 		str(o.get("resourceLocation"), "currentLocations", "0"))
 
 	c.res = resolver{project: event.GCPProject(c.name), zone: zone, region: reg}
 	if c.res.project == "" && !strings.Contains(c.e.Account, "/") {
 		c.res.project = c.e.Account
 	}
-}
-
-func firstOf(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // when is the entry's time: timestamp, else receiveTimestamp, else the

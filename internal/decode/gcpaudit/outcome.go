@@ -1,6 +1,7 @@
 package gcpaudit
 
 import (
+	"cmp"
 	"strconv"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
@@ -32,8 +33,8 @@ func failure(pp *fastjson.Value) (string, bool) {
 	resp := decode.GetFold(pp, "response")
 	if er := resp.Get("error"); er != nil && er.Type() == fastjson.TypeObject {
 		first := er.Get("errors", "0")
-		code := firstOf(decode.Str(first, "reason"), decode.Str(first, "code"), decode.Str(er, "code"))
-		msg := firstOf(decode.Str(er, "message"), decode.Str(first, "message"))
+		code := cmp.Or(decode.Str(first, "reason"), decode.Str(first, "code"), decode.Str(er, "code"))
+		msg := cmp.Or(decode.Str(er, "message"), decode.Str(first, "message"))
 		if code == "" && msg == "" {
 			code = "error"
 		}

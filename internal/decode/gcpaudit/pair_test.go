@@ -1,38 +1,19 @@
 package gcpaudit_test
 
 import (
-	"bytes"
-	"context"
-	"os"
 	"testing"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
+	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
 	"github.com/snapwarden/snapwarden/internal/decode/gcpaudit"
 	"github.com/snapwarden/snapwarden/internal/event"
 )
 
-// decodeInputs decodes several inputs through one pairer, as a run over a
-// folder does, and flushes what stays unpaired.
+// decodeInputs decodes files through one pairer with auto-detection, as a
+// run over a folder does, and fails on any bad record.
 func decodeInputs(t *testing.T, paths ...string) []*event.Event {
 	t.Helper()
-	p := decode.NewPairer()
-	d := decode.NewDecoder(decode.Options{Formats: gcp, Pairer: p})
-	var events []*event.Event
-	emit := func(e *event.Event) error { events = append(events, e); return nil }
-	bad := func(e *decode.RecordError) error { t.Errorf("bad record: %v", e); return nil }
-	for _, path := range paths {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := d.Decode(context.Background(), bytes.NewReader(b), path, emit, bad); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-	}
-	if err := p.Flush(emit); err != nil {
-		t.Fatal(err)
-	}
-	return events
+	return decodetest.DecodeFiles(t, nil, gcp, paths...).Clean(t)
 }
 
 // TestPair: the first entry (request) and last entry (completion) of one

@@ -1,12 +1,9 @@
 package gcpaudit_test
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,34 +13,10 @@ import (
 	"github.com/snapwarden/snapwarden/internal/event"
 )
 
-// pantherTest is one line of the Panther rule-test sample file.
-type pantherTest struct {
-	Rule string          `json:"rule_id"`
-	Name string          `json:"test_name"`
-	Log  json.RawMessage `json:"log"`
-}
-
-func pantherTests(t *testing.T) []pantherTest {
+// pantherTests reads the Panther rule-test sample file.
+func pantherTests(t *testing.T) []decodetest.PantherTest {
 	t.Helper()
-	path := filepath.Join(decodetest.SamplesDir(t), "gcp", "audit", "panther", "gcp_audit_tests.ndjson")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Skipf("sample file absent: %v", err)
-	}
-	var out []pantherTest
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(nil, 1<<22)
-	for sc.Scan() {
-		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
-			continue
-		}
-		var pt pantherTest
-		if err := json.Unmarshal(sc.Bytes(), &pt); err != nil {
-			t.Fatalf("line %d: %v", len(out)+1, err)
-		}
-		out = append(out, pt)
-	}
-	return out
+	return decodetest.PantherTests(t, "gcp/audit/panther/gcp_audit_tests.ndjson")
 }
 
 // hasMethod reports whether a log is a LogEntry as Cloud Logging writes it:

@@ -7,7 +7,6 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
 	"github.com/snapwarden/snapwarden/internal/decode/gcpaudit"
-	"github.com/valyala/fastjson"
 )
 
 func TestFormat_Sniff(t *testing.T) {
@@ -32,12 +31,7 @@ func TestFormat_Sniff(t *testing.T) {
 		{"other entries", `{"entries":[{"id":1}]}`, false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			v := fastjson.MustParse(tt.json)
-			if got := (gcpaudit.Format{}).Sniff(v); got != tt.want {
-				t.Errorf("Sniff = %v, want %v", got, tt.want)
-			}
-		})
+		decodetest.Sniff(t, gcpaudit.Format{}, tt.name, tt.json, tt.want)
 	}
 }
 

@@ -1,6 +1,7 @@
 package gcpaudit
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
@@ -18,12 +19,12 @@ func (c *norm) sqlInstance() string {
 			return "projects/" + p + "/instances/" + i
 		}
 	}
-	project := firstOf(str(c.req, "project"), c.res.project)
+	project := cmp.Or(str(c.req, "project"), c.res.project)
 	inst := str(c.req, "instance")
 	if inst == "" {
 		// database_id labels read P:I.
 		if p, i, ok := strings.Cut(c.o.top("resource", "labels", "database_id"), ":"); ok {
-			project, inst = firstOf(project, p), i
+			project, inst = cmp.Or(project, p), i
 		}
 	}
 	return sqlName(project, inst)
@@ -62,7 +63,7 @@ func sqlRestoreBackup(c *norm) {
 	inst := c.sqlInstance()
 	c.add(event.RoleTarget, event.Database, inst)
 	rb := c.body().Get("restoreBackupContext")
-	project := firstOf(str(rb, "project"), event.GCPProject(inst))
+	project := cmp.Or(str(rb, "project"), event.GCPProject(inst))
 	from := inst
 	if i := str(rb, "instanceId"); i != "" {
 		from = sqlName(project, i)
@@ -83,14 +84,14 @@ func sqlClone(c *norm) {
 	inst := c.sqlInstance()
 	c.add(event.RoleSource, event.Database, inst)
 	dest := str(c.body(), "cloneContext", "destinationInstanceName")
-	c.add(event.RoleCreated, event.Database, sqlName(firstOf(event.GCPProject(inst), c.res.project), dest))
+	c.add(event.RoleCreated, event.Database, sqlName(cmp.Or(event.GCPProject(inst), c.res.project), dest))
 }
 
 func sqlCreate(c *norm) {
 	c.e.Action = event.DBCreate
 	inst := c.sqlInstance()
 	if n := str(c.body(), "name"); n != "" && kindOf(c.name) != event.Database {
-		inst = sqlName(firstOf(str(c.req, "project"), c.res.project), n)
+		inst = sqlName(cmp.Or(str(c.req, "project"), c.res.project), n)
 	}
 	c.add(event.RoleCreated, event.Database, inst)
 	authorizedNetworks(c)
@@ -122,7 +123,7 @@ func sqlUserUpdate(c *norm) {
 func sqlUser(c *norm) {
 	inst := c.sqlInstance()
 	c.add(event.RoleTarget, event.Database, inst)
-	if n := firstOf(str(c.body(), "name"), str(c.req, "name")); n != "" && inst != "" {
+	if n := cmp.Or(str(c.body(), "name"), str(c.req, "name")); n != "" && inst != "" {
 		role := event.RoleCreated
 		if c.e.Action != event.DBUserCreate {
 			role = event.RoleTarget

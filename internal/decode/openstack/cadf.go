@@ -1,6 +1,7 @@
 package openstack
 
 import (
+	"cmp"
 	"errors"
 	"strings"
 
@@ -35,11 +36,11 @@ func normalizeCADF(e *event.Event, docs []*fastjson.Value) error {
 	if typeURI != "" {
 		e.Operation += " " + typeURI
 	}
-	e.ID = first(events.Str("id"), envs.Str("message_id"))
+	e.ID = cmp.Or(events.Str("id"), envs.Str("message_id"))
 	if e.ID == "" {
 		e.ID = decode.FallbackID(docs[0])
 	}
-	if t, ok := decode.ParseTime(first(events.Str("eventTime"), envs.Str("timestamp"))); ok {
+	if t, ok := decode.ParseTime(cmp.Or(events.Str("eventTime"), envs.Str("timestamp"))); ok {
 		e.Time = t
 	}
 	last := events.Last()
@@ -48,7 +49,7 @@ func normalizeCADF(e *event.Event, docs []*fastjson.Value) error {
 		e.Outcome = event.Unknown
 	}
 	if e.Outcome == event.Failure {
-		e.Error = first(decode.Str(last, "reason", "reasonCode"), decode.Str(last, "reason", "policyType"))
+		e.Error = cmp.Or(decode.Str(last, "reason", "reasonCode"), decode.Str(last, "reason", "policyType"))
 	}
 	e.Actor = event.Actor{
 		ID:        events.Str("initiator", "id"),
@@ -58,7 +59,7 @@ func normalizeCADF(e *event.Event, docs []*fastjson.Value) error {
 		UserAgent: events.Str("initiator", "host", "agent"),
 	}
 	path := parsePath(events.Str("requestPath"))
-	e.Account = first(events.Str("initiator", "project_id"), path.project, events.Str("target", "project_id"))
+	e.Account = cmp.Or(events.Str("initiator", "project_id"), path.project, events.Str("target", "project_id"))
 	e.Region = publisherHost(envs.Str("publisher_id"))
 	e.Service = cadfService(typeURI)
 	if e.Service == "" {

@@ -1,6 +1,7 @@
 package openstack
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
@@ -207,11 +208,11 @@ func identity(e *event.Event, ev decode.Docs, a cadfAction, rp reqPath) bool {
 			principal = target
 		}
 		e.AddResource(event.RoleTarget, event.Principal, principal)
-		e.AddResource(event.RoleTarget, event.AccountType, first(project, ev.Str("target", "project_id")))
+		e.AddResource(event.RoleTarget, event.AccountType, cmp.Or(project, ev.Str("target", "project_id")))
 		return true
 	case create && (a.detail == "user" || (rp.is("users") && e.Service == "identity")):
 		e.Action = event.PrincipalCreate
-		e.AddResource(event.RoleCreated, event.Principal, first(ev.Str("resource_info"), target))
+		e.AddResource(event.RoleCreated, event.Principal, cmp.Or(ev.Str("resource_info"), target))
 		return true
 	case create && (strings.Contains(a.detail, "credential") || rp.is("credentials") || rp.is("users", "application_credentials")):
 		e.Action = event.CredentialCreate

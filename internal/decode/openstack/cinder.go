@@ -1,6 +1,7 @@
 package openstack
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
@@ -49,7 +50,7 @@ func cinder(e *event.Event, n *notes) {
 		}
 		addNamed(e, event.RoleSource, event.Volume, volume, name)
 		for _, a := range n.each("volume_attachment") {
-			e.AddResource(event.RoleTarget, event.Instance, first(decode.Str(a, "instance_uuid"), decode.Str(a, "server_id")))
+			e.AddResource(event.RoleTarget, event.Instance, cmp.Or(decode.Str(a, "instance_uuid"), decode.Str(a, "server_id")))
 		}
 	case "volume.delete":
 		e.Action = event.VolumeDelete
@@ -59,7 +60,7 @@ func cinder(e *event.Event, n *notes) {
 		// hand a disk to another project.
 		e.Action = event.VolumeTransfer
 		addNamed(e, event.RoleTarget, event.Volume, volume, name)
-		if to := first(n.env.Str("_context_project_id"), n.env.Str("_context_tenant_id"), n.str("tenant_id")); to != "" {
+		if to := cmp.Or(n.env.Str("_context_project_id"), n.env.Str("_context_tenant_id"), n.str("tenant_id")); to != "" {
 			e.AddResource(event.RoleSharedWith, event.AccountType, to)
 			e.AddShare(to, "account")
 		}
@@ -79,11 +80,11 @@ func cinder(e *event.Event, n *notes) {
 	case "group_snapshot.create":
 		e.Action = event.SnapshotCreate
 		e.AddResource(event.RoleSource, volumeGroup, n.str("group_id"))
-		addNamed(e, event.RoleCreated, event.Snapshot, first(n.str("group_snapshot_id"), n.str("id")), n.str("name"))
+		addNamed(e, event.RoleCreated, event.Snapshot, cmp.Or(n.str("group_snapshot_id"), n.str("id")), n.str("name"))
 	case "cgsnapshot.create":
 		e.Action = event.SnapshotCreate
 		e.AddResource(event.RoleSource, volumeGroup, n.str("consistencygroup_id"))
-		addNamed(e, event.RoleCreated, event.Snapshot, first(n.str("cgsnapshot_id"), n.str("id")), n.str("name"))
+		addNamed(e, event.RoleCreated, event.Snapshot, cmp.Or(n.str("cgsnapshot_id"), n.str("id")), n.str("name"))
 	default:
 		switch {
 		case snapshot != "" && strings.HasPrefix(n.op, "snapshot."):
@@ -99,7 +100,7 @@ func cinder(e *event.Event, n *notes) {
 // glanceImage is the image a volume was created from: glance_metadata is an
 // object, or a list of {key, value} rows.
 func glanceImage(n *notes) string {
-	if id := first(n.str("glance_metadata", "image_id"), n.str("image_id")); id != "" {
+	if id := cmp.Or(n.str("glance_metadata", "image_id"), n.str("image_id")); id != "" {
 		return id
 	}
 	for _, row := range n.each("glance_metadata") {

@@ -1,44 +1,29 @@
 package openstack_test
 
 import (
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
+	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
 	"github.com/snapwarden/snapwarden/internal/event"
 )
 
 // TestExamples decodes every file under examples/openstack with no bad
 // record, and finds the attack's steps in them.
 func TestExamples(t *testing.T) {
-	root := filepath.Join("..", "..", "..", "examples", "openstack")
 	var all []*event.Event
-	files := 0
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		files++
-		res := detect(t, path, b)
+	files := decodetest.ExampleFiles(t, "openstack")
+	if len(files) < 2 {
+		t.Fatalf("%d example files, want the notification log and the CADF audit", len(files))
+	}
+	for _, path := range files {
+		res := detect(t, path, decodetest.ReadFile(t, path))
 		checkClean(t, path, res)
 		if len(res.Events) == 0 {
 			t.Errorf("%s: no events", path)
 		}
 		t.Logf("%s: %d records, %d events", path, res.Stats.Records, len(res.Events))
 		all = append(all, res.Events...)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if files < 2 {
-		t.Fatalf("%d example files, want the notification log and the CADF audit", files)
 	}
 
 	const (

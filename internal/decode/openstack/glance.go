@@ -1,6 +1,7 @@
 package openstack
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
@@ -10,7 +11,7 @@ import (
 // glance maps image notifications: the payload is the image (id, name,
 // owner, visibility), a membership (image_id, member_id) or a download.
 func glance(e *event.Event, n *notes) {
-	image := first(n.str("image_id"), n.str("id"))
+	image := cmp.Or(n.str("image_id"), n.str("id"))
 	name := n.str("name")
 	switch n.op {
 	case "image.create", "image.upload", "image.activate":

@@ -1,6 +1,7 @@
 package openstack
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
@@ -21,7 +22,7 @@ func neutron(e *event.Event, n *notes) {
 			e.AddResource(event.RoleTarget, event.SecurityGroup, decode.Str(r, "security_group_id"))
 			e.AddResource(event.RoleCreated, event.FirewallRule, decode.Str(r, "id"))
 			if e.Account == "" {
-				e.Account = first(decode.Str(r, "project_id"), decode.Str(r, "tenant_id"))
+				e.Account = cmp.Or(decode.Str(r, "project_id"), decode.Str(r, "tenant_id"))
 			}
 			if !strings.EqualFold(decode.Str(r, "direction"), "ingress") {
 				continue
@@ -61,7 +62,7 @@ func neutron(e *event.Event, n *notes) {
 // address of its ethertype; without protocol, every protocol; without
 // ports, every port.
 func ruleIngress(r *fastjson.Value) event.Ingress {
-	in := event.Ingress{Protocol: protocolName(decode.Str(r, "protocol"))}
+	in := event.Ingress{Protocol: event.Protocol(decode.Str(r, "protocol"))}
 	lo, okLo := decode.Int(r, "port_range_min")
 	hi, okHi := decode.Int(r, "port_range_max")
 	switch {
@@ -72,7 +73,7 @@ func ruleIngress(r *fastjson.Value) event.Ingress {
 	case in.Protocol == "tcp" || in.Protocol == "udp":
 		in.FromPort, in.ToPort = 0, 65535
 	}
-	in.Source = first(decode.Str(r, "remote_ip_prefix"), decode.Str(r, "remote_group_id"),
+	in.Source = cmp.Or(decode.Str(r, "remote_ip_prefix"), decode.Str(r, "remote_group_id"),
 		decode.Str(r, "remote_address_group_id"))
 	if in.Source == "" {
 		in.Source = "0.0.0.0/0"
@@ -81,19 +82,4 @@ func ruleIngress(r *fastjson.Value) event.Ingress {
 		}
 	}
 	return in
-}
-
-// protocolName names a neutron protocol: a name, an IANA number, or none.
-func protocolName(p string) string {
-	switch p = strings.ToLower(strings.TrimSpace(p)); p {
-	case "", "any", "-1":
-		return "all"
-	case "6":
-		return "tcp"
-	case "17":
-		return "udp"
-	case "1":
-		return "icmp"
-	}
-	return p
 }

@@ -1,6 +1,7 @@
 package openstack
 
 import (
+	"cmp"
 	"errors"
 	"strings"
 
@@ -65,17 +66,17 @@ func normalizeNotification(e *event.Event, docs []*fastjson.Value) error {
 	e.Operation = et
 
 	cadf := n.cadf()
-	e.ID = first(decode.Str(docs[0], "message_id"), decode.Str(cadf, "id"))
+	e.ID = cmp.Or(decode.Str(docs[0], "message_id"), decode.Str(cadf, "id"))
 	if e.ID == "" {
 		e.ID = decode.FallbackID(docs[0])
 	}
-	if t, ok := decode.ParseTime(first(n.env.Str("timestamp"), decode.Str(cadf, "eventTime"), n.env.Str("_context_timestamp"))); ok {
+	if t, ok := decode.ParseTime(cmp.Or(n.env.Str("timestamp"), decode.Str(cadf, "eventTime"), n.env.Str("_context_timestamp"))); ok {
 		e.Time = t
 	}
 	publisher := n.env.Str("publisher_id")
 	e.Region = publisherHost(publisher)
 	e.Service = notificationService(publisher, et)
-	e.Account = first(n.env.Str("_context_project_id"), n.env.Str("_context_tenant_id"), n.env.Str("_context_tenant"),
+	e.Account = cmp.Or(n.env.Str("_context_project_id"), n.env.Str("_context_tenant_id"), n.env.Str("_context_tenant"),
 		n.str("tenant_id"), n.str("project_id"), decode.Str(cadf, "initiator", "project_id"))
 	noteActor(e, n, cadf)
 	noteOutcome(e, n, last, cadf)
@@ -98,10 +99,10 @@ func noteActor(e *event.Event, n *notes, cadf *fastjson.Value) {
 	a := &e.Actor
 	// A payload's user_id is the resource's owner; nova's
 	// action_initiator_user is the caller.
-	a.ID = first(n.env.Str("_context_user_id"), n.env.Str("_context_user"), n.str("action_initiator_user"),
+	a.ID = cmp.Or(n.env.Str("_context_user_id"), n.env.Str("_context_user"), n.str("action_initiator_user"),
 		decode.Str(cadf, "initiator", "id"), n.str("user_id"))
-	a.Name = first(n.env.Str("_context_user_name"), decode.Str(cadf, "initiator", "name"))
-	a.IP = first(n.env.Str("_context_remote_address"), n.str("client_ip"), decode.Str(cadf, "initiator", "host", "address"))
+	a.Name = cmp.Or(n.env.Str("_context_user_name"), decode.Str(cadf, "initiator", "name"))
+	a.IP = cmp.Or(n.env.Str("_context_remote_address"), n.str("client_ip"), decode.Str(cadf, "initiator", "host", "address"))
 	a.UserAgent = decode.Str(cadf, "initiator", "host", "agent")
 	if a.ID != "" || a.Name != "" {
 		a.Type = "user"
@@ -126,7 +127,7 @@ func noteOutcome(e *event.Event, n *notes, last, cadf *fastjson.Value) {
 	}
 	b := n.rec()
 	fault := body(b.Get("fault"))
-	e.Error = first(decode.Str(fault, "exception"), decode.Str(b, "fail_reason"), decode.Str(b, "exception"),
+	e.Error = cmp.Or(decode.Str(fault, "exception"), decode.Str(b, "fail_reason"), decode.Str(b, "exception"),
 		decode.Str(b, "error_message"), decode.Str(b, "message"), decode.Str(cadf, "reason", "reasonCode"))
 }
 

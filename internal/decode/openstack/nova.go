@@ -1,6 +1,7 @@
 package openstack
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
@@ -10,8 +11,8 @@ import (
 // nova maps compute notifications, versioned (instance.*) and legacy
 // (compute.instance.*, whose "compute." prefix the caller removed).
 func nova(e *event.Event, n *notes) {
-	instance := first(n.str("uuid"), n.str("instance_id"))
-	name := first(n.str("display_name"), n.str("host_name"))
+	instance := cmp.Or(n.str("uuid"), n.str("instance_id"))
+	name := cmp.Or(n.str("display_name"), n.str("host_name"))
 	switch n.op {
 	case "instance.snapshot":
 		e.Action = event.ImageCreate
@@ -26,7 +27,7 @@ func nova(e *event.Event, n *notes) {
 	case "instance.create":
 		e.Action = event.InstanceCreate
 		addNamed(e, event.RoleCreated, event.Instance, instance, name)
-		image := first(n.str("image_uuid"), n.str("image_meta", "base_image_ref"), lastSegment(n.str("image_ref_url")))
+		image := cmp.Or(n.str("image_uuid"), n.str("image_meta", "base_image_ref"), lastSegment(n.str("image_ref_url")))
 		e.AddResource(event.RoleSource, event.Image, image)
 		for _, bd := range n.each("block_devices") {
 			e.AddResource(event.RoleSource, event.Volume, decode.Str(body(bd), "volume_id"))

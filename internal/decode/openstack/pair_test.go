@@ -2,13 +2,13 @@ package openstack_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
+	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
 	"github.com/snapwarden/snapwarden/internal/decode/openstack"
 	"github.com/snapwarden/snapwarden/internal/event"
 )
@@ -29,23 +29,10 @@ func lines(tb testing.TB, file string, idx ...int) [][]byte {
 }
 
 // decodeInputs decodes inputs one after another through one pairer, as a
-// hunt over several files does.
+// hunt over several files does, with auto-detection.
 func decodeInputs(tb testing.TB, inputs ...[]byte) []*event.Event {
 	tb.Helper()
-	p := decode.NewPairer()
-	d := decode.NewDecoder(decode.Options{Formats: []decode.Format{openstack.Format{}}, Pairer: p})
-	var evs []*event.Event
-	emit := func(e *event.Event) error { evs = append(evs, e); return nil }
-	bad := func(e *decode.RecordError) error { tb.Errorf("bad record: %v", e); return nil }
-	for i, in := range inputs {
-		if _, err := d.Decode(context.Background(), bytes.NewReader(in), "input"+string(rune('A'+i)), emit, bad); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	if err := p.Flush(emit); err != nil {
-		tb.Fatal(err)
-	}
-	return evs
+	return decodetest.DecodeInputs(tb, nil, []decode.Format{openstack.Format{}}, inputs...).Clean(tb)
 }
 
 func join(parts ...[]byte) []byte { return append(bytes.Join(parts, []byte("\n")), '\n') }

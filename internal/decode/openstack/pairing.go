@@ -1,6 +1,7 @@
 package openstack
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
@@ -87,7 +88,7 @@ func subjectID(op string, b *fastjson.Value) string {
 	op = strings.TrimPrefix(op, "compute.")
 	switch {
 	case strings.HasPrefix(op, "instance."):
-		return first(decode.Str(b, "uuid"), decode.Str(b, "instance_id"))
+		return cmp.Or(decode.Str(b, "uuid"), decode.Str(b, "instance_id"))
 	case strings.HasPrefix(op, "volume."):
 		return decode.Str(b, "volume_id")
 	case strings.HasPrefix(op, "snapshot."):
@@ -117,13 +118,4 @@ func body(p *fastjson.Value) *fastjson.Value {
 		return d
 	}
 	return p
-}
-
-func first(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }

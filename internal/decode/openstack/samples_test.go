@@ -18,15 +18,11 @@ func detect(tb testing.TB, name string, input []byte) decodetest.Result {
 	return decodetest.Decode(tb, nil, []decode.Format{openstack.Format{}}, name, input)
 }
 
+// checkClean fails on any bad record or early end, and on events that are
+// not OpenStack's.
 func checkClean(tb testing.TB, name string, res decodetest.Result) {
 	tb.Helper()
-	for _, e := range res.Errors {
-		tb.Errorf("%s: bad record: %v", name, e)
-	}
-	if res.Err != nil {
-		tb.Errorf("%s: input ended early: %v", name, res.Err)
-	}
-	for _, e := range res.Events {
+	for _, e := range res.Clean(tb) {
 		if e.Cloud != event.OpenStack || e.Format != "openstack" {
 			tb.Errorf("%s: event %s has cloud %q format %q", name, e.ID, e.Cloud, e.Format)
 		}

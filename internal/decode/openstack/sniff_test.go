@@ -1,18 +1,11 @@
 package openstack_test
 
 import (
-	"errors"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
 	"github.com/snapwarden/snapwarden/internal/decode/openstack"
-	"github.com/valyala/fastjson"
 )
 
 func TestFormat_SniffRejectsOtherClouds(t *testing.T) {
@@ -34,62 +27,22 @@ func TestFormat_SniffRejectsOtherClouds(t *testing.T) {
 		"not an object":         `["event_type","payload"]`,
 		"payload not an object": `{"event_type":"x.y","payload":"text"}`,
 	}
-	var p fastjson.Parser
 	for name, text := range foreign {
-		v, err := p.Parse(text)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if (openstack.Format{}).Sniff(v) {
-			t.Errorf("%s: claimed", name)
-		}
+		decodetest.Sniff(t, openstack.Format{}, name, text, false)
 	}
 }
 
 // TestFormat_SniffRejectsSharedSamples runs Sniff over every record of the
 // other clouds' samples.
 func TestFormat_SniffRejectsSharedSamples(t *testing.T) {
-	root := decodetest.SamplesDir(t)
-	var p fastjson.Parser
 	records := 0
-	for _, dir := range []string{"aws/cloudtrail", "azure/activity", "gcp/audit"} {
-		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			if ext := filepath.Ext(path); ext != ".json" && ext != ".jsonl" && ext != ".ndjson" {
-				return nil
-			}
-			f, err := os.Open(path)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			sp := decode.NewSplitter(f)
-			for {
-				ch, err := sp.Next()
-				if err == io.EOF {
-					return nil
-				}
-				var re *decode.RecordError
-				if errors.As(err, &re) || (err == nil && ch.Text) {
-					continue
-				}
-				if err != nil {
-					return nil // broken JSON: not ours to judge
-				}
-				v, err := p.ParseBytes(ch.Bytes)
-				if err != nil {
-					continue
-				}
-				records++
-				if (openstack.Format{}).Sniff(v) {
-					t.Errorf("%s:%d: claimed", path, ch.Line)
-				}
-			}
-		})
-		if err != nil {
-			t.Fatal(err)
+	for r := range decodetest.SampleRecords(t, "aws/cloudtrail", "azure/activity", "gcp/audit") {
+		if r.Value == nil {
+			continue
+		}
+		records++
+		if (openstack.Format{}).Sniff(r.Value) {
+			t.Errorf("%s:%d: claimed", r.Path, r.Line)
 		}
 	}
 	t.Logf("%d foreign records rejected", records)

@@ -1,6 +1,7 @@
 package openstack
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/event"
@@ -11,11 +12,11 @@ import (
 func trove(e *event.Event, n *notes) {
 	op := strings.TrimPrefix(strings.TrimPrefix(n.op, "dbaas."), "trove.")
 	op = strings.ReplaceAll(op, ".", "_") // trove.instance.create -> instance_create
-	db := first(n.str("instance_id"), n.str("cluster_id"))
-	name := first(n.str("instance_name"), n.str("name"))
+	db := cmp.Or(n.str("instance_id"), n.str("cluster_id"))
+	name := cmp.Or(n.str("instance_name"), n.str("name"))
 	switch {
 	case op == "instance_create" || op == "cluster_create":
-		if backup := first(n.str("backup_id"), n.str("restore_point", "backupRef"), n.str("restore_point")); backup != "" {
+		if backup := cmp.Or(n.str("backup_id"), n.str("restore_point", "backupRef"), n.str("restore_point")); backup != "" {
 			e.Action = event.DBRestore
 			e.AddResource(event.RoleSource, event.Backup, backup)
 		} else {

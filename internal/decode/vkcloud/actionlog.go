@@ -12,23 +12,11 @@ import (
 // normalizeActionLog builds the event of an action-log record (format A).
 // Every value is a string; the bodies are JSON inside strings.
 func normalizeActionLog(v *fastjson.Value) (*event.Event, error) {
-	action := strings.TrimSpace(decode.Str(v, "action"))
-	method := strings.ToUpper(strings.TrimSpace(decode.Str(v, "method")))
-	uri := strings.TrimSpace(decode.Str(v, "uri"))
-	if action == "" && method == "" && uri == "" {
+	c, action := readCall(v, strings.TrimSpace(decode.Str(v, "source")), "request_body", "response_body")
+	if action == "" && c.method == "" && c.uri == "" {
 		return nil, errors.New("action-log record without action, method or uri")
 	}
-	c := &call{
-		service: strings.ToLower(strings.TrimSpace(decode.Str(v, "source"))),
-		action:  normAction(action),
-		method:  method,
-		uri:     uri,
-		route:   parseRoute(uri),
-		req:     parseBody(decode.Str(v, "request_body")),
-		resp:    parseBody(decode.Str(v, "response_body")),
-	}
 	e := &event.Event{
-		ID:        first(decode.Str(v, "event_id"), decode.Str(v, "request_id")),
 		Cloud:     event.VKCloud,
 		Account:   c.route.project,
 		Service:   c.service,
@@ -40,20 +28,45 @@ func normalizeActionLog(v *fastjson.Value) (*event.Event, error) {
 			UserAgent: decode.Str(v, "user_agent"),
 		},
 	}
-	if e.ID == "" {
-		e.ID = decode.FallbackID(v)
-	}
+	stamp(e, v)
 	if e.Actor.ID != "" || e.Actor.Name != "" {
 		e.Actor.Type = "user"
-	}
-	if t, ok := decode.ParseTime(decode.Str(v, "timestamp")); ok {
-		e.Time = t
 	}
 	classify(c, e)
 	if e.Outcome == event.Failure {
 		e.Error = errorText(c.resp)
 	}
 	return e, nil
+}
+
+// readCall reads what both record formats carry alike: the action (as
+// written, and normalized in the call), the HTTP method, the uri and its
+// route, and the request and response bodies, JSON in the strings at
+// reqKey and respKey. The service is lower-cased.
+func readCall(v *fastjson.Value, service, reqKey, respKey string) (c *call, action string) {
+	action = strings.TrimSpace(decode.Str(v, "action"))
+	uri := strings.TrimSpace(decode.Str(v, "uri"))
+	return &call{
+		service: strings.ToLower(service),
+		action:  normAction(action),
+		method:  strings.ToUpper(strings.TrimSpace(decode.Str(v, "method"))),
+		uri:     uri,
+		route:   parseRoute(uri),
+		req:     parseBody(decode.Str(v, reqKey)),
+		resp:    parseBody(decode.Str(v, respKey)),
+	}, action
+}
+
+// stamp sets what both record formats give alike: the event's id
+// (event_id, else request_id, else a hash of the record) and its time.
+func stamp(e *event.Event, v *fastjson.Value) {
+	e.ID = first(decode.Str(v, "event_id"), decode.Str(v, "request_id"))
+	if e.ID == "" {
+		e.ID = decode.FallbackID(v)
+	}
+	if t, ok := decode.ParseTime(decode.Str(v, "timestamp")); ok {
+		e.Time = t
+	}
 }
 
 // operation names the call: VK's action name, or for the services VK leaves

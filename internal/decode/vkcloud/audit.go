@@ -14,28 +14,16 @@ import (
 // resource{}, the result in status{}. Events rebuilt from CEF may also carry
 // method and uri, which classify like the action log's.
 func normalizeAudit(v *fastjson.Value) (*event.Event, error) {
-	action := strings.TrimSpace(decode.Str(v, "action"))
+	service := first(decode.Str(v, "source", "id"), decode.Str(v, "resource", "metadata", "service_id"))
+	c, action := readCall(v, service, "request", "response")
 	if action == "" {
 		return nil, errors.New("Cloud Audit event without action")
 	}
-	method := strings.ToUpper(strings.TrimSpace(decode.Str(v, "method")))
-	uri := strings.TrimSpace(decode.Str(v, "uri"))
-	dbaas := strings.EqualFold(decode.Str(v, "resource", "metadata", "service_id"), "dbaas")
-	c := &call{
-		service:    strings.ToLower(first(decode.Str(v, "source", "id"), decode.Str(v, "resource", "metadata", "service_id"))),
-		action:     normAction(action),
-		method:     method,
-		uri:        uri,
-		route:      parseRoute(uri),
-		req:        parseBody(decode.Str(v, "request")),
-		resp:       parseBody(decode.Str(v, "response")),
-		object:     decode.Str(v, "resource", "id"),
-		objectType: objectType(decode.Str(v, "resource", "type"), dbaas),
-		dbID:       decode.Str(v, "resource", "metadata", "stream_id"),
-		dbaas:      dbaas,
-	}
+	c.dbaas = strings.EqualFold(decode.Str(v, "resource", "metadata", "service_id"), "dbaas")
+	c.object = decode.Str(v, "resource", "id")
+	c.objectType = objectType(decode.Str(v, "resource", "type"), c.dbaas)
+	c.dbID = decode.Str(v, "resource", "metadata", "stream_id")
 	e := &event.Event{
-		ID:    first(decode.Str(v, "event_id"), decode.Str(v, "request_id")),
 		Cloud: event.VKCloud,
 		Account: strings.ToLower(first(
 			decode.Str(v, "subject", "project_id"),
@@ -47,12 +35,7 @@ func normalizeAudit(v *fastjson.Value) (*event.Event, error) {
 		Outcome:   auditOutcome(v),
 		Actor:     auditActor(v),
 	}
-	if e.ID == "" {
-		e.ID = decode.FallbackID(v)
-	}
-	if t, ok := decode.ParseTime(decode.Str(v, "timestamp")); ok {
-		e.Time = t
-	}
+	stamp(e, v)
 	classify(c, e)
 	addObject(c, e, decode.Str(v, "resource", "name"))
 	if e.Outcome == event.Failure {

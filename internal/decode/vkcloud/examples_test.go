@@ -1,9 +1,6 @@
 package vkcloud_test
 
 import (
-	"io/fs"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
@@ -14,37 +11,15 @@ import (
 // auto-detection: no bad record, every event VK's, and the attack's steps
 // present.
 func TestExamples(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "examples", "vkcloud")
 	var events []*event.Event
-	files := 0
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+	for _, path := range decodetest.ExampleFiles(t, "vkcloud") {
+		res := decodetest.Decode(t, nil, formats, path, decodetest.ReadFile(t, path))
+		evs := res.Clean(t)
+		if res.Stats.PerFormat["vkcloud"] != len(evs) || len(evs) == 0 {
+			t.Errorf("%s: %d events, stats %+v", path, len(evs), res.Stats)
 		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		files++
-		res := decodetest.Decode(t, nil, formats, path, b)
-		for _, e := range res.Errors {
-			t.Errorf("bad record: %v", e)
-		}
-		if res.Err != nil {
-			t.Errorf("%s: input ended early: %v", path, res.Err)
-		}
-		if res.Stats.PerFormat["vkcloud"] != len(res.Events) || len(res.Events) == 0 {
-			t.Errorf("%s: %d events, stats %+v", path, len(res.Events), res.Stats)
-		}
-		t.Logf("%s: %d events", path, len(res.Events))
-		events = append(events, res.Events...)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if files == 0 {
-		t.Fatal("no example files")
+		t.Logf("%s: %d events", path, len(evs))
+		events = append(events, evs...)
 	}
 	if n := len(events); n < 20 || n > 60 {
 		t.Errorf("%d events; the storyline keeps each cloud to 20–60", n)

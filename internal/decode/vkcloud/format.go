@@ -9,7 +9,7 @@
 // The action log does not name its project: the account is read from a
 // /v3/<project_id>/ or /v1.0/<project_id>/ uri prefix (Cinder, DBaaS,
 // Karboii) and is otherwise left empty; Nova, Neutron and Glance records
-// carry none. (`hunt` is to get a --project option for that.)
+// carry none: `hunt --account vkcloud=<project_id>` supplies it.
 package vkcloud
 
 import (

@@ -1,9 +1,7 @@
 package vkcloud_test
 
 import (
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
@@ -14,49 +12,33 @@ import (
 
 var formats = []decode.Format{vkcloud.Format{}}
 
-// fixtures decodes every hand-written fixture under testdata, auto-detecting
-// the format (so JSON and text sniffing both run), and fails on any bad
-// record.
+// fixtureGlob matches every hand-written fixture under testdata (and the
+// golden files, which decodetest.Fixtures leaves out).
+const fixtureGlob = "testdata/*"
+
+// decodeFixture decodes a fixture auto-detecting the format (so JSON and
+// text sniffing both run), and fails on any bad record.
+func decodeFixture(t *testing.T, f decodetest.Fixture) []*event.Event {
+	t.Helper()
+	return decodetest.Decode(t, nil, formats, filepath.Base(f.Path), f.Input).Clean(t)
+}
+
+// fixtures decodes every fixture, by name.
 func fixtures(t *testing.T) map[string][]*event.Event {
 	t.Helper()
-	paths, err := filepath.Glob("testdata/*")
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string][]*event.Event{}
-	for _, p := range paths {
-		if strings.HasSuffix(p, ".golden.jsonl") || !isFile(p) {
-			continue
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res := decodetest.Decode(t, nil, formats, filepath.Base(p), b)
-		for _, e := range res.Errors {
-			t.Errorf("%s: bad record: %v", p, e)
-		}
-		if res.Err != nil {
-			t.Errorf("%s: input ended early: %v", p, res.Err)
-		}
-		name := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
-		out[name] = res.Events
+	for _, f := range decodetest.Fixtures(t, fixtureGlob) {
+		out[f.Name] = decodeFixture(t, f)
 	}
 	return out
 }
 
-func isFile(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && fi.Mode().IsRegular()
-}
-
 func TestGolden(t *testing.T) {
-	for name, events := range fixtures(t) {
-		t.Run(name, func(t *testing.T) {
-			if len(events) == 0 {
-				t.Fatal("no events")
-			}
-			decodetest.Golden(t, name, events)
-		})
-	}
+	decodetest.GoldenFiles(t, decodetest.Fixtures(t, fixtureGlob), func(t *testing.T, f decodetest.Fixture) []*event.Event {
+		events := decodeFixture(t, f)
+		if len(events) == 0 {
+			t.Fatal("no events")
+		}
+		return events
+	})
 }

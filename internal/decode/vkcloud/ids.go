@@ -63,18 +63,7 @@ func isProjectID(s string) bool {
 // looksLikeID reports whether a path segment is an object id rather than a
 // collection or action name: a UUID, 32 hex digits or a number.
 func looksLikeID(s string) bool {
-	if isProjectID(s) {
-		return true
-	}
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
+	return isProjectID(s) || isNumber(s)
 }
 
 func isHex(c byte) bool {

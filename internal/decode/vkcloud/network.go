@@ -52,8 +52,13 @@ func createRule(c *call, e *event.Event) {
 // body lacks is unknown and stays empty, so a cut-off body never reads as
 // open to the world.
 func ingress(b body, proto, minKey, maxKey, source, anywhere string) event.Ingress {
-	in := event.Ingress{Protocol: protocolName(proto), Source: source}
-	if in.Protocol == "" && b.parsed() {
+	in := event.Ingress{Source: source}
+	// No protocol ("" or null) is not event.Protocol's "all" unless the
+	// body parsed.
+	switch p := strings.ToLower(strings.TrimSpace(proto)); {
+	case p != "" && p != "null":
+		in.Protocol = event.Protocol(p)
+	case b.parsed():
 		in.Protocol = "all"
 	}
 	if in.Source == "" && b.parsed() {
@@ -73,23 +78,4 @@ func ingress(b body, proto, minKey, maxKey, source, anywhere string) event.Ingre
 		in.FromPort, in.ToPort = 0, 65535
 	}
 	return in
-}
-
-// protocolName spells a protocol the way event.Ingress does: names for the
-// common IP protocol numbers, "all" for any.
-func protocolName(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	switch s {
-	case "", "null":
-		return ""
-	case "any", "-1", "all":
-		return "all"
-	case "6":
-		return "tcp"
-	case "17":
-		return "udp"
-	case "1":
-		return "icmp"
-	}
-	return s
 }

@@ -1,81 +1,37 @@
 package vkcloud_test
 
 import (
-	"bytes"
-	"errors"
-	"io"
-	"io/fs"
 	"maps"
-	"os"
-	"path/filepath"
+	"path"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
 	"github.com/snapwarden/snapwarden/internal/decode/vkcloud"
-	"github.com/valyala/fastjson"
 )
 
 // TestSamplesNotClaimed checks that no record of the other clouds' real
 // samples (CloudTrail, Azure, GCP, OpenStack notifications and CADF) is
 // claimed: there is no public VK sample to decode.
 func TestSamplesNotClaimed(t *testing.T) {
-	dir := decodetest.SamplesDir(t)
 	f := vkcloud.Format{}
 	perFolder := map[string]int{}
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+	for r := range decodetest.SampleRecords(t) {
+		if r.Value == nil {
+			if f.SniffText(r.Text) {
+				t.Errorf("%s:%d: text line claimed", r.Path, r.Line)
+			}
+			continue
 		}
-		switch ext := filepath.Ext(path); ext {
-		case ".json", ".ndjson", ".cloudtrail":
-		default:
-			return nil
+		perFolder[path.Dir(r.Path)]++
+		if f.Sniff(r.Value) {
+			t.Errorf("%s:%d: record claimed", r.Path, r.Line)
 		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
+		// Panther tests wrap the record in "log".
+		if l := r.Value.Get("log"); l != nil && f.Sniff(l) {
+			t.Errorf("%s:%d: Panther log claimed", r.Path, r.Line)
 		}
-		rel, _ := filepath.Rel(dir, filepath.Dir(path))
-		sp := decode.NewSplitter(bytes.NewReader(b))
-		var p fastjson.Parser
-		for {
-			ch, err := sp.Next()
-			if err == io.EOF {
-				break
-			}
-			var re *decode.RecordError
-			if errors.As(err, &re) {
-				continue
-			}
-			if err != nil {
-				break
-			}
-			if ch.Text {
-				if f.SniffText(ch.Bytes) {
-					t.Errorf("%s:%d: text line claimed", path, ch.Line)
-				}
-				continue
-			}
-			v, err := p.ParseBytes(ch.Bytes)
-			if err != nil {
-				continue
-			}
-			perFolder[rel]++
-			if f.Sniff(v) {
-				t.Errorf("%s:%d: record claimed", path, ch.Line)
-			}
-			// Panther tests wrap the record in "log".
-			if l := v.Get("log"); l != nil && f.Sniff(l) {
-				t.Errorf("%s:%d: Panther log claimed", path, ch.Line)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	total := 0
 	for _, folder := range slices.Sorted(maps.Keys(perFolder)) {
@@ -109,14 +65,8 @@ func TestSniff(t *testing.T) {
 		{"array", `[1,2]`, false},
 		{"string", `"x"`, false},
 	}
-	f := vkcloud.Format{}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			v := fastjson.MustParse(tt.json)
-			if got := f.Sniff(v); got != tt.want {
-				t.Errorf("Sniff = %v, want %v", got, tt.want)
-			}
-		})
+		decodetest.Sniff(t, vkcloud.Format{}, tt.name, tt.json, tt.want)
 	}
 }
 

@@ -1,6 +1,9 @@
 package yandex
 
-import "github.com/snapwarden/snapwarden/internal/event"
+import (
+	"cmp"
+	"github.com/snapwarden/snapwarden/internal/event"
+)
 
 // Cloud Backup. No event schema is published for it: the field names are
 // those of the Backup API requests (backup_id, compute_instance_id(s),
@@ -13,7 +16,7 @@ func startRecoverBackup(o *op) {
 	o.add(event.RoleSource, event.Backup, o.param("backup_id"), "")
 	o.add(event.RoleSource, event.Instance, o.param("source_compute_instance_id"), "")
 	o.add(event.RoleTarget, event.Instance,
-		firstOf(o.param("compute_instance_id"), o.param("destination_compute_instance_id")), "")
+		cmp.Or(o.param("compute_instance_id"), o.param("destination_compute_instance_id")), "")
 }
 
 // executePolicy runs a backup now.

@@ -1,6 +1,9 @@
 package yandex
 
-import "github.com/snapwarden/snapwarden/internal/event"
+import (
+	"cmp"
+	"github.com/snapwarden/snapwarden/internal/event"
+)
 
 // Disks, snapshots, images and snapshot schedules.
 
@@ -10,17 +13,7 @@ func createSnapshot(o *op) {
 	// The source disk's field is not in a published schema: the API's
 	// operation metadata calls it disk_id; source_disk_id is how CreateImage
 	// names its own.
-	o.add(event.RoleSource, event.Volume, firstOf(o.param("disk_id"), o.param("source_disk_id")), "")
-}
-
-// updateSnapshot renames or relabels: no action, but the snapshot is named.
-func updateSnapshot(o *op) {
-	o.add(event.RoleTarget, event.Snapshot, o.param("snapshot_id"), o.detail("snapshot_name"))
-}
-
-func deleteSnapshot(o *op) {
-	o.e.Action = event.SnapshotDelete
-	o.add(event.RoleTarget, event.Snapshot, o.param("snapshot_id"), o.detail("snapshot_name"))
+	o.add(event.RoleSource, event.Volume, cmp.Or(o.param("disk_id"), o.param("source_disk_id")), "")
 }
 
 // snapshotSchedule covers creating, changing, enabling and disabling a
@@ -42,11 +35,6 @@ func createImage(o *op) {
 	o.add(event.RoleSource, event.Image, o.param("source_image_id"), "")
 }
 
-func deleteImage(o *op) {
-	o.e.Action = event.ImageDelete
-	o.add(event.RoleTarget, event.Image, o.param("image_id"), o.detail("image_name"))
-}
-
 // createDisk is a restore when the disk starts from a snapshot or an image.
 func createDisk(o *op) {
 	o.add(event.RoleCreated, event.Volume, o.created("disk_id"), o.detail("disk_name"))
@@ -61,9 +49,4 @@ func createDisk(o *op) {
 	default:
 		o.e.Action = event.VolumeCreate
 	}
-}
-
-func deleteDisk(o *op) {
-	o.e.Action = event.VolumeDelete
-	o.add(event.RoleTarget, event.Volume, o.param("disk_id"), o.detail("disk_name"))
 }

@@ -1,41 +1,19 @@
 package yandex_test
 
 import (
-	"io/fs"
-	"os"
-	"path/filepath"
-	"slices"
 	"testing"
 
+	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
+	"github.com/snapwarden/snapwarden/internal/decode/yandex"
 	"github.com/snapwarden/snapwarden/internal/event"
 )
-
-const examplesDir = "../../../examples/yandex"
 
 // TestExamples decodes every file of the README's Yandex Cloud example (the
 // trail's bucket files, in name order, as a hunt over the folder does) and
 // checks the attack chain it tells is all there.
 func TestExamples(t *testing.T) {
-	var paths []string
-	err := filepath.WalkDir(examplesDir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			paths = append(paths, p)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	slices.Sort(paths)
-	var inputs [][]byte
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		inputs = append(inputs, b)
-	}
-	evs := decodeInputs(t, inputs...) // fails the test on any bad record
+	paths := decodetest.ExampleFiles(t, "yandex")
+	evs := decodetest.DecodeFiles(t, yandex.Format{}, nil, paths...).Clean(t)
 	records := 0
 	for _, e := range evs {
 		records += len(e.Raw)
@@ -43,7 +21,7 @@ func TestExamples(t *testing.T) {
 			t.Errorf("%s %s: outcome %s, want every operation complete", e.Operation, e.ID, e.Outcome)
 		}
 	}
-	t.Logf("%s: %d files, %d records, %d events", examplesDir, len(paths), records, len(evs))
+	t.Logf("examples/yandex: %d files, %d records, %d events", len(paths), records, len(evs))
 	if len(paths) != 11 || records != 36 || len(evs) != 19 {
 		t.Errorf("got %d files, %d records, %d events; want 11, 36, 19", len(paths), records, len(evs))
 	}

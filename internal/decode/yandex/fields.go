@@ -134,12 +134,3 @@ func (r recs) strs(path ...string) []string {
 	}
 	return out
 }
-
-func firstOf(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
-}

@@ -1,60 +1,35 @@
 package yandex_test
 
 import (
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
 	"github.com/snapwarden/snapwarden/internal/decode/yandex"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
 )
 
-// fixtures returns the hand-written inputs under testdata.
-func fixtures(t *testing.T) []string {
-	t.Helper()
-	var out []string
-	for _, g := range []string{"testdata/*.json", "testdata/*.ndjson"} {
-		m, err := filepath.Glob(g)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, m...)
-	}
-	if len(out) == 0 {
-		t.Fatal("no fixtures under testdata")
-	}
-	return out
-}
-
+// decodeFile decodes a fixture, named by its path, and fails on any bad
+// record.
 func decodeFile(t *testing.T, path string) []*event.Event {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return decodetest.MustDecode(t, yandex.Format{}, path, b)
+	return decodetest.MustDecode(t, yandex.Format{}, path, decodetest.ReadFile(t, path))
 }
 
 func TestFormat_Golden(t *testing.T) {
-	for _, path := range fixtures(t) {
-		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-		t.Run(name, func(t *testing.T) {
-			evs := decodeFile(t, path)
-			if len(evs) == 0 {
-				t.Fatal("no events")
+	fixtures := decodetest.Fixtures(t, "testdata/*.json", "testdata/*.ndjson")
+	decodetest.GoldenFiles(t, fixtures, func(t *testing.T, f decodetest.Fixture) []*event.Event {
+		evs := decodetest.MustDecode(t, yandex.Format{}, f.Path, f.Input)
+		if len(evs) == 0 {
+			t.Fatal("no events")
+		}
+		for _, e := range evs {
+			if e.Cloud != event.Yandex || e.Format != "yandex" || e.ID == "" || e.Operation == "" || e.Time.IsZero() {
+				t.Errorf("incomplete event: %+v", e)
 			}
-			for _, e := range evs {
-				if e.Cloud != event.Yandex || e.Format != "yandex" || e.ID == "" || e.Operation == "" || e.Time.IsZero() {
-					t.Errorf("incomplete event: %+v", e)
-				}
-			}
-			decodetest.Golden(t, name, evs)
-		})
-	}
+		}
+		return evs
+	})
 }
 
 func TestFormat_Sniff(t *testing.T) {
@@ -75,15 +50,7 @@ func TestFormat_Sniff(t *testing.T) {
 		{"string", `"yandex.cloud.audit.compute.CreateDisk"`, false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			v, err := fastjson.Parse(tt.json)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := (yandex.Format{}).Sniff(v); got != tt.want {
-				t.Errorf("Sniff = %v, want %v", got, tt.want)
-			}
-		})
+		decodetest.Sniff(t, yandex.Format{}, tt.name, tt.json, tt.want)
 	}
 }
 
@@ -103,10 +70,7 @@ func TestFormat_Decode_notAnEvent(t *testing.T) {
 
 // Auto-detection picks yandex for its records and leaves others alone.
 func TestFormat_autoDetect(t *testing.T) {
-	b, err := os.ReadFile("testdata/shape_bucket_file.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := decodetest.ReadFile(t, "testdata/shape_bucket_file.json")
 	res := decodetest.Decode(t, nil, []decode.Format{yandex.Format{}}, "bucket", b)
 	if len(res.Errors) != 0 || res.Stats.PerFormat["yandex"] != 8 {
 		t.Fatalf("errors %v, per format %v; want 8 yandex records", res.Errors, res.Stats.PerFormat)

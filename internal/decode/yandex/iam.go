@@ -1,6 +1,7 @@
 package yandex
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/event"
@@ -19,7 +20,7 @@ func createServiceAccount(o *op) {
 // names none.
 func createKey(o *op) {
 	o.e.Action = event.CredentialCreate
-	o.add(event.RoleTarget, event.Principal, firstOf(o.param("service_account_id"), o.e.Actor.ID),
+	o.add(event.RoleTarget, event.Principal, cmp.Or(o.param("service_account_id"), o.e.Actor.ID),
 		o.detail("service_account_name"))
 }
 
@@ -58,7 +59,7 @@ func accessBindings(o *op) {
 // grantee lists a binding's subject; the audit schema flattens it
 // (subject_id), the API nests it (subject.id).
 func grantee(o *op, b *fastjson.Value) int {
-	id := firstOf(str(b, "subject_id"), str(b, "subject", "id"))
+	id := cmp.Or(str(b, "subject_id"), str(b, "subject", "id"))
 	if id == "" {
 		return 0
 	}
@@ -70,7 +71,7 @@ func boundResource(o *op) {
 	switch o.svc {
 	case "resourcemanager", "organizationmanager":
 		o.add(event.RoleTarget, event.AccountType,
-			firstOf(o.param("folder_id"), o.param("cloud_id"), o.param("organization_id"), o.e.Account), "")
+			cmp.Or(o.param("folder_id"), o.param("cloud_id"), o.param("organization_id"), o.e.Account), "")
 	case "mdb":
 		o.add(event.RoleTarget, event.Database, o.param("cluster_id"), o.detail("cluster_name"))
 	case "iam":

@@ -1,6 +1,7 @@
 package yandex
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,7 +51,7 @@ func createInstance(o *op) {
 	for i, nic := range each(o.r.latest("details"), "network_interfaces") {
 		o.securityGroups(nic)
 		if nat := get(nic, "primary_v4_address", "one_to_one_nat"); nat != nil {
-			o.publicAddress(event.RoleCreated, inst, firstOf(str(nic, "index"), strconv.Itoa(i)), str(nat, "address"))
+			o.publicAddress(event.RoleCreated, inst, cmp.Or(str(nic, "index"), strconv.Itoa(i)), str(nat, "address"))
 		}
 	}
 }
@@ -134,11 +135,11 @@ func addOneToOneNat(o *op) {
 	o.e.Action = event.PublicIPAssign
 	inst := o.param("instance_id")
 	o.add(event.RoleTarget, event.Instance, inst, o.detail("instance_name"))
-	index := firstOf(o.detail("network_interface_index"), "0")
+	index := cmp.Or(o.detail("network_interface_index"), "0")
 	addr := o.detail("one_to_one_nat_spec", "address")
 	for _, nic := range each(o.r.latest("details"), "network_interfaces") {
-		if firstOf(str(nic, "index"), "0") == index {
-			addr = firstOf(str(nic, "primary_v4_address", "one_to_one_nat", "address"), addr)
+		if cmp.Or(str(nic, "index"), "0") == index {
+			addr = cmp.Or(str(nic, "primary_v4_address", "one_to_one_nat", "address"), addr)
 		}
 	}
 	o.publicAddress(event.RoleTarget, inst, index, addr)

@@ -1,6 +1,7 @@
 package yandex
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/event"
@@ -21,7 +22,7 @@ func backupCluster(o *op) {
 func restoreCluster(o *op) {
 	o.e.Action = event.DBRestore
 	o.add(event.RoleCreated, event.Database, o.created("cluster_id"),
-		firstOf(o.detail("cluster_name"), o.r.str("request_parameters", "name")))
+		cmp.Or(o.detail("cluster_name"), o.r.str("request_parameters", "name")))
 	backup := o.param("backup_id")
 	o.add(event.RoleSource, event.DBSnapshot, backup, "")
 	if cluster, _, ok := strings.Cut(backup, ":"); ok {
@@ -34,22 +35,12 @@ func createCluster(o *op) {
 	o.add(event.RoleCreated, event.Database, o.created("cluster_id"), o.detail("cluster_name"))
 }
 
-func updateCluster(o *op) {
-	o.e.Action = event.DBModify
-	o.add(event.RoleTarget, event.Database, o.param("cluster_id"), o.detail("cluster_name"))
-}
-
-func deleteCluster(o *op) {
-	o.e.Action = event.DBDelete
-	o.add(event.RoleTarget, event.Database, o.param("cluster_id"), o.detail("cluster_name"))
-}
-
 // createDBUser lists the new database user as a principal named by its
 // user name, which is unique within its cluster only.
 func createDBUser(o *op) {
 	o.e.Action = event.DBUserCreate
 	o.add(event.RoleTarget, event.Database, o.param("cluster_id"), o.detail("cluster_name"))
-	o.add(event.RoleCreated, event.Principal, firstOf(o.detail("user_name"), o.detail("user", "name")), "")
+	o.add(event.RoleCreated, event.Principal, cmp.Or(o.detail("user_name"), o.detail("user", "name")), "")
 }
 
 func deleteDBBackup(o *op) {

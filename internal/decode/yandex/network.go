@@ -61,30 +61,15 @@ func ingress(e *event.Event, rule *fastjson.Value) {
 	}
 }
 
-// protocol names a rule's protocol the way Ingress does: tcp, udp, icmp,
-// all, else the number as written.
+// protocol names a rule's protocol as event.Protocol does, from
+// protocol_name when the rule has one, else from protocol_number; a rule
+// with neither, or with a number that is not one, admits every protocol.
 func protocol(name, number string) string {
-	switch n := strings.ToLower(strings.TrimSpace(name)); n {
-	case "any", "all", "-1":
+	if strings.TrimSpace(name) != "" {
+		return event.Protocol(name)
+	}
+	if _, err := strconv.Atoi(number); err != nil {
 		return "all"
-	case "":
-	default:
-		return n
 	}
-	switch number {
-	case "", "-1":
-		return "all"
-	case "6":
-		return "tcp"
-	case "17":
-		return "udp"
-	case "1":
-		return "icmp"
-	case "58":
-		return "ipv6-icmp"
-	}
-	if _, err := strconv.Atoi(number); err == nil {
-		return number
-	}
-	return "all"
+	return event.Protocol(number)
 }

@@ -1,6 +1,7 @@
 package yandex
 
 import (
+	"cmp"
 	"errors"
 	"strings"
 
@@ -35,18 +36,18 @@ func (Format) Normalize(docs []*fastjson.Value) (*event.Event, error) {
 	}
 	first := r[0]
 	e := &event.Event{
-		ID:        firstOf(str(first, "event_id"), r.str("event_id")),
+		ID:        cmp.Or(str(first, "event_id"), r.str("event_id")),
 		Cloud:     event.Yandex,
 		Account:   account(r),
 		Region:    r.str("details", "zone_id"),
-		Service:   firstOf(r.str("event_source"), svc),
+		Service:   cmp.Or(r.str("event_source"), svc),
 		Operation: name,
 		Actor:     actor(r),
 	}
 	if e.ID == "" {
 		e.ID = decode.FallbackID(first)
 	}
-	if t, ok := decode.ParseTime(firstOf(str(first, "event_time"), r.str("event_time"))); ok {
+	if t, ok := decode.ParseTime(cmp.Or(str(first, "event_time"), r.str("event_time"))); ok {
 		e.Time = t
 	}
 	outcome(e, r[len(r)-1])
@@ -87,12 +88,12 @@ func account(r recs) string {
 				return id
 			}
 		case "resource-manager.cloud":
-			cloud = firstOf(cloud, id)
+			cloud = cmp.Or(cloud, id)
 		case "organization-manager.organization":
-			org = firstOf(org, id)
+			org = cmp.Or(org, id)
 		}
 	}
-	return firstOf(cloud, org)
+	return cmp.Or(cloud, org)
 }
 
 func actor(r recs) event.Actor {
@@ -114,7 +115,7 @@ func outcome(e *event.Event, last *fastjson.Value) {
 		e.Outcome = event.Success
 	case "ERROR", "CANCELLED":
 		e.Outcome = event.Failure
-		e.Error = firstOf(str(last, "error", "message"), str(last, "error", "code"), strings.ToUpper(str(last, "event_status")))
+		e.Error = cmp.Or(str(last, "error", "message"), str(last, "error", "code"), strings.ToUpper(str(last, "event_status")))
 	default:
 		e.Outcome = event.Unknown
 	}
@@ -125,17 +126,17 @@ func outcome(e *event.Event, last *fastjson.Value) {
 // abuse) unless they change access bindings.
 var handlers = map[string]func(*op){
 	"compute.CreateSnapshot":              createSnapshot,
-	"compute.UpdateSnapshot":              updateSnapshot,
-	"compute.DeleteSnapshot":              deleteSnapshot,
+	"compute.UpdateSnapshot":              onTarget("", event.Snapshot, "snapshot"), // renamed or relabelled: named only
+	"compute.DeleteSnapshot":              onTarget(event.SnapshotDelete, event.Snapshot, "snapshot"),
 	"compute.CreateSnapshotSchedule":      snapshotSchedule,
 	"compute.UpdateSnapshotSchedule":      snapshotSchedule,
 	"compute.UpdateSnapshotScheduleDisks": snapshotSchedule,
 	"compute.EnableSnapshotSchedule":      snapshotSchedule,
 	"compute.DisableSnapshotSchedule":     snapshotSchedule,
 	"compute.CreateImage":                 createImage,
-	"compute.DeleteImage":                 deleteImage,
+	"compute.DeleteImage":                 onTarget(event.ImageDelete, event.Image, "image"),
 	"compute.CreateDisk":                  createDisk,
-	"compute.DeleteDisk":                  deleteDisk,
+	"compute.DeleteDisk":                  onTarget(event.VolumeDelete, event.Volume, "disk"),
 	"compute.CreateInstance":              createInstance,
 	"compute.AttachInstanceDisk":          attachDisk,
 	"compute.DetachInstanceDisk":          detachDisk,
@@ -146,8 +147,8 @@ var handlers = map[string]func(*op){
 	"mdb.BackupCluster":                   backupCluster,
 	"mdb.RestoreCluster":                  restoreCluster,
 	"mdb.CreateCluster":                   createCluster,
-	"mdb.UpdateCluster":                   updateCluster,
-	"mdb.DeleteCluster":                   deleteCluster,
+	"mdb.UpdateCluster":                   onTarget(event.DBModify, event.Database, "cluster"),
+	"mdb.DeleteCluster":                   onTarget(event.DBDelete, event.Database, "cluster"),
 	"mdb.CreateUser":                      createDBUser,
 	"mdb.DeleteBackup":                    deleteDBBackup,
 	"backup.StartRecoverBackup":           startRecoverBackup,
@@ -161,6 +162,16 @@ var handlers = map[string]func(*op){
 	"iam.CreateKey":                       createKey,
 }
 
+// onTarget returns the handler of an operation that is action a on the one
+// object the event names by <object>_id and <object>_name (disk_id,
+// disk_name): that object, the target, as typ, is all it records.
+func onTarget(a event.Action, typ event.ResourceType, object string) func(*op) {
+	return func(o *op) {
+		o.e.Action = a
+		o.add(event.RoleTarget, typ, o.param(object+"_id"), o.detail(object+"_name"))
+	}
+}
+
 // detail returns the first record's details field.
 func (o *op) detail(path ...string) string {
 	return o.r.str(append([]string{"details"}, path...)...)
@@ -169,7 +180,7 @@ func (o *op) detail(path ...string) string {
 // param returns a details field, else the same request parameter: some
 // events carry the request's ids only in request_parameters.
 func (o *op) param(name string) string {
-	return firstOf(o.r.str("details", name), o.r.str("request_parameters", name))
+	return cmp.Or(o.r.str("details", name), o.r.str("request_parameters", name))
 }
 
 // created returns the id of an object the operation made, as final as the

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
 	"github.com/snapwarden/snapwarden/internal/event"
 )
 
@@ -201,14 +202,7 @@ var updatedRules = []event.Ingress{
 
 func TestNormalize_worldOpenSSH(t *testing.T) {
 	e := decodeFile(t, "testdata/network_update_security_group.json")[0]
-	var v4, v6 bool
-	for _, in := range e.Ingress {
-		if in.WorldOpen() && in.CoversPort(22) {
-			v4 = v4 || in.Source == "0.0.0.0/0"
-			v6 = v6 || in.Source == "::/0"
-		}
-	}
-	if !v4 || !v6 {
+	if v4, v6 := decodetest.WorldOpen(e, 22); !v4 || !v6 {
 		t.Errorf("SSH from anywhere: IPv4 %v, IPv6 %v; want both", v4, v6)
 	}
 }

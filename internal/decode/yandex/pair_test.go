@@ -2,13 +2,11 @@ package yandex_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"testing"
 
-	"github.com/snapwarden/snapwarden/internal/decode"
+	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
 	"github.com/snapwarden/snapwarden/internal/decode/yandex"
 	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/valyala/fastjson"
@@ -17,11 +15,7 @@ import (
 // records returns a fixture's events as separate JSON texts.
 func records(t *testing.T, file string) [][]byte {
 	t.Helper()
-	b, err := os.ReadFile("testdata/" + file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := fastjson.ParseBytes(b)
+	v, err := fastjson.ParseBytes(decodetest.ReadFile(t, "testdata/"+file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,23 +27,10 @@ func records(t *testing.T, file string) [][]byte {
 }
 
 // decodeInputs decodes inputs in order with one decoder and one pairer, as
-// a run over several files does, then flushes what is left unpaired.
+// a run over several files does, and fails on any bad record.
 func decodeInputs(t *testing.T, inputs ...[]byte) []*event.Event {
 	t.Helper()
-	p := decode.NewPairer()
-	d := decode.NewDecoder(decode.Options{Format: yandex.Format{}, Pairer: p})
-	var evs []*event.Event
-	emit := func(e *event.Event) error { evs = append(evs, e); return nil }
-	bad := func(e *decode.RecordError) error { t.Errorf("bad record: %v", e); return nil }
-	for i, in := range inputs {
-		if _, err := d.Decode(context.Background(), bytes.NewReader(in), fmt.Sprintf("input%d.json", i), emit, bad); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := p.Flush(emit); err != nil {
-		t.Fatal(err)
-	}
-	return evs
+	return decodetest.DecodeInputs(t, yandex.Format{}, nil, inputs...).Clean(t)
 }
 
 func array(recs ...[]byte) []byte {
