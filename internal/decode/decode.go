@@ -93,6 +93,7 @@ type Output struct {
 	emit   func(*event.Event) error
 	pairer *Pairer
 	count  int
+	docs   [1]*fastjson.Value
 }
 
 // Record hands over a record that stands alone. raw is the record's JSON
@@ -107,7 +108,11 @@ func (o *Output) Record(v *fastjson.Value, raw []byte) error {
 	ev.Format = o.format.Name()
 	ev.Source = event.Source{File: o.file, Line: o.chunk.Line, Offset: o.chunk.Offset}
 	ev.Raw = []json.RawMessage{o.rawOf(v, raw)}
-	return o.emit(ev)
+	o.docs[0] = v
+	ev.Docs = o.docs[:1]
+	err = o.emit(ev)
+	ev.Docs = nil // v dies with the next parse
+	return err
 }
 
 // Half hands over one record of a paired operation. key identifies the

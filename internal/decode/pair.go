@@ -180,7 +180,9 @@ func (p *Pairer) emitGroups(groups []*group, emit func(*event.Event) error) erro
 			}
 			continue
 		}
-		if err := emit(ev); err != nil {
+		err = emit(ev)
+		ev.Docs = nil
+		if err != nil {
 			return stopError{err}
 		}
 	}
@@ -213,5 +215,6 @@ func join(g *group) (*event.Event, error) {
 	ev.Format = g.format.Name()
 	ev.Source = g.halves[0].src
 	ev.Raw = raws
+	ev.Docs = docs
 	return ev, nil
 }

@@ -6,6 +6,8 @@ package event
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/valyala/fastjson"
 )
 
 // Event is one provider operation, normalized. Paired provider records (a
@@ -32,6 +34,10 @@ type Event struct {
 	// Raw holds the provider records this event was decoded from, in order:
 	// the first record, then its partners when paired.
 	Raw []json.RawMessage `json:"-"`
+	// Docs are the same records, parsed. They are valid only while the
+	// decoder's emit callback runs (the parser reuses them afterwards), so
+	// rules on raw fields are evaluated there, without parsing again.
+	Docs []*fastjson.Value `json:"-"`
 }
 
 // Actor is the principal behind an operation. ID is the stable identity used
