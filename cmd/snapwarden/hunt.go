@@ -135,20 +135,27 @@ func runHunt(ctx context.Context, e env, o huntOptions, paths []string) error {
 
 	out := bufio.NewWriterSize(e.stdout, 256<<10)
 	activity := &report.Activity{Max: o.maxRows}
-	emit := func(ev *event.Event) error {
-		if o.events {
-			b, err := json.Marshal(ev)
-			if err != nil {
-				return err
+	var outMu sync.Mutex // workers emit concurrently
+	newEmit := func() scan.Emit {
+		return func(ev *event.Event) error {
+			if o.events {
+				b, err := json.Marshal(ev)
+				if err != nil {
+					return err
+				}
+				outMu.Lock()
+				defer outMu.Unlock()
+				out.Write(b)
+				return out.WriteByte('\n')
 			}
-			out.Write(b)
-			return out.WriteByte('\n')
+			outMu.Lock()
+			defer outMu.Unlock()
+			activity.Add(ev)
+			return nil
 		}
-		activity.Add(ev)
-		return nil
 	}
 	start := time.Now()
-	sum, err := scan.Run(ctx, inputs, opts, progress, emit)
+	sum, err := scan.Run(ctx, inputs, opts, progress, newEmit)
 	if prog != nil {
 		prog.Stop()
 	}

@@ -13,10 +13,11 @@ import (
 
 // Exit codes, for scripts.
 const (
-	exitOK       = 0  // ran; nothing wrong with the input
-	exitFailure  = 1  // could not run: paths missing, I/O errors
-	exitBadInput = 2  // --strict, and the input held bad records or files
-	exitUsage    = 64 // bad flags or arguments
+	exitOK       = 0 // ran; no finding at or above --fail-on
+	exitFindings = 1 // a finding at or above --fail-on
+	exitFailure  = 2 // could not run: paths missing, I/O errors
+	exitBadInput = 2 // --strict, and the input held bad records or files
+	exitUsage    = 2 // bad flags or arguments
 	exitCanceled = 130
 )
 
@@ -99,7 +100,8 @@ It reads AWS CloudTrail, Azure Activity Log, GCP Cloud Audit Logs, VK Cloud
 action logs and Cloud Audit, OpenStack CADF and notifications, and Yandex Cloud
 Audit Trails, detecting the format of every file by itself.
 
-Exit codes: 0 ok, 1 failure, 2 bad input with --strict, 64 usage, 130 interrupted.`,
+Exit codes: 0 ok, 1 a finding at or above --fail-on, 2 usage errors, failures and
+bad input under --strict, 130 interrupted.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

@@ -81,10 +81,17 @@ func newSummary() Summary {
 // Problems returns the number of bad records and failed inputs.
 func (s Summary) Problems() int { return s.Malformed + s.FilesFailed }
 
-// Run decodes inputs and calls emit for each event, one call at a time. It
-// returns early only when ctx is cancelled or emit fails; bad input is
-// counted and reported through Options.Problem.
-func Run(ctx context.Context, inputs []source.Input, opts Options, progress *Progress, emit func(*event.Event) error) (Summary, error) {
+// Emit receives events. Each worker has its own, so an Emit may keep
+// per-worker state (a rule matcher's scratch) without locks; while it runs,
+// the event's parsed records (Event.Docs) are valid.
+type Emit func(*event.Event) error
+
+// Run decodes inputs and hands each event to an Emit made by newEmit: one per
+// worker, plus one for the operations completed at the end of input. Emits
+// of different workers run concurrently. Run returns early only when ctx is
+// cancelled or an Emit fails; bad input is counted and reported through
+// Options.Problem.
+func Run(ctx context.Context, inputs []source.Input, opts Options, progress *Progress, newEmit func() Emit) (Summary, error) {
 	if progress == nil {
 		progress = &Progress{}
 	}
@@ -93,24 +100,27 @@ func Run(ctx context.Context, inputs []source.Input, opts Options, progress *Pro
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	s := &scanner{opts: opts, progress: progress, sum: newSummary(), pairer: decode.NewPairer(), emitFn: emit}
+	s := &scanner{opts: opts, progress: progress, sum: newSummary(), pairer: decode.NewPairer()}
 	if s.opts.MaxRecordErrorsPerFile == 0 {
 		s.opts.MaxRecordErrorsPerFile = 20
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
-	decoders := make(chan *decode.Decoder, workers)
+	slots := make(chan *slot, workers)
 	for range workers {
-		decoders <- decode.NewDecoder(decode.Options{Format: opts.Format, Formats: opts.Formats, Pairer: s.pairer})
+		slots <- &slot{
+			decoder: decode.NewDecoder(decode.Options{Format: opts.Format, Formats: opts.Formats, Pairer: s.pairer}),
+			emit:    newEmit(),
+		}
 	}
 	for _, in := range inputs {
 		if gctx.Err() != nil {
 			break
 		}
 		g.Go(func() error {
-			d := <-decoders
-			defer func() { decoders <- d }()
-			return s.file(gctx, d, in)
+			sl := <-slots
+			defer func() { slots <- sl }()
+			return s.file(gctx, sl, in)
 		})
 	}
 	err := g.Wait()
@@ -122,7 +132,8 @@ func Run(ctx context.Context, inputs []source.Input, opts Options, progress *Pro
 		err = ctx.Err()
 	}
 	if err == nil {
-		err = s.pairer.Flush(s.emitWrapped)
+		last := newEmit()
+		err = s.pairer.Flush(func(e *event.Event) error { return s.emitWrapped(e, last) })
 		if err != nil && isRead(err) {
 			// A pair that could not be joined is a bad record, not a failure.
 			s.problem(Problem{Err: err, Record: true})
@@ -143,13 +154,19 @@ type scanner struct {
 	opts     Options
 	progress *Progress
 	pairer   *decode.Pairer
-	emitFn   func(*event.Event) error
 
-	mu  sync.Mutex // guards sum, emitFn and problem reports
+	mu  sync.Mutex // guards sum and problem reports
 	sum Summary
 }
 
-func (s *scanner) emit(e *event.Event) error {
+// slot is what one worker owns.
+type slot struct {
+	decoder *decode.Decoder
+	emit    Emit
+}
+
+// count adds an event to the summary.
+func (s *scanner) count(e *event.Event) {
 	if e.Account == "" {
 		e.Account = s.opts.DefaultAccounts[e.Cloud]
 	}
@@ -165,7 +182,6 @@ func (s *scanner) emit(e *event.Event) error {
 		}
 		m[e.Action]++
 	}
-	return s.emitFn(e)
 }
 
 func (s *scanner) problem(p Problem) {
@@ -176,7 +192,7 @@ func (s *scanner) problem(p Problem) {
 
 // file decodes one input. Only cancellation and emit failures are returned;
 // everything wrong with the input is a Problem.
-func (s *scanner) file(ctx context.Context, d *decode.Decoder, in source.Input) error {
+func (s *scanner) file(ctx context.Context, sl *slot, in source.Input) error {
 	defer s.progress.FilesDone.Add(1)
 	r, err := source.Open(in, s.opts.Stdin)
 	if err != nil {
@@ -198,9 +214,9 @@ func (s *scanner) file(ctx context.Context, d *decode.Decoder, in source.Input) 
 			count()
 			s.progress.Records.Add(1024)
 		}
-		return s.emitWrapped(e)
+		return s.emitWrapped(e, sl.emit)
 	}
-	st, err := d.Decode(ctx, r, in.Name, emit, func(re *decode.RecordError) error {
+	st, err := sl.decoder.Decode(ctx, r, in.Name, emit, func(re *decode.RecordError) error {
 		fe.add(re)
 		return nil
 	})
@@ -253,8 +269,9 @@ type emitError struct{ err error }
 func (e emitError) Error() string { return e.err.Error() }
 func (e emitError) Unwrap() error { return e.err }
 
-func (s *scanner) emitWrapped(e *event.Event) error {
-	if err := s.emit(e); err != nil {
+func (s *scanner) emitWrapped(e *event.Event, emit Emit) error {
+	s.count(e)
+	if err := emit(e); err != nil {
 		return emitError{err}
 	}
 	return nil

@@ -82,7 +82,9 @@ func TestRun(t *testing.T) {
 		Formats: []decode.Format{toyFormat{}},
 		Workers: 2,
 		Problem: func(p scan.Problem) { mu.Lock(); problems = append(problems, p.Err.Error()); mu.Unlock() },
-	}, nil, func(e *event.Event) error { ids = append(ids, e.ID); return nil })
+	}, nil, func() scan.Emit {
+		return func(e *event.Event) error { mu.Lock(); ids = append(ids, e.ID); mu.Unlock(); return nil }
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +124,7 @@ func TestRunStopsOnEmitError(t *testing.T) {
 	inputs, _, _ := source.Expand([]string{dir})
 	boom := errors.New("disk full")
 	_, err := scan.Run(context.Background(), inputs, scan.Options{Formats: []decode.Format{toyFormat{}}}, nil,
-		func(*event.Event) error { return boom })
+		func() scan.Emit { return func(*event.Event) error { return boom } })
 	if !errors.Is(err, boom) {
 		t.Errorf("err = %v, want the emit error", err)
 	}
@@ -136,7 +138,7 @@ func TestRunDefaultAccounts(t *testing.T) {
 	_, err := scan.Run(context.Background(), inputs, scan.Options{
 		Formats:         []decode.Format{toyFormat{}},
 		DefaultAccounts: map[event.Cloud]string{event.AWS: "111122223333"},
-	}, nil, func(e *event.Event) error { got = e.Account; return nil })
+	}, nil, func() scan.Emit { return func(e *event.Event) error { got = e.Account; return nil } })
 	if err != nil || got != "111122223333" {
 		t.Errorf("account = %q, %v", got, err)
 	}
