@@ -126,18 +126,20 @@ func (o *Output) Half(v *fastjson.Value, raw []byte, key string, part Part, t ti
 		key:  o.format.Name() + "\x00" + key,
 		part: part,
 		time: t,
-		raw:  o.rawOf(v, raw),
+		raw:  append([]byte(nil), o.rawOf(v, raw)...), // kept until its partner comes
 		src:  event.Source{File: o.file, Line: o.chunk.Line, Offset: o.chunk.Offset},
 	}
 	return o.pairer.add(o.format, h, o.emit)
 }
 
+// rawOf returns a record's text without copying it: it may point into the
+// splitter's buffer, valid until the next record (Event.Detach copies it).
 func (o *Output) rawOf(v *fastjson.Value, raw []byte) []byte {
 	switch {
 	case raw != nil:
-		return append([]byte(nil), raw...)
+		return raw
 	case v == o.top && o.chunk != nil:
-		return append([]byte(nil), o.chunk.Bytes...)
+		return o.chunk.Bytes
 	default:
 		return v.MarshalTo(nil)
 	}

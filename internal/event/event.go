@@ -32,7 +32,9 @@ type Event struct {
 	// Source says where the (first) raw record was read.
 	Source Source `json:"source"`
 	// Raw holds the provider records this event was decoded from, in order:
-	// the first record, then its partners when paired.
+	// the first record, then its partners when paired. Like Docs, it may
+	// point into the decoder's buffer: call Detach to keep an event past the
+	// emit callback.
 	Raw []json.RawMessage `json:"-"`
 	// Docs are the same records, parsed. They are valid only while the
 	// decoder's emit callback runs (the parser reuses them afterwards), so
@@ -90,6 +92,16 @@ type Source struct {
 	File   string `json:"file,omitempty"`
 	Line   int    `json:"line,omitempty"`
 	Offset int64  `json:"offset,omitempty"`
+}
+
+// Detach makes the event safe to keep after the decoder's emit callback
+// returns: it copies the raw records out of the decoder's buffer and drops
+// the parsed records, which die with the next parse.
+func (e *Event) Detach() {
+	e.Docs = nil
+	for i, r := range e.Raw {
+		e.Raw[i] = append(json.RawMessage(nil), r...)
+	}
 }
 
 // AddResource appends a resource unless it is empty or already present with

@@ -10,6 +10,7 @@ import (
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/decode/cloudtrail"
 	"github.com/snapwarden/snapwarden/internal/event"
+	"github.com/valyala/fastjson"
 )
 
 // BenchmarkDecode measures decoding a few thousand realistic records as
@@ -64,4 +65,28 @@ func BenchmarkDecode(b *testing.B) {
 			b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
 		})
 	}
+}
+
+// BenchmarkParseOnly is the floor: fastjson parses the same NDJSON records
+// and nothing else, for comparing ratios within one run.
+func BenchmarkParseOnly(b *testing.B) {
+	const records = 4000
+	var lines [][]byte
+	size := 0
+	for i := range records {
+		rec := syntheticRecord(i)
+		lines = append(lines, rec)
+		size += len(rec) + 1
+	}
+	var p fastjson.Parser
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, l := range lines {
+			if _, err := p.ParseBytes(l); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(records*b.N)/b.Elapsed().Seconds(), "events/s")
 }

@@ -85,7 +85,7 @@ func decodeAll(tb testing.TB, f decode.Format, fs []decode.Format, inputs []inpu
 		fs = []decode.Format{f}
 	}
 	d := decode.NewDecoder(decode.Options{Format: f, Formats: fs, Pairer: p})
-	emit := func(e *event.Event) error { res.Events = append(res.Events, e); return nil }
+	emit := func(e *event.Event) error { e.Detach(); res.Events = append(res.Events, e); return nil }
 	bad := func(e *decode.RecordError) error { res.Errors = append(res.Errors, e); return nil }
 	for _, in := range inputs {
 		st, err := d.Decode(context.Background(), bytes.NewReader(in.data), in.name, emit, bad)
