@@ -188,7 +188,13 @@ func (d *Decoder) Decode(ctx context.Context, r io.Reader, file string, emit fun
 	if d.opts.MaxRecord > 0 {
 		sp.SetMaxRecord(d.opts.MaxRecord)
 	}
-	out := &Output{file: file, emit: emit, pairer: d.opts.Pairer}
+	out := &Output{file: file, pairer: d.opts.Pairer}
+	out.emit = func(e *event.Event) error {
+		if err := emit(e); err != nil {
+			return stopError{err} // tells a failing emit from a bad record
+		}
+		return nil
+	}
 	for n := 0; ; n++ {
 		if n%4096 == 0 && ctx.Err() != nil {
 			st.Bytes = sp.Offset()
@@ -211,7 +217,15 @@ func (d *Decoder) Decode(ctx context.Context, r io.Reader, file string, emit fun
 			}
 			return st, err
 		}
-		f, count, derr := d.record(&ch, out)
+		var v *fastjson.Value
+		if ch.Whole {
+			var perr error
+			if v, perr = d.parser.ParseBytes(ch.Bytes); perr != nil || isContainer(v) {
+				sp.Rewind() // read it again the careful way
+				continue
+			}
+		}
+		f, count, derr := d.record(&ch, v, out)
 		st.Records += max(count, 1)
 		if derr != nil {
 			var stop stopError
@@ -240,7 +254,7 @@ func (e stopError) Unwrap() error { return e.err }
 
 // record decodes one chunk and returns its format and how many provider
 // records it held.
-func (d *Decoder) record(ch *Chunk, out *Output) (f Format, count int, err error) {
+func (d *Decoder) record(ch *Chunk, v *fastjson.Value, out *Output) (f Format, count int, err error) {
 	defer func() {
 		// Decoders are fuzzed, but a bug must cost one record, not the run.
 		if r := recover(); r != nil {
@@ -248,14 +262,6 @@ func (d *Decoder) record(ch *Chunk, out *Output) (f Format, count int, err error
 		}
 	}()
 	out.chunk, out.count = ch, 0
-	emit := out.emit
-	out.emit = func(e *event.Event) error {
-		if err := emit(e); err != nil {
-			return stopError{err}
-		}
-		return nil
-	}
-	defer func() { out.emit = emit }()
 	if ch.Text {
 		f := d.sniffText(ch.Bytes)
 		if f == nil {
@@ -265,9 +271,10 @@ func (d *Decoder) record(ch *Chunk, out *Output) (f Format, count int, err error
 		err := f.(TextFormat).DecodeText(ch.Bytes, out)
 		return f, out.count, err
 	}
-	v, err := d.parser.ParseBytes(ch.Bytes)
-	if err != nil {
-		return nil, 1, fmt.Errorf("invalid JSON: %v", err)
+	if v == nil {
+		if v, err = d.parser.ParseBytes(ch.Bytes); err != nil {
+			return nil, 1, fmt.Errorf("invalid JSON: %v", err)
+		}
 	}
 	f = d.sniff(v)
 	if f == nil {
@@ -307,6 +314,21 @@ func (d *Decoder) sniffText(line []byte) Format {
 		}
 	}
 	return nil
+}
+
+// isContainer reports whether an object holds its records under a wrapper
+// key (the splitter then streams them).
+func isContainer(v *fastjson.Value) bool {
+	o, err := v.Object()
+	if err != nil {
+		return false
+	}
+	for k := range wrapperKeys {
+		if x := o.Get(k); x != nil && x.Type() == fastjson.TypeArray {
+			return true
+		}
+	}
+	return false
 }
 
 // describe names a JSON value's shape for an "unknown format" message.

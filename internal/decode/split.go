@@ -30,6 +30,10 @@ type Chunk struct {
 	Line   int   // 1-based line of the first byte
 	Offset int64 // byte offset of the first byte
 	Text   bool  // not JSON: a line of text
+	// Whole is set for an object read as one whole line (NDJSON) without
+	// checking its brackets: if it does not parse, or is a container, call
+	// Rewind and the splitter reads it again the careful way.
+	Whole bool
 }
 
 type splitState int
@@ -57,6 +61,13 @@ type Splitter struct {
 	max      int
 	fatal    error
 	skipLine bool // the last text line was cut; skip its rest
+	// careful disables the NDJSON fast path for the next object (after a
+	// Rewind); rewind is where the last Whole chunk started.
+	careful bool
+	rewind  struct {
+		pos, line int
+		ok        bool
+	}
 }
 
 // NewSplitter returns a Splitter reading r.
@@ -73,6 +84,7 @@ func (s *Splitter) Offset() int64 { return s.base + int64(s.pos) }
 // fill reads more input. It first drops buf[:keep], so every index the
 // caller holds must be lowered by keep. It reports false at the end of input.
 func (s *Splitter) fill(keep int) bool {
+	s.rewind.ok = false
 	if keep > 0 {
 		s.countLines(keep)
 		n := copy(s.buf[:cap(s.buf)], s.buf[keep:s.end])
@@ -277,6 +289,12 @@ func (s *Splitter) Next() (Chunk, error) {
 				s.pos++
 				s.state = stArray
 			case '{':
+				if !s.careful {
+					if ch, ok := s.wholeLine(); ok {
+						return ch, nil
+					}
+				}
+				s.careful = false
 				ch, ok, err := s.object()
 				if err != nil || ok {
 					return ch, err
@@ -386,6 +404,45 @@ func (s *Splitter) skipRestOfLine() {
 			return
 		}
 	}
+}
+
+// wholeLine is the NDJSON fast path: an object that starts a line and whose
+// line ends (with '}') within the buffer is returned whole, found with one
+// newline search instead of a scan of every byte. The parser validates it.
+func (s *Splitter) wholeLine() (Chunk, bool) {
+	start := s.pos
+	var e int
+	if j := bytes.IndexByte(s.buf[start:s.end], '\n'); j >= 0 {
+		e = start + j
+	} else if s.eof {
+		e = s.end
+	} else {
+		return Chunk{}, false
+	}
+	last := e
+	for last > start && (s.buf[last-1] == ' ' || s.buf[last-1] == '\t' || s.buf[last-1] == '\r') {
+		last--
+	}
+	if last-start > s.max || s.buf[last-1] != '}' {
+		return Chunk{}, false
+	}
+	s.countLines(start)
+	s.rewind.pos, s.rewind.line, s.rewind.ok = start, s.line, true
+	ch := Chunk{Bytes: s.buf[start:last], Line: s.line, Offset: s.base + int64(start), Whole: true}
+	s.pos = min(e+1, s.end)
+	return ch, true
+}
+
+// Rewind undoes the last Whole chunk: the next call to Next reads that
+// object again, scanning it fully (and streaming it if it is a container).
+// It must be called before Next is called again.
+func (s *Splitter) Rewind() {
+	if !s.rewind.ok {
+		return
+	}
+	s.pos, s.lineAt, s.line = s.rewind.pos, s.rewind.pos, s.rewind.line
+	s.rewind.ok = false
+	s.careful = true
 }
 
 // element returns the next element of an array being streamed.
