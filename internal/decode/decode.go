@@ -323,13 +323,23 @@ func isContainer(v *fastjson.Value) bool {
 	if err != nil {
 		return false
 	}
-	for k := range wrapperKeys {
-		if x := o.Get(k); x != nil && x.Type() == fastjson.TypeArray {
-			return true
+	found := false
+	o.Visit(func(k []byte, x *fastjson.Value) {
+		// Wrapper keys start with R, r, v, l, E, e: most keys fail here.
+		if found || len(k) == 0 || !wrapperInitial[k[0]] {
+			return
 		}
-	}
-	return false
+		found = wrapperKeys[string(k)] && x.Type() == fastjson.TypeArray
+	})
+	return found
 }
+
+var wrapperInitial = func() (t [256]bool) {
+	for k := range wrapperKeys {
+		t[k[0]] = true
+	}
+	return t
+}()
 
 // describe names a JSON value's shape for an "unknown format" message.
 func describe(v *fastjson.Value) string {
