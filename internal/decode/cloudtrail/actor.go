@@ -12,11 +12,11 @@ import (
 // an assumed role's sessions all count as the role (its session issuer),
 // an AWS service as the service, and a bare account (a consumer account
 // using a shared snapshot) as that account.
-func actor(ui *fastjson.Value, d decode.Docs, account string) event.Actor {
+func actor(ui *fastjson.Value, ip, userAgent, account string) event.Actor {
 	a := event.Actor{
 		Type:          decode.Str(ui, "type"),
-		IP:            d.Str("sourceIPAddress"), // may be a service hostname: kept as is
-		UserAgent:     d.Str("userAgent"),
+		IP:            ip, // may be a service hostname: kept as is
+		UserAgent:     userAgent,
 		SessionIssuer: decode.Str(ui, "sessionContext", "sessionIssuer", "arn"),
 	}
 	arn := decode.Str(ui, "arn")
