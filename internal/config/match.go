@@ -1,0 +1,341 @@
+package config
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/snapwarden/snapwarden/internal/event"
+)
+
+// Matchers are the configuration's lists compiled for per-event use: no
+// pattern is parsed after Matchers returns, and the value is safe for
+// concurrent use (it is never modified; WithTags returns a copy).
+type Matchers struct {
+	accounts   set
+	principals set
+	critical   []criticalMatcher
+	allow      []allowMatcher
+	adminPorts []int
+	tags       func(cloud event.Cloud, id string) map[string]string
+}
+
+type criticalMatcher struct {
+	cloud event.Cloud // "" = any
+	ids   map[event.Cloud]map[string]struct{}
+	names set
+	tags  []tagMatcher
+}
+
+type tagMatcher struct {
+	key   string // lower-cased
+	value glob
+}
+
+type allowMatcher struct {
+	rule     glob
+	actor    set // with role sessions, as for trusted principals
+	anyRule  bool
+	anyActor bool
+	reason   string
+	until    time.Time // exclusive; zero = forever
+}
+
+// Matchers compiles the configuration. Call it once, after Validate;
+// entries Validate would reject (an empty pattern, an unknown cloud) match
+// nothing rather than everything.
+func (c *Config) Matchers() *Matchers {
+	m := &Matchers{
+		accounts:   compileSet(c.TrustedAccounts),
+		principals: compileSet(withRoleSessions(c.TrustedPrincipals)),
+	}
+	for _, e := range c.Critical {
+		cm := criticalMatcher{cloud: e.Cloud, ids: map[event.Cloud]map[string]struct{}{}, names: compileSet(e.Names)}
+		for _, cloud := range event.Clouds {
+			if e.Cloud != "" && e.Cloud != cloud {
+				continue
+			}
+			ids := map[string]struct{}{}
+			for _, id := range e.IDs {
+				if id = canonicalID(cloud, id); id != "" {
+					ids[id] = struct{}{}
+				}
+			}
+			cm.ids[cloud] = ids
+		}
+		for k, v := range e.Tags {
+			cm.tags = append(cm.tags, tagMatcher{key: strings.ToLower(k), value: compileGlob(v)})
+		}
+		slices.SortFunc(cm.tags, func(a, b tagMatcher) int { return strings.Compare(a.key, b.key) })
+		m.critical = append(m.critical, cm)
+	}
+	for _, e := range c.Allow {
+		am := allowMatcher{
+			rule: compileGlob(e.Rule), actor: compileSet(withRoleSessions([]string{e.Actor})),
+			anyRule: strings.TrimSpace(e.Rule) == "", anyActor: strings.TrimSpace(e.Actor) == "",
+			reason: e.Reason,
+		}
+		if am.anyRule && am.anyActor {
+			continue // matches nothing rather than everything (Validate rejects it)
+		}
+		if !e.Expires.IsZero() {
+			am.until = e.Expires.AddDate(0, 0, 1) // through the whole day
+		}
+		m.allow = append(m.allow, am)
+	}
+	m.adminPorts = slices.Concat(alwaysAdminPorts, c.AdminPorts)
+	m.adminPorts = slices.DeleteFunc(m.adminPorts, func(p int) bool { return p < 1 || p > 65535 })
+	slices.Sort(m.adminPorts)
+	m.adminPorts = slices.Compact(m.adminPorts)
+	return m
+}
+
+// WithTags returns a copy of m that looks tags up with f (tags learned
+// from the events that created or tagged a resource), so critical entries
+// with tags can match. f must be safe for concurrent use if m is shared.
+func (m *Matchers) WithTags(f func(cloud event.Cloud, id string) map[string]string) *Matchers {
+	c := *m
+	c.tags = f
+	return &c
+}
+
+// TrustedAccount reports whether an account id is among trusted_accounts.
+func (m *Matchers) TrustedAccount(id string) bool {
+	if id == "" {
+		return false
+	}
+	return m.accounts.match(strings.ToLower(strings.TrimSpace(id)))
+}
+
+// TrustedPrincipal reports whether the actor is among trusted_principals,
+// by its id, its session issuer, its name, or (for an AWS role) the ARN of
+// its session.
+func (m *Matchers) TrustedPrincipal(a event.Actor) bool {
+	if m.principals.empty() {
+		return false
+	}
+	for _, s := range keysOf(a).list() {
+		if m.principals.match(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Critical reports whether the config marks r critical: by id (exact; Azure
+// ids case-insensitively, GCP ids as relative names), by a name glob on
+// r.Name or the last segment of r.ID, or by tags when WithTags gave a
+// lookup.
+func (m *Matchers) Critical(cloud event.Cloud, r event.Resource) bool {
+	if len(m.critical) == 0 || r.ID == "" && r.Name == "" {
+		return false
+	}
+	id := canonicalID(cloud, r.ID)
+	name := strings.ToLower(r.Name)
+	last := strings.ToLower(lastSegment(r.ID))
+	var tags map[string]string
+	tagsLooked := false
+	for i := range m.critical {
+		e := &m.critical[i]
+		if e.cloud != "" && e.cloud != cloud {
+			continue
+		}
+		if _, ok := e.ids[cloud][id]; ok && id != "" {
+			return true
+		}
+		if name != "" && e.names.match(name) || last != "" && e.names.match(last) {
+			return true
+		}
+		if len(e.tags) > 0 && m.tags != nil {
+			if !tagsLooked {
+				tags, tagsLooked = m.tags(cloud, r.ID), true
+			}
+			if tagsMatch(e.tags, tags) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func tagsMatch(want []tagMatcher, have map[string]string) bool {
+	if len(have) == 0 {
+		return false
+	}
+	for _, t := range want {
+		found := false
+		for k, v := range have {
+			if strings.EqualFold(k, t.key) && t.value.match(strings.ToLower(v)) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// Allowed reports whether an allow entry covers a finding of ruleID for
+// actor a at time at, and the entry's reason. An entry holds through its
+// expiry date (UTC). at is usually the current time: an expired entry stops
+// suppressing, however old the events.
+func (m *Matchers) Allowed(ruleID string, a event.Actor, at time.Time) (reason string, ok bool) {
+	if len(m.allow) == 0 {
+		return "", false
+	}
+	rule := strings.ToLower(ruleID)
+	var keys *actorKeys
+	for i := range m.allow {
+		e := &m.allow[i]
+		if !e.until.IsZero() && !at.Before(e.until) {
+			continue
+		}
+		if !e.anyRule && !e.rule.match(rule) {
+			continue
+		}
+		if e.anyActor {
+			return e.reason, true
+		}
+		if keys == nil {
+			keys = keysOf(a)
+		}
+		for _, k := range keys.list() {
+			if e.actor.match(k) {
+				return e.reason, true
+			}
+		}
+	}
+	return "", false
+}
+
+// AdminPorts returns the administrative ports, sorted, 22 and 3389 always
+// among them.
+func (m *Matchers) AdminPorts() []int { return slices.Clone(m.adminPorts) }
+
+// AdminPort reports whether port is administrative.
+func (m *Matchers) AdminPort(port int) bool {
+	_, ok := slices.BinarySearch(m.adminPorts, port)
+	return ok
+}
+
+// ExposedAdminPort returns the first administrative port an inbound rule
+// opens to any source (a /0 CIDR, Azure's * or Internet), if any. ICMP and
+// other port-less protocols expose no port.
+func (m *Matchers) ExposedAdminPort(in event.Ingress) (int, bool) {
+	if !in.WorldOpen() {
+		return 0, false
+	}
+	switch in.Protocol {
+	case "tcp", "udp", "all", "-1":
+	default:
+		return 0, false
+	}
+	for _, p := range m.adminPorts {
+		if in.CoversPort(p) {
+			return p, true
+		}
+	}
+	return 0, false
+}
+
+// actorKeys are the lower-cased strings an actor is known by. The name is
+// left out for actors identified by an ARN: an AWS session name is chosen by
+// whoever assumes the role, so trusting it would let anyone name a session
+// "backup@example.ru". Their session ARN is added instead.
+type actorKeys struct {
+	keys [4]string
+	n    int
+}
+
+func keysOf(a event.Actor) *actorKeys {
+	k := &actorKeys{}
+	k.add(a.ID)
+	k.add(a.SessionIssuer)
+	if !strings.HasPrefix(a.ID, "arn:") {
+		k.add(a.Name)
+	} else if a.Name != "" {
+		for _, role := range []string{a.SessionIssuer, a.ID} {
+			if s := sessionARN(role, a.Name); s != "" {
+				k.add(s)
+				break
+			}
+		}
+	}
+	return k
+}
+
+func (k *actorKeys) add(s string) {
+	if s = strings.ToLower(strings.TrimSpace(s)); s == "" || slices.Contains(k.keys[:k.n], s) {
+		return
+	}
+	k.keys[k.n] = s
+	k.n++
+}
+
+func (k *actorKeys) list() []string { return k.keys[:k.n] }
+
+// sessionARN returns arn:P:sts::A:assumed-role/R/S for the role ARN
+// arn:P:iam::A:role/[path/]R and session S, or "".
+func sessionARN(role, session string) string {
+	partition, account, name, ok := parseRoleARN(role)
+	if !ok {
+		return ""
+	}
+	return "arn:" + partition + ":sts::" + account + ":assumed-role/" + name + "/" + session
+}
+
+// parseRoleARN splits arn:P:iam::A:role/[path/]R; the account and name may
+// be globs.
+func parseRoleARN(arn string) (partition, account, name string, ok bool) {
+	rest, isARN := strings.CutPrefix(arn, "arn:")
+	if !isARN {
+		return "", "", "", false
+	}
+	var fields [5]string // partition, service, region, account, resource
+	for i := range 4 {
+		j := strings.IndexByte(rest, ':')
+		if j < 0 {
+			return "", "", "", false
+		}
+		fields[i], rest = rest[:j], rest[j+1:]
+	}
+	fields[4] = rest
+	res, isRole := strings.CutPrefix(fields[4], "role/")
+	if fields[1] != "iam" || !isRole || res == "" {
+		return "", "", "", false
+	}
+	return fields[0], fields[3], res[strings.LastIndexByte(res, '/')+1:], true
+}
+
+// withRoleSessions adds, for each role ARN, the pattern of its sessions:
+// arn:aws:iam::A:role/R also matches arn:aws:sts::A:assumed-role/R/*.
+func withRoleSessions(patterns []string) []string {
+	out := slices.Clone(patterns)
+	for _, p := range patterns {
+		if partition, account, name, ok := parseRoleARN(strings.TrimSpace(p)); ok {
+			out = append(out, "arn:"+partition+":sts::"+account+":assumed-role/"+name+"/*")
+		}
+	}
+	return out
+}
+
+// canonicalID spells an id as the decoders do for the cloud, so config ids
+// written from a console or an API URL still match.
+func canonicalID(cloud event.Cloud, id string) string {
+	id = strings.TrimSpace(id)
+	switch cloud {
+	case event.Azure:
+		return event.AzureID(id)
+	case event.GCP:
+		return event.GCPName(id)
+	}
+	return id
+}
+
+// lastSegment is what follows the last / or : of an id: the disk of an
+// Azure id, the identifier of an RDS ARN.
+func lastSegment(id string) string {
+	return id[strings.LastIndexAny(id, "/:")+1:]
+}

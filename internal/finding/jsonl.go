@@ -1,0 +1,82 @@
+package finding
+
+import (
+	"encoding/json"
+	"io"
+	"sync"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// JSONL returns a sink that writes each finding as one JSON object a line,
+// keys in struct order. Besides what encoding/json escapes, it escapes
+// invisible formatting characters (bidi overrides, zero-width spaces), DEL
+// and C1 controls as \uXXXX, so a JSONL stream printed on a terminal shows them
+// instead of obeying them; the JSON value is the same. The sink is safe for
+// concurrent use: each finding is one whole Write.
+func JSONL(w io.Writer) func(Finding) error {
+	return lines(w, func(f Finding) any { return f })
+}
+
+// lines returns a sink writing conv(f) as one JSON line under a lock.
+func lines(w io.Writer, conv func(Finding) any) func(Finding) error {
+	var mu sync.Mutex
+	return func(f Finding) error {
+		b, err := json.Marshal(conv(f))
+		if err != nil {
+			return err
+		}
+		b = append(escapeInvisible(b), '\n')
+		mu.Lock()
+		defer mu.Unlock()
+		_, err = w.Write(b)
+		return err
+	}
+}
+
+// escapeInvisible rewrites JSON text so that DEL and non-ASCII control and
+// format characters appear as \u escapes. Outside strings JSON text is
+// printable ASCII, so every such character is inside a string, where an
+// escape is equivalent.
+func escapeInvisible(b []byte) []byte {
+	i := 0
+	for i < len(b) && b[i] < utf8.RuneSelf && b[i] != 0x7f {
+		i++
+	}
+	if i == len(b) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	out = append(out, b[:i]...)
+	for i < len(b) {
+		if b[i] == 0x7f { // DEL: encoding/json leaves it raw
+			out = appendU(out, 0x7f)
+			i++
+			continue
+		}
+		if b[i] < utf8.RuneSelf {
+			out = append(out, b[i])
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			if r > 0xffff {
+				r1, r2 := utf16.EncodeRune(r)
+				out = appendU(appendU(out, r1), r2)
+			} else {
+				out = appendU(out, r)
+			}
+		} else {
+			out = append(out, b[i:i+n]...)
+		}
+		i += n
+	}
+	return out
+}
+
+func appendU(b []byte, r rune) []byte {
+	const hex = "0123456789abcdef"
+	return append(b, '\\', 'u', hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
+}
