@@ -125,3 +125,22 @@ func TestHuntExamples(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigExampleAndCheck(t *testing.T) {
+	code, example, _ := runCLI(t, "", "config", "example")
+	if code != exitOK || !strings.Contains(example, "trusted_accounts") {
+		t.Fatalf("config example: code %d\n%s", code, example)
+	}
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.yaml")
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(good, []byte(example), 0o644)
+	os.WriteFile(bad, []byte("critical:\n  - {cloud: awz, ids: [x]}\n"), 0o644)
+	if code, out, stderr := runCLI(t, "", "config", "check", good); code != exitOK || !strings.Contains(out, "ok") {
+		t.Errorf("check of the example: code %d, %s %s", code, out, stderr)
+	}
+	code, _, stderr := runCLI(t, "", "config", "check", bad)
+	if code != exitUsage || !strings.Contains(stderr, "bad.yaml:2:") || !strings.Contains(stderr, `unknown cloud "awz"`) {
+		t.Errorf("check of a bad file: code %d, stderr:\n%s", code, stderr)
+	}
+}

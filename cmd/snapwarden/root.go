@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/textsafe"
 	"github.com/spf13/cobra"
@@ -68,7 +69,12 @@ func run(ctx context.Context, args []string, e env) int {
 		fmt.Fprintln(e.stderr, "snapwarden: interrupted")
 		return exitCanceled
 	}
-	fmt.Fprintf(e.stderr, "snapwarden: %s\n", textsafe.Clean(err.Error()))
+	// An error may list several problems, one a line: clean each line.
+	lines := strings.Split(err.Error(), "\n")
+	for i, l := range lines {
+		lines[i] = textsafe.Clean(l)
+	}
+	fmt.Fprintf(e.stderr, "snapwarden: %s\n", strings.Join(lines, "\n  "))
 	if ee != nil && ee.hint != "" {
 		fmt.Fprintf(e.stderr, "Try: %s\n", ee.hint)
 	} else if code == exitUsage {
@@ -108,7 +114,7 @@ bad input under --strict, 130 interrupted.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &usageFlagError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
-	root.AddCommand(newHuntCmd(e), newVersionCmd(e))
+	root.AddCommand(newHuntCmd(e), newConfigCmd(e), newVersionCmd(e))
 	return root
 }
 
