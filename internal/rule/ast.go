@@ -46,7 +46,9 @@ type Rule struct {
 	Date, Modified string
 	License        string
 	Level          string // informational, low, medium, high, critical
+	Taxonomy       string // Sigma's field-name taxonomy; empty means the default, sigma
 	Tags           []string
+	Scope          []string
 	References     []string
 	FalsePositives []string
 	Fields         []string
