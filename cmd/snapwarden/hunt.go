@@ -6,12 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/snapwarden/snapwarden/internal/event"
+	"github.com/snapwarden/snapwarden/internal/finding"
 	"github.com/snapwarden/snapwarden/internal/formats"
+	"github.com/snapwarden/snapwarden/internal/hunt"
 	"github.com/snapwarden/snapwarden/internal/report"
 	"github.com/snapwarden/snapwarden/internal/scan"
 	"github.com/snapwarden/snapwarden/internal/source"
@@ -22,6 +25,15 @@ import (
 type huntOptions struct {
 	format      string
 	events      bool
+	activity    bool
+	output      string
+	rules       []string
+	noBuiltin   bool
+	config      string
+	minSeverity string
+	failOn      string
+	lang        string
+	color       string
 	quiet       bool
 	strict      bool
 	workers     int
@@ -34,26 +46,32 @@ func newHuntCmd(e env) *cobra.Command {
 	var o huntOptions
 	cmd := &cobra.Command{
 		Use:   "hunt PATH...",
-		Short: "Read audit logs and show snapshot, backup and image activity",
+		Short: "Find snapshot, backup and image abuse in audit logs",
 		Long: `hunt reads audit logs from files, directories (recursively), glob patterns
-or "-" (standard input). Gzip is recognised anywhere, whatever the file name.
-The format is detected for every file and every line of NDJSON; --format
-forces one.
+or "-" (standard input), runs the built-in rules (and --rules) over every
+event, and prints the findings. Gzip is recognised anywhere, whatever the
+file name. The format is detected for every file and every line of NDJSON;
+--format forces one.
 
-By default hunt prints a time-ordered table of snapshot-relevant activity:
-copies, shares, exports, restores, attachments, opened ingress, new
-principals and credentials. --events prints every normalized event as JSON
-lines on stdout instead, for jq or another tool.
+Output (--output): "table", a readable table grouped by severity (the
+default); "jsonl", one finding a line; "ocsf", OCSF Detection Findings
+(class 2004), one a line. --events prints every normalized event as JSON
+lines instead of findings; --activity prints a table of all snapshot-relevant
+activity (copies, shares, restores, attachments, ingress) instead.
 
 Bad records are counted and reported with file and line, and the run goes
 on; a truncated .gz fails that file only, after what could be read.
---strict makes any bad input fatal (exit code 2).
+--strict makes any bad input fatal (exit code 2). --fail-on SEVERITY exits
+with 1 when a finding at or above it exists.
 
-A summary (files, records, events per cloud and action, bad input) goes to
-stderr at the end; on a terminal a progress line shows files, records and MB/s.`,
+A summary (files, records, events per cloud and action, rules, findings,
+bad input) goes to stderr at the end; on a terminal a progress line shows
+files, records and MB/s.`,
 		Example: `  snapwarden hunt examples/
-  snapwarden hunt 'AWSLogs/**/2026/11/*.json.gz' azure/ gcp-audit.ndjson
+  snapwarden hunt --config snapwarden.yaml --fail-on high 'AWSLogs/**/2026/11/*.json.gz'
   zcat trail.json.gz | snapwarden hunt --format cloudtrail -
+  snapwarden hunt --output jsonl logs/ | jq 'select(.severity == "high")'
+  snapwarden hunt --rules ../sigma/rules/cloud/aws --no-builtin cloudtrail/
   snapwarden hunt --events logs/ | jq 'select(.action == "snapshot.share")'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -64,14 +82,53 @@ stderr at the end; on a terminal a progress line shows files, records and MB/s.`
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.format, "format", "auto", "input format: auto, "+strings.Join(formats.Names(), ", "))
-	f.BoolVar(&o.events, "events", false, "print normalized events as JSON lines on stdout")
+	f.StringVarP(&o.output, "output", "o", "table", "findings as table, jsonl or ocsf")
+	f.BoolVar(&o.events, "events", false, "print normalized events as JSON lines instead of findings")
+	f.BoolVar(&o.activity, "activity", false, "print a table of all snapshot-relevant activity instead of findings")
+	f.StringArrayVar(&o.rules, "rules", nil, "Sigma rule file or directory to add (repeatable)")
+	f.BoolVar(&o.noBuiltin, "no-builtin", false, "leave the built-in rules out")
+	f.StringVar(&o.config, "config", "", "configuration file (see snapwarden config example)")
+	f.StringVar(&o.minSeverity, "min-severity", "low", "drop findings below: info, low, medium, high, critical\n(info lists every snapshot, backup and image made)")
+	f.StringVar(&o.failOn, "fail-on", "", "exit 1 when a finding at or above this severity exists")
+	f.StringVar(&o.lang, "lang", "", "language of the table's summaries: en or ru (default: the config's, else en)")
+	f.StringVar(&o.color, "color", "auto", "colour severities in the table: auto, always, never")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress line and no summary")
 	f.BoolVar(&o.strict, "strict", false, "stop at the first bad record or unreadable file (exit code 2)")
 	f.IntVar(&o.workers, "workers", 0, "files decoded in parallel (default: number of CPUs)")
-	f.IntVar(&o.maxRows, "max-rows", 5000, "most activity rows kept for the table")
+	f.IntVar(&o.maxRows, "max-rows", 5000, "most rows kept for a table")
 	f.IntVar(&o.maxWarnings, "max-warnings", 50, "most bad-input warnings printed (all are counted)")
 	f.StringArrayVar(&o.accounts, "account", nil, "CLOUD=ID: account of records that name none (VK Cloud action logs:\n--account vkcloud=<project_id>); repeatable")
 	return cmd
+}
+
+// sink receives findings from every worker.
+type sink struct {
+	mu     sync.Mutex
+	emit   func(finding.Finding) error
+	close  func() error
+	seen   map[string]bool
+	counts [finding.Critical + 1]int
+}
+
+func (s *sink) add(f finding.Finding) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.seen[f.ID] {
+		return nil // the same record read twice (overlapping inputs)
+	}
+	s.seen[f.ID] = true
+	if f.Severity.Valid() {
+		s.counts[f.Severity]++
+	}
+	return s.emit(f)
+}
+
+func (s *sink) atLeast(sev finding.Severity) int {
+	n := 0
+	for x := sev; x <= finding.Critical; x++ {
+		n += s.counts[x]
+	}
+	return n
 }
 
 func runHunt(ctx context.Context, e env, o huntOptions, paths []string) error {
@@ -83,6 +140,43 @@ func runHunt(ctx context.Context, e env, o huntOptions, paths []string) error {
 	if err != nil {
 		return usageErr("snapwarden hunt --account vkcloud=5e1f0a9c3b7d4e2f8a6c1b3d5e7f9a0b PATH", "%v", err)
 	}
+	minSev, err := finding.ParseSeverity(o.minSeverity)
+	if err != nil {
+		return usageErr("snapwarden hunt --min-severity medium PATH", "--min-severity: %v", err)
+	}
+	var failOn finding.Severity
+	if o.failOn != "" {
+		if failOn, err = finding.ParseSeverity(o.failOn); err != nil {
+			return usageErr("snapwarden hunt --fail-on high PATH", "--fail-on: %v", err)
+		}
+	}
+	switch o.output {
+	case "table", "jsonl", "ocsf":
+	default:
+		return usageErr("snapwarden hunt --output jsonl PATH", "--output %q: want table, jsonl or ocsf", o.output)
+	}
+	cfg, err := loadConfig(o.config)
+	if err != nil {
+		return err
+	}
+	lang := o.lang
+	if lang == "" {
+		lang = cfg.Lang
+	}
+	if lang != "en" && lang != "ru" {
+		return usageErr("snapwarden hunt --lang ru PATH", "--lang %q: want en or ru", lang)
+	}
+
+	// Rules first: a broken rule is reported before any log is read.
+	hopts := hunt.Options{Config: cfg, RulePaths: o.rules, NoBuiltin: o.noBuiltin, MinSeverity: minSev}
+	rs, inactive, errs := hunt.LoadRules(hopts)
+	det, cerrs := hunt.New(rs, hopts)
+	errs = append(errs, cerrs...)
+	if len(errs) > 0 {
+		errs.Sort()
+		return &exitError{code: exitUsage, err: fmt.Errorf("rules:\n%s", strings.TrimSpace(errs.Lines())), hint: "snapwarden rules lint PATH shows every problem; fix or remove the rule"}
+	}
+
 	inputs, _, err := source.Expand(paths)
 	if err != nil {
 		if len(inputs) == 0 || o.strict {
@@ -110,8 +204,8 @@ func runHunt(ctx context.Context, e env, o huntOptions, paths []string) error {
 		Formats:         formats.All(),
 		Format:          format,
 		Workers:         o.workers,
-		DefaultAccounts: accounts,
 		Stdin:           e.stdin,
+		DefaultAccounts: accounts,
 		Problem: func(p scan.Problem) {
 			warnMu.Lock()
 			defer warnMu.Unlock()
@@ -134,11 +228,14 @@ func runHunt(ctx context.Context, e env, o huntOptions, paths []string) error {
 	}
 
 	out := bufio.NewWriterSize(e.stdout, 256<<10)
-	activity := &report.Activity{Max: o.maxRows}
 	var outMu sync.Mutex // workers emit concurrently
+	activity := &report.Activity{Max: o.maxRows}
+	fs := newSink(out, o, lang, colorOn(o.color, e.stdout))
+	var workers []*hunt.Worker
 	newEmit := func() scan.Emit {
-		return func(ev *event.Event) error {
-			if o.events {
+		switch {
+		case o.events:
+			return func(ev *event.Event) error {
 				b, err := json.Marshal(ev)
 				if err != nil {
 					return err
@@ -148,35 +245,116 @@ func runHunt(ctx context.Context, e env, o huntOptions, paths []string) error {
 				out.Write(b)
 				return out.WriteByte('\n')
 			}
-			outMu.Lock()
-			defer outMu.Unlock()
-			activity.Add(ev)
-			return nil
+		case o.activity:
+			return func(ev *event.Event) error {
+				outMu.Lock()
+				defer outMu.Unlock()
+				activity.Add(ev)
+				return nil
+			}
 		}
+		w := det.NewWorker()
+		outMu.Lock()
+		workers = append(workers, w)
+		outMu.Unlock()
+		return func(ev *event.Event) error { return w.Findings(ev, fs.add) }
 	}
 	start := time.Now()
 	sum, err := scan.Run(ctx, inputs, opts, progress, newEmit)
 	if prog != nil {
 		prog.Stop()
 	}
-	if !o.events && activity.Len() > 0 {
-		activity.Write(out)
-	} else if !o.events && err == nil {
-		fmt.Fprintln(out, "no snapshot, backup or image activity found")
+	switch {
+	case o.events:
+	case o.activity:
+		if activity.Len() > 0 {
+			activity.Write(out)
+		} else {
+			fmt.Fprintln(out, "no snapshot, backup or image activity found")
+		}
+	default:
+		if cerr := fs.close(); cerr != nil && err == nil {
+			err = cerr
+		}
 	}
 	if ferr := out.Flush(); ferr != nil && err == nil {
 		err = ferr
 	}
 	if !o.quiet || err != nil {
 		report.Summary(e.stderr, sum, time.Since(start))
+		if !o.events && !o.activity {
+			huntSummary(e.stderr, det, workers, fs, inactive, o.output != "table")
+		}
 	}
 	switch {
 	case strictErr != nil:
 		return &exitError{code: exitBadInput, err: fmt.Errorf("--strict: %w", strictErr), hint: "drop --strict to skip bad input and go on"}
 	case err != nil:
 		return err
+	case o.failOn != "" && fs.atLeast(failOn) > 0:
+		return &exitError{code: exitFindings, err: fmt.Errorf("%d findings at or above %s", fs.atLeast(failOn), failOn)}
 	}
 	return nil
+}
+
+// newSink makes the findings output chosen by --output.
+func newSink(w io.Writer, o huntOptions, lang string, color bool) *sink {
+	s := &sink{seen: map[string]bool{}, close: func() error { return nil }}
+	switch o.output {
+	case "jsonl":
+		s.emit = finding.JSONL(w)
+	case "ocsf":
+		s.emit = finding.OCSF(w, version)
+	default:
+		t := finding.NewTable(w, finding.TableOptions{Color: color, Lang: lang, Max: o.maxRows})
+		s.emit, s.close = t.Emit, t.Close
+	}
+	return s
+}
+
+// huntSummary adds the rules' part to the end-of-run summary.
+func huntSummary(w io.Writer, det *hunt.Detector, workers []*hunt.Worker, fs *sink, inactive int, counts bool) {
+	st := det.Stats()
+	var events, hits, allowed, below int
+	for _, x := range workers {
+		events, hits, allowed, below = events+x.Events, hits+x.Hits, allowed+x.Allowed, below+x.Below
+	}
+	fmt.Fprintf(w, "rules: %d active (%d indexed by operation, %d on every event)", st.Rules, st.Indexed, st.Always)
+	if inactive > 0 {
+		fmt.Fprintf(w, ", %d inactive (log sources not read)", inactive)
+	}
+	fmt.Fprintf(w, "; %d matches", hits)
+	if allowed > 0 {
+		fmt.Fprintf(w, ", %d allowed by the config", allowed)
+	}
+	if below > 0 {
+		fmt.Fprintf(w, ", %d below --min-severity", below)
+	}
+	fmt.Fprintln(w)
+	if !counts {
+		return // the table ends with them
+	}
+	var parts []string
+	for s := finding.Critical; s >= finding.Info; s-- {
+		if n := fs.counts[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, s))
+		}
+	}
+	if len(parts) == 0 {
+		parts = []string{"none"}
+	}
+	fmt.Fprintf(w, "findings: %s\n", strings.Join(parts, ", "))
+}
+
+// colorOn decides --color: auto colours only a terminal.
+func colorOn(mode string, w io.Writer) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return isTerminal(w)
 }
 
 // parseAccounts reads --account CLOUD=ID flags.

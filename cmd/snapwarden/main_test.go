@@ -101,13 +101,15 @@ func TestHuntStdinAndHostileText(t *testing.T) {
 	if strings.ContainsAny(out+stderr, "\x1b\x07") {
 		t.Errorf("control characters reached the terminal:\n%q", out)
 	}
-	if !strings.Contains(out, "snapshot.share") || !strings.Contains(out, "444455556666") {
+	if !strings.Contains(out, "Copy shared outside") || !strings.Contains(out, "444455556666") {
 		t.Errorf("table lacks the share:\n%s", out)
 	}
 }
 
 func TestHuntExamples(t *testing.T) {
-	code, out, stderr := runCLI(t, "", "hunt", filepath.Join("..", "..", "examples"))
+	examples := filepath.Join("..", "..", "examples")
+	config := filepath.Join(examples, "snapwarden.yaml")
+	code, out, stderr := runCLI(t, "", "hunt", "--config", config, examples)
 	if code != exitOK {
 		t.Fatalf("code %d, stderr %s", code, stderr)
 	}
@@ -119,9 +121,56 @@ func TestHuntExamples(t *testing.T) {
 			t.Errorf("summary lacks events from %s:\n%s", cloud, stderr)
 		}
 	}
+	for _, title := range []string{"Copy shared outside", "Copy exported", "restored from", "Administrative port opened",
+		"Copy of a critical", "Critical database changed"} {
+		if !strings.Contains(out, title) {
+			t.Errorf("findings lack %q:\n%s", title, out)
+		}
+	}
+	// The nightly backups by trusted automation are not critical clones.
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "Copy of a critical") && strings.Contains(line, "backup-automation") {
+			t.Errorf("trusted backup reported as a critical clone: %s", line)
+		}
+	}
+
+	code, out, _ = runCLI(t, "", "hunt", "--activity", examples)
 	for _, action := range []string{"snapshot.create", "snapshot.share", "volume.restore", "volume.attach", "network.ingress.open", "db.snapshot.share"} {
-		if !strings.Contains(out, action) {
+		if code != exitOK || !strings.Contains(out, action) {
 			t.Errorf("activity table lacks %s", action)
+		}
+	}
+}
+
+func TestHuntOutputsAndFailOn(t *testing.T) {
+	in := record("e1", "aws-cli/2.0")
+	code, out, _ := runCLI(t, in, "hunt", "--output", "jsonl", "--fail-on", "high", "-")
+	if code != exitFindings {
+		t.Errorf("--fail-on high with a high finding: code %d, want %d", code, exitFindings)
+	}
+	var f map[string]any
+	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &f); err != nil || f["severity"] != "high" {
+		t.Fatalf("jsonl finding: %v %s", err, out)
+	}
+	for _, k := range []string{"id", "rule", "severity", "attack", "time", "cloud", "account", "actors", "resources", "events", "summary"} {
+		if _, ok := f[k]; !ok {
+			t.Errorf("finding lacks %q", k)
+		}
+	}
+	if code, _, _ := runCLI(t, in, "hunt", "--output", "jsonl", "--fail-on", "critical", "-"); code != exitOK {
+		t.Errorf("--fail-on critical without a critical finding: code %d", code)
+	}
+	code, out, _ = runCLI(t, in, "hunt", "--output", "ocsf", "-")
+	if code != exitOK || !strings.Contains(out, `"class_uid":2004`) {
+		t.Errorf("ocsf: code %d, %s", code, out)
+	}
+	code, out, _ = runCLI(t, in, "hunt", "--lang", "ru", "-")
+	if code != exitOK || !strings.Contains(out, "открыл доступ") {
+		t.Errorf("--lang ru: code %d, %s", code, out)
+	}
+	for _, args := range [][]string{{"--output", "xml"}, {"--fail-on", "severe"}, {"--min-severity", "x"}, {"--lang", "de"}, {"--rules", "/nonexistent"}} {
+		if code, _, stderr := runCLI(t, in, append(append([]string{"hunt"}, args...), "-")...); code != exitUsage {
+			t.Errorf("%v: code %d, stderr %s", args, code, stderr)
 		}
 	}
 }

@@ -1,0 +1,128 @@
+package detect_test
+
+import (
+	"testing"
+
+	"github.com/snapwarden/snapwarden/internal/detect"
+	"github.com/snapwarden/snapwarden/internal/rule"
+)
+
+// TestIndex_Keys checks which rules the operation index selects, and that
+// the selection never loses a match: every case is also matched without
+// the index against events with and without the operation.
+func TestIndex_Keys(t *testing.T) {
+	en := func(v ...any) *rule.FieldMatcher { return fm("eventName", v...) }
+	src := fm("eventSource", "ec2.amazonaws.com")
+	tests := []struct {
+		name    string
+		d       D
+		cond    rule.Expr
+		indexed bool
+	}{
+		{"equality", D{"selection": sel(en("CreateSnapshot"))}, nil, true},
+		{"list", D{"selection": sel(en("DeleteSnapshot", "CreateSnapshot"))}, nil, true},
+		{"cased", D{"selection": sel(fm("eventName|cased", "CreateSnapshot"))}, nil, true},
+		{"with other fields", D{"selection": sel(src, en("CreateSnapshot"))}, nil, true},
+		{"contains", D{"selection": sel(fm("eventName|contains", "Snapshot"))}, nil, false},
+		{"wildcard", D{"selection": sel(en("Create*"))}, nil, false},
+		{"number", D{"selection": sel(en(42))}, nil, false},
+		{"numeric string", D{"selection": sel(en("42"))}, nil, false},
+		{"boolean string", D{"selection": sel(en("true"))}, nil, false},
+		{"neq", D{"selection": sel(fm("eventName|neq", "X"))}, nil, false},
+		{"null", D{"selection": sel(en(nil))}, nil, false},
+		{"all", D{"selection": sel(fm("eventName|all", "A", "B"))}, nil, false},
+		{"windash", D{"selection": sel(fm("eventName|windash", "Create-Snapshot"))}, nil, false},
+		{"keywords", D{"keywords": kw("", "CreateSnapshot")}, nil, false},
+		{"no operation", D{"selection": sel(src)}, nil, false},
+		{"not", D{"selection": sel(en("CreateSnapshot"))}, not(ref("selection")), false},
+		{"and with unconstrained", D{"a": sel(en("CreateSnapshot")), "b": sel(src)}, and(ref("a"), ref("b")), true},
+		{"and not", D{"a": sel(en("CreateSnapshot")), "b": sel(src)}, and(ref("a"), not(ref("b"))), true},
+		{"or with unconstrained", D{"a": sel(en("CreateSnapshot")), "b": sel(src)}, or(ref("a"), ref("b")), false},
+		{"or both constrained", D{"a": sel(en("CreateSnapshot")), "b": sel(en("DeleteSnapshot"))}, or(ref("a"), ref("b")), true},
+		{"1 of constrained", D{"s_a": sel(en("CreateSnapshot")), "s_b": sel(en("CopySnapshot"))}, of(1, "s_*"), true},
+		{"1 of unconstrained", D{"s_a": sel(en("CreateSnapshot")), "s_b": sel(src)}, of(1, "s_*"), false},
+		{"all of", D{"s_a": sel(en("CreateSnapshot")), "s_b": sel(src)}, of(0, "s_*"), true},
+		{"list of maps constrained", D{"selection": maps(all(en("A")), all(en("CreateSnapshot"), src))}, nil, true},
+		{"list of maps unconstrained", D{"selection": maps(all(en("A")), all(src))}, nil, false},
+		{"two operations in one map", D{"selection": sel(en("CreateSnapshot"), en("A", "CreateSnapshot"))}, nil, true},
+		{"two disjoint operations (a list field has both)", D{"selection": sel(en("A"), en("CreateSnapshot"))}, nil, true},
+		{"all of disjoint operations", D{"s_a": sel(en("A")), "s_b": sel(en("CreateSnapshot"))}, of(0, "s_*"), true},
+	}
+	events := []string{
+		ctEvent,
+		`{"eventName":"DeleteSnapshot","eventSource":"ec2.amazonaws.com"}`,
+		`{"eventName":"A","eventSource":"ec2.amazonaws.com"}`,
+		`{"eventName":["A","CreateSnapshot"],"eventSource":"ec2.amazonaws.com"}`, // a list: any element
+		`{"eventName":42,"eventSource":"ec2.amazonaws.com"}`,
+		`{"eventName":"true","eventSource":"ec2.amazonaws.com"}`,
+		`{"eventName":true,"eventSource":"ec2.amazonaws.com"}`,
+		`{"eventName":"Create-Snapshot"}`,
+		`{"eventSource":"ec2.amazonaws.com"}`,
+		`{"eventName":null}`,
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := mkRule("r", "aws", "cloudtrail", tt.d, tt.cond)
+			e := compile(t, detect.Options{}, r)
+			st := e.Stats()
+			if got := st.Indexed == 1; got != tt.indexed || st.Indexed+st.Always != 1 {
+				t.Errorf("stats %+v, want indexed %v", st, tt.indexed)
+			}
+			plain := compile(t, detect.Options{DisableIndex: true}, r)
+			if st := plain.Stats(); st.Indexed != 0 || st.Always != 1 {
+				t.Errorf("without index: stats %+v", st)
+			}
+			for _, js := range events {
+				ev := rawEvent(t, "cloudtrail", js)
+				if a, b := len(e.Match(ev, nil)), len(plain.Match(ev, nil)); a != b {
+					t.Errorf("event %.60s: %d hits with the index, %d without", js, a, b)
+				}
+			}
+		})
+	}
+}
+
+// TestIndex_Candidates counts the rules evaluated for an event: the ones
+// listed under its operation and the ones that always run, of its format
+// and of the normalized rules.
+func TestIndex_Candidates(t *testing.T) {
+	var rules []*rule.Rule
+	for _, op := range []string{"CreateSnapshot", "DeleteSnapshot", "CopySnapshot", "ModifySnapshotAttribute", "CreateVolume"} {
+		rules = append(rules, mkRule("ct-"+op, "aws", "cloudtrail", D{"selection": sel(fm("eventSource", "ec2.amazonaws.com"), fm("eventName", op))}, nil))
+	}
+	rules = append(rules,
+		mkRule("ct-always", "aws", "cloudtrail", D{"selection": sel(fm("userAgent|contains", "console"))}, nil),
+		mkRule("az", "azure", "activitylogs", D{"selection": sel(fm("operationName", "Microsoft.Compute/snapshots/write"))}, nil),
+		mkRule("gcp-exact", "gcp", "gcp.audit", D{"selection": sel(fm("gcp.audit.method_name", "v1.compute.snapshots.insert"))}, nil),
+		mkRule("gcp-wild", "gcp", "gcp.audit", D{"selection": sel(fm("gcp.audit.method_name", "v*.compute.snapshots.insert"))}, nil),
+		mkRule("p-create", "snapwarden", "", D{"selection": sel(fm("action", "snapshot.create"))}, nil),
+		mkRule("p-always", "snapwarden", "", D{"selection": sel(fm("share.external", true))}, nil),
+	)
+	e := compile(t, detect.Options{}, rules...)
+	st := e.Stats()
+	want := detect.Stats{Rules: 11, Indexed: 8, Always: 3, Keys: 8}
+	if st.Rules != want.Rules || st.Indexed != want.Indexed || st.Always != want.Always || st.Keys != want.Keys {
+		t.Errorf("stats %+v, want %+v", st, want)
+	}
+	if s := st.Sources["cloudtrail"]; s != (detect.SourceStats{Rules: 6, Indexed: 5, Always: 1, Keys: 5}) {
+		t.Errorf("cloudtrail stats %+v", s)
+	}
+	if s := st.Sources["gcpaudit"]; s != (detect.SourceStats{Rules: 2, Indexed: 1, Always: 1, Keys: 1}) {
+		t.Errorf("gcpaudit stats %+v", s)
+	}
+	m := e.NewMatcher()
+	ev := rawEvent(t, "cloudtrail", ctEvent)
+	ev.Action = "snapshot.create"
+	hits := m.Match(ev, nil)
+	// ct-CreateSnapshot, ct-always, p-create, p-always.
+	if c := m.Counts(); c.Candidates != 4 || c.Events != 1 {
+		t.Errorf("counts %+v, want 4 candidates", c)
+	}
+	if got := ids(hits); len(got) != 2 || got[0] != "ct-CreateSnapshot" || got[1] != "p-create" {
+		t.Errorf("hits %v", got)
+	}
+	az := rawEvent(t, "azureactivity", `{"operationName":{"value":"MICROSOFT.COMPUTE/SNAPSHOTS/WRITE"}}`)
+	if got := ids(m.Match(az, nil)); len(got) != 1 || got[0] != "az" {
+		t.Errorf("azure hits %v", got)
+	}
+}

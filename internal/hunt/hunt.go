@@ -1,0 +1,149 @@
+// Package hunt turns events into findings: it loads the built-in and user
+// rules, compiles them with the configuration (trusted accounts and
+// principals, critical resources, admin ports, allow-list), and gives each
+// scan worker its own Worker that matches events without locks. Commands
+// (hunt, rules test, later serve) share it.
+package hunt
+
+import (
+	"errors"
+	"time"
+
+	"github.com/snapwarden/snapwarden/internal/config"
+	"github.com/snapwarden/snapwarden/internal/detect"
+	"github.com/snapwarden/snapwarden/internal/event"
+	"github.com/snapwarden/snapwarden/internal/finding"
+	"github.com/snapwarden/snapwarden/internal/rule"
+	"github.com/snapwarden/snapwarden/rules"
+)
+
+// Options choose the rules and how findings are filtered.
+type Options struct {
+	Config *config.Config // nil: defaults
+	// RulePaths are user rule files and directories (--rules).
+	RulePaths []string
+	// NoBuiltin leaves the embedded pack out.
+	NoBuiltin bool
+	// MinSeverity drops findings below it.
+	MinSeverity finding.Severity
+	// Now is the time allow-list expiry is judged at (zero: time.Now()).
+	Now time.Time
+}
+
+// Detector is compiled rules plus the configuration's matchers. It is
+// immutable and shared by all workers.
+type Detector struct {
+	engine   *detect.Engine
+	matchers *config.Matchers
+	info     map[*rule.Rule]finding.RuleInfo
+	min      finding.Severity
+	now      time.Time
+	inactive int
+}
+
+// LoadRules reads the built-in pack (unless opts.NoBuiltin) and the user's
+// rule paths. Rules whose log source snapwarden does not read load as
+// inactive and are counted, not returned.
+func LoadRules(opts Options) (rules []*rule.Rule, inactive int, errs rule.ErrorList) {
+	var all []*rule.Rule
+	if !opts.NoBuiltin {
+		rs, es := BuiltinRules()
+		all, errs = append(all, rs...), append(errs, es...)
+	}
+	if len(opts.RulePaths) > 0 {
+		rs, es := rule.Load(opts.RulePaths...)
+		all, errs = append(all, rs...), append(errs, es...)
+	}
+	for _, r := range all {
+		if _, active := r.Format(); !active {
+			inactive++
+			continue
+		}
+		rules = append(rules, r)
+	}
+	return rules, inactive, errs
+}
+
+// BuiltinRules parses the embedded pack.
+func BuiltinRules() ([]*rule.Rule, rule.ErrorList) {
+	return rule.LoadFS(rules.FS, ".")
+}
+
+// New compiles rules with the configuration. Compile errors are returned
+// with their positions; rules that failed are left out.
+func New(rs []*rule.Rule, opts Options) (*Detector, rule.ErrorList) {
+	cfg := opts.Config
+	if cfg == nil {
+		cfg = config.Default()
+	}
+	m := cfg.Matchers()
+	eng, errs := detect.Compile(rs, detect.Options{
+		TrustedAccounts:  cfg.TrustedAccounts,
+		AdminPorts:       m.AdminPorts(),
+		Critical:         m.Critical,
+		TrustedPrincipal: m.TrustedPrincipal,
+		Placeholders:     cfg.Placeholders,
+		FieldMappings:    cfg.FieldMappings,
+	})
+	// Inactive rules are not errors here: LoadRules has set them apart.
+	var real rule.ErrorList
+	for _, e := range errs {
+		if !errors.Is(e, rule.ErrInactive) {
+			real = append(real, e)
+		}
+	}
+	d := &Detector{engine: eng, matchers: m, info: map[*rule.Rule]finding.RuleInfo{}, min: opts.MinSeverity, now: opts.Now}
+	if d.now.IsZero() {
+		d.now = time.Now()
+	}
+	for _, r := range eng.Rules() {
+		sev, err := finding.FromSigmaLevel(r.Level)
+		if err != nil {
+			sev = finding.Medium
+		}
+		d.info[r] = finding.RuleInfo{ID: r.ID, Title: r.Title, Kind: finding.KindDetection, Severity: sev, Attack: finding.AttackIDs(r.Tags)}
+	}
+	return d, real
+}
+
+// Stats describes the compiled rules.
+func (d *Detector) Stats() detect.Stats { return d.engine.Stats() }
+
+// Worker matches events for one goroutine.
+type Worker struct {
+	d       *Detector
+	m       *detect.Matcher
+	hits    []detect.Hit
+	Allowed int // findings the allow-list suppressed
+	Below   int // findings under the minimum severity
+	Hits    int // rule matches, before allow-list and severity
+	Events  int // events matched against the rules
+}
+
+// NewWorker returns a Worker with its own matcher state.
+func (d *Detector) NewWorker() *Worker {
+	return &Worker{d: d, m: d.engine.NewMatcher()}
+}
+
+// Findings matches ev (while its parsed records are live) and hands each
+// finding to yield.
+func (w *Worker) Findings(ev *event.Event, yield func(finding.Finding) error) error {
+	w.Events++
+	w.hits = w.m.Match(ev, w.hits[:0])
+	for _, h := range w.hits {
+		w.Hits++
+		info := w.d.info[h.Rule]
+		if info.Severity < w.d.min {
+			w.Below++
+			continue
+		}
+		if _, ok := w.d.matchers.Allowed(info.ID, ev.Actor, w.d.now); ok {
+			w.Allowed++
+			continue
+		}
+		if err := yield(finding.FromEvent(info, ev, h.Rule.Summary)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
