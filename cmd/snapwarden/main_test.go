@@ -193,3 +193,36 @@ func TestConfigExampleAndCheck(t *testing.T) {
 		t.Errorf("check of a bad file: code %d, stderr:\n%s", code, stderr)
 	}
 }
+
+func TestRulesLintAndTest(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yml")
+	os.WriteFile(bad, []byte("title: t\nid: x1\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n  sel:\n    eventName|startwith: x\n  condition: sel\n"), 0o644)
+	code, out, _ := runCLI(t, "", "rules", "lint", bad)
+	if code != exitFindings || !strings.Contains(out, "bad.yml:6:") || !strings.HasSuffix(strings.TrimSpace(out), "loaded 0, rejected 1") {
+		t.Errorf("lint of a bad rule: code %d\n%s", code, out)
+	}
+	good := filepath.Join(dir, "good.yml")
+	os.WriteFile(good, []byte(`title: Snapshot shared
+id: 11111111-2222-4333-8444-555555555555
+logsource: {product: aws, service: cloudtrail}
+detection:
+  sel: {eventSource: ec2.amazonaws.com, eventName: ModifySnapshotAttribute}
+  condition: sel
+level: high
+tests:
+  match:
+    - {"eventVersion":"1.08","eventID":"a","eventTime":"2026-11-20T02:10:00Z","eventSource":"ec2.amazonaws.com","eventName":"ModifySnapshotAttribute","awsRegion":"eu-west-1","recipientAccountId":"111122223333"}
+  nomatch:
+    - {"eventVersion":"1.08","eventID":"b","eventTime":"2026-11-20T02:10:00Z","eventSource":"ec2.amazonaws.com","eventName":"DescribeSnapshots","awsRegion":"eu-west-1","recipientAccountId":"111122223333"}
+`), 0o644)
+	if code, out, _ := runCLI(t, "", "rules", "lint", good); code != exitOK || !strings.Contains(out, "loaded 1, rejected 0") {
+		t.Errorf("lint of a good rule: code %d\n%s", code, out)
+	}
+	if code, out, _ := runCLI(t, "", "rules", "test", good); code != exitOK || !strings.Contains(out, "1 passed, 0 failed") {
+		t.Errorf("rules test: code %d\n%s", code, out)
+	}
+	if code, out, _ := runCLI(t, "", "rules", "test"); code != exitOK || !strings.Contains(out, "0 failed") {
+		t.Errorf("rules test of the built-in pack: code %d\n%s", code, out)
+	}
+}

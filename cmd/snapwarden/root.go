@@ -114,8 +114,18 @@ bad input under --strict, 130 interrupted.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &usageFlagError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
-	root.AddCommand(newHuntCmd(e), newConfigCmd(e), newVersionCmd(e))
+	root.AddCommand(newHuntCmd(e), newRulesCmd(e), newConfigCmd(e), newVersionCmd(e))
 	return root
+}
+
+// cleanLines strips control characters from each line of log- or
+// rule-derived text.
+func cleanLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = textsafe.Clean(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func isTerminal(w io.Writer) bool {

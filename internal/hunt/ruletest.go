@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/snapwarden/snapwarden/internal/config"
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/detect"
 	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/formats"
 	"github.com/snapwarden/snapwarden/internal/rule"
+	"github.com/snapwarden/snapwarden/rules"
 )
 
 // TestResult is the verdict on one rule's own tests.
@@ -108,4 +110,13 @@ func (w *Worker) matches(r *rule.Rule, text string) (bool, error) {
 		err = fmt.Errorf("test event decodes to no %s event", format)
 	}
 	return found, err
+}
+
+// BuiltinTestConfig is the configuration the built-in rules' tests assume.
+func BuiltinTestConfig() (*config.Config, error) {
+	cfg, err := config.Parse(bytes.NewReader(rules.TestConfig), "rules/testdata/config.yaml")
+	if err == nil {
+		err = cfg.Validate()
+	}
+	return cfg, err
 }
