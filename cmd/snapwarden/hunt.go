@@ -316,12 +316,17 @@ func newSink(w io.Writer, o huntOptions, lang string, color bool) *sink {
 func huntSummary(w io.Writer, det *hunt.Detector, workers []*hunt.Worker, fs *sink, inactive int, counts bool) {
 	st := det.Stats()
 	var events, hits, allowed, below int
+	var candidates int64
 	for _, x := range workers {
 		events, hits, allowed, below = events+x.Events, hits+x.Hits, allowed+x.Allowed, below+x.Below
+		candidates += x.Counts().Candidates
 	}
 	fmt.Fprintf(w, "rules: %d active (%d indexed by operation, %d on every event)", st.Rules, st.Indexed, st.Always)
 	if inactive > 0 {
 		fmt.Fprintf(w, ", %d inactive (log sources not read)", inactive)
+	}
+	if events > 0 {
+		fmt.Fprintf(w, "; %.2f candidate rules per event", float64(candidates)/float64(events))
 	}
 	fmt.Fprintf(w, "; %d matches", hits)
 	if allowed > 0 {

@@ -147,3 +147,7 @@ func (w *Worker) Findings(ev *event.Event, yield func(finding.Finding) error) er
 	}
 	return nil
 }
+
+// Counts returns what the worker's matcher has done (events, candidate
+// rules evaluated, hits).
+func (w *Worker) Counts() detect.Counts { return w.m.Counts() }
