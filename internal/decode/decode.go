@@ -320,7 +320,9 @@ func (d *Decoder) sniffText(line []byte) Format {
 // key (the splitter then streams them).
 func isContainer(v *fastjson.Value) bool {
 	o, err := v.Object()
-	if err != nil {
+	if err != nil || o.Len() > 8 {
+		// Containers have a handful of members (the records, a paging
+		// marker, a count); audit records have many more.
 		return false
 	}
 	found := false
