@@ -27,7 +27,7 @@ type Options struct {
 	// (config trusted_accounts).
 	TrustedAccounts []string
 	// AdminPorts are the ports behind ingress.admin_open; empty means
-	// DefaultAdminPorts.
+	// DefaultAdminPorts().
 	AdminPorts []int
 	// Critical reports whether a resource is critical (config critical);
 	// resource.critical asks it of an event's source and target resources.
@@ -107,7 +107,7 @@ func Compile(rules []*rule.Rule, opts Options) (*Engine, rule.ErrorList) {
 	}
 	e.adminPorts = opts.AdminPorts
 	if len(e.adminPorts) == 0 {
-		e.adminPorts = DefaultAdminPorts
+		e.adminPorts = DefaultAdminPorts()
 	}
 	for _, a := range opts.TrustedAccounts {
 		if a = strings.TrimSpace(a); a != "" {

@@ -195,9 +195,9 @@ var normFields = []normField{
 	}),
 }
 
-// DefaultAdminPorts are the administrative ports when Options.AdminPorts is
-// empty: SSH and RDP.
-var DefaultAdminPorts = []int{22, 3389}
+// DefaultAdminPorts returns the administrative ports used when
+// Options.AdminPorts is empty: SSH and RDP.
+func DefaultAdminPorts() []int { return []int{22, 3389} }
 
 // adminOpen reports whether a world-open rule admits one of the ports over
 // a protocol that carries them.

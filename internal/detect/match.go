@@ -32,6 +32,7 @@ type Matcher struct {
 	parsers []fastjson.Parser
 	parsed  []*fastjson.Value
 
+	kw     kwState // the keyword walk under way
 	counts Counts
 }
 
@@ -434,86 +435,116 @@ func (m *Matcher) anyLeaf(fm *cmatcher, cv *cvalue, v *fastjson.Value) bool {
 // keywords evaluates a keyword search: each value (any, or with all every
 // one) must occur in a string of the event: for rules on raw records, a
 // string value or an object key anywhere in them; for normalized rules, a
-// string field.
+// string field. The event is walked once for all the values.
 func (m *Matcher) keywords(fm *cmatcher) bool {
-	for i := range fm.values {
-		cv := &fm.values[i]
-		var ok bool
-		if fm.normalized {
-			ok = m.keywordEvent(cv)
-		} else {
-			ok = false
-			for _, d := range m.docs {
-				if m.keywordRaw(cv, d) {
-					ok = true
-					break
-				}
+	if len(fm.values) > 64 { // beyond one word of found bits: a walk per value
+		for i := range fm.values {
+			ok := m.keywordWalk(fm, i, i+1)
+			if fm.all != ok {
+				return ok
 			}
 		}
-		if fm.all != ok {
-			return ok
-		}
+		return fm.all
 	}
-	return fm.all
+	return m.keywordWalk(fm, 0, len(fm.values))
 }
 
-func (m *Matcher) keywordRaw(cv *cvalue, v *fastjson.Value) bool {
+// keywordWalk looks for values [lo, hi) of a keyword matcher.
+func (m *Matcher) keywordWalk(fm *cmatcher, lo, hi int) bool {
+	m.kw = kwState{fm: fm, lo: lo, hi: hi, want: 1<<(hi-lo) - 1}
+	if hi-lo == 64 {
+		m.kw.want = ^uint64(0)
+	}
+	if fm.normalized {
+		m.keywordEvent()
+	} else {
+		for _, d := range m.docs {
+			if m.keywordRaw(d) {
+				break
+			}
+		}
+	}
+	if fm.all {
+		return m.kw.found == m.kw.want
+	}
+	return m.kw.found != 0
+}
+
+// kwState is the progress of a keyword walk.
+type kwState struct {
+	fm          *cmatcher
+	lo, hi      int
+	found, want uint64 // bit i: value lo+i found
+}
+
+// keywordString tests a string against the values not found yet and
+// reports whether the walk can stop.
+func (m *Matcher) keywordString(s string) bool {
+	k := &m.kw
+	v := val{kind: vString, s: s, fold: m.tmpFold(s), folded: true}
+	for i := k.lo; i < k.hi; i++ {
+		bit := uint64(1) << (i - k.lo)
+		if k.found&bit == 0 && m.testPatterns(&k.fm.values[i], &v) {
+			k.found |= bit
+		}
+	}
+	if k.fm.all {
+		return k.found == k.want
+	}
+	return k.found != 0
+}
+
+func (m *Matcher) keywordRaw(v *fastjson.Value) bool {
 	switch v.Type() {
 	case fastjson.TypeObject:
 		obj, _ := v.Object()
-		found := false
+		stop := false
 		obj.Visit(func(k []byte, c *fastjson.Value) {
-			found = found || m.keywordString(cv, b2s(k)) || m.keywordRaw(cv, c)
+			stop = stop || m.keywordString(b2s(k)) || m.keywordRaw(c)
 		})
-		return found
+		return stop
 	case fastjson.TypeArray:
 		arr, _ := v.Array()
 		for _, c := range arr {
-			if m.keywordRaw(cv, c) {
+			if m.keywordRaw(c) {
 				return true
 			}
 		}
 	case fastjson.TypeString:
 		b, _ := v.StringBytes()
-		return m.keywordString(cv, b2s(b))
+		return m.keywordString(b2s(b))
 	}
 	return false
 }
 
-func (m *Matcher) keywordString(cv *cvalue, s string) bool {
-	v := val{kind: vString, s: s, fold: m.tmpFold(s), folded: true}
-	return m.testPatterns(cv, &v)
-}
-
-// keywordEvent looks for a keyword in the normalized event's strings.
-func (m *Matcher) keywordEvent(cv *cvalue) bool {
+// keywordEvent walks the normalized event's strings.
+func (m *Matcher) keywordEvent() {
 	e := m.ev
 	a := &e.Actor
 	for _, s := range [...]string{e.ID, string(e.Cloud), e.Format, e.Account, e.Region, e.Service, e.Operation,
 		string(e.Action), string(e.Outcome), e.Error, a.ID, a.Name, a.Type, a.IP, a.UserAgent, a.SessionIssuer, a.Account} {
-		if s != "" && m.keywordString(cv, s) {
-			return true
+		if s != "" && m.keywordString(s) {
+			return
 		}
 	}
 	for i := range e.Resources {
 		r := &e.Resources[i]
 		for _, s := range [...]string{string(r.Role), string(r.Type), r.ID, r.Name, r.Account} {
-			if s != "" && m.keywordString(cv, s) {
-				return true
+			if s != "" && m.keywordString(s) {
+				return
 			}
 		}
 	}
 	for _, sh := range e.Shares {
-		if m.keywordString(cv, sh.Target) || m.keywordString(cv, sh.Kind) {
-			return true
+		if m.keywordString(sh.Target) || m.keywordString(sh.Kind) {
+			return
 		}
 	}
 	for _, in := range e.Ingress {
-		if m.keywordString(cv, in.Protocol) || m.keywordString(cv, in.Source) {
-			return true
+		if m.keywordString(in.Protocol) || m.keywordString(in.Source) {
+			return
 		}
 	}
-	return false
 }
 
 // fieldref compares the field with another field of the event: any pair

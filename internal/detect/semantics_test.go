@@ -224,7 +224,15 @@ func TestSemantics_ArraysObjects(t *testing.T) {
 }
 
 func TestSemantics_Keywords(t *testing.T) {
+	many := make([]any, 70)
+	for i := range many {
+		many[i] = fmt.Sprintf("no-such-keyword-%d", i)
+	}
+	manyLast := append(append([]any(nil), many[:69]...), "vol-0ABC")
 	runSemantics(t, []semCase{
+		{name: "70 keywords, the last one", s: kw("", manyLast...), want: true},
+		{name: "70 keywords, none", s: kw("", many...), want: false},
+		{name: "70 keywords all, one missing", s: kw("|all", manyLast...), want: false},
 		{name: "peer: keyword anywhere", s: kw("", "snap-0DEF"), want: true},
 		{name: "keyword substring", s: kw("", "0de"), want: true},
 		{name: "keyword no match", s: kw("", "nothing-like-this"), want: false},
