@@ -26,6 +26,9 @@ type Options struct {
 	// subscriptions, …) that a share may target without being external
 	// (config trusted_accounts).
 	TrustedAccounts []string
+	// TrustedAccount, when set, decides instead of TrustedAccounts (the
+	// config's matcher, which allows glob patterns).
+	TrustedAccount func(id string) bool
 	// AdminPorts are the ports behind ingress.admin_open; empty means
 	// DefaultAdminPorts().
 	AdminPorts []int

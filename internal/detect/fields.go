@@ -226,25 +226,31 @@ func isPublic(s event.Share) bool {
 // the account itself, an ARN in one of them, or a GCP service account of a
 // trusted project. A public share never is.
 func (e *Engine) trustedShare(s event.Share) bool {
-	if isPublic(s) || len(e.trustedAccounts) == 0 {
+	if isPublic(s) || (len(e.trustedAccounts) == 0 && e.opts.TrustedAccount == nil) {
 		return false
 	}
 	t := strings.TrimSpace(s.Target)
-	if _, ok := e.trustedAccounts[t]; ok {
+	if e.trustedAccount(t) {
 		return true
 	}
 	if a := event.ARNAccount(t); a != "" {
-		_, ok := e.trustedAccounts[a]
-		return ok
+		return e.trustedAccount(a)
 	}
 	// serviceAccount:name@PROJECT.iam.gserviceaccount.com
 	if i := strings.LastIndexByte(t, '@'); i >= 0 {
 		if p, ok := strings.CutSuffix(t[i+1:], ".iam.gserviceaccount.com"); ok {
-			_, ok := e.trustedAccounts[p]
-			return ok
+			return e.trustedAccount(p)
 		}
 	}
 	return false
+}
+
+func (e *Engine) trustedAccount(id string) bool {
+	if e.opts.TrustedAccount != nil {
+		return e.opts.TrustedAccount(id)
+	}
+	_, ok := e.trustedAccounts[id]
+	return ok
 }
 
 // timeLayouts are the timestamp forms the time-part modifiers read from raw

@@ -79,6 +79,7 @@ func New(rs []*rule.Rule, opts Options) (*Detector, rule.ErrorList) {
 	m := cfg.Matchers()
 	eng, errs := detect.Compile(rs, detect.Options{
 		TrustedAccounts:  cfg.TrustedAccounts,
+		TrustedAccount:   m.TrustedAccount,
 		AdminPorts:       m.AdminPorts(),
 		Critical:         m.Critical,
 		TrustedPrincipal: m.TrustedPrincipal,

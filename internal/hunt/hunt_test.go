@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/snapwarden/snapwarden/internal/config"
+	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/finding"
 	"github.com/snapwarden/snapwarden/internal/hunt"
 	"github.com/snapwarden/snapwarden/rules"
@@ -49,5 +50,32 @@ func TestBuiltinRules(t *testing.T) {
 				t.Error("summary must be given in en and ru")
 			}
 		})
+	}
+}
+
+// TestTrustedAccountGlobs: trusted_accounts patterns decide share.external.
+func TestTrustedAccountGlobs(t *testing.T) {
+	cfg, err := config.Parse(strings.NewReader(`trusted_accounts: ["4444*", "*@northwind.example"]`), "test.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, errs := hunt.BuiltinRules()
+	d, cerrs := hunt.New(rs, hunt.Options{Config: cfg})
+	if len(errs)+len(cerrs) > 0 {
+		t.Fatal(errs, cerrs)
+	}
+	w := d.NewWorker()
+	titles := func(target string) []string {
+		ev := &event.Event{ID: "e", Cloud: event.AWS, Action: event.SnapshotShare, Outcome: event.Success,
+			Shares: []event.Share{{Target: target, Kind: "account"}}}
+		var out []string
+		w.Findings(ev, func(f finding.Finding) error { out = append(out, f.Rule.Title); return nil })
+		return out
+	}
+	for target, outside := range map[string]bool{"444455556666": false, "alice@northwind.example": false, "555566667777": true} {
+		got := strings.Join(titles(target), "; ")
+		if strings.Contains(got, "outside") != outside {
+			t.Errorf("share to %s: findings %q, outside %v", target, got, outside)
+		}
 	}
 }
