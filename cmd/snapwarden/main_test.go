@@ -226,3 +226,12 @@ tests:
 		t.Errorf("rules test of the built-in pack: code %d\n%s", code, out)
 	}
 }
+
+func TestRulesFields(t *testing.T) {
+	code, out, _ := runCLI(t, "", "rules", "fields")
+	for _, want := range []string{"share.external", "resource.critical", "actor.trusted", "ingress.admin_open", "snapshot.share"} {
+		if code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("rules fields lacks %s (code %d)", want, code)
+		}
+	}
+}

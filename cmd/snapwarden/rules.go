@@ -3,7 +3,10 @@ package main
 import (
 	"fmt"
 	"strings"
+	"text/tabwriter"
 
+	"github.com/snapwarden/snapwarden/internal/detect"
+	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/hunt"
 	"github.com/snapwarden/snapwarden/internal/rule"
 	"github.com/spf13/cobra"
@@ -64,7 +67,28 @@ are tested with the configuration their tests assume.`,
 			return runRuleTests(e, configPath, args)
 		},
 	}
-	cmd.AddCommand(lint, test)
+	fields := &cobra.Command{
+		Use:   "fields",
+		Short: "List the normalized event fields rules with product snapwarden can match",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "FIELD\tTYPE\tDESCRIPTION")
+			for _, f := range detect.Fields() {
+				typ := f.Type
+				if f.List {
+					typ += " (any element)"
+				}
+				if f.Derived {
+					typ += ", from config"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", f.Name, typ, f.Description)
+			}
+			fmt.Fprintln(tw, "\nActions: "+actionList())
+			return tw.Flush()
+		},
+	}
+	cmd.AddCommand(lint, test, fields)
 	return cmd
 }
 
@@ -120,4 +144,12 @@ func runRuleTests(e env, configPath string, paths []string) error {
 		return &exitError{code: exitFindings, err: fmt.Errorf("%d rules failed their tests", failed)}
 	}
 	return nil
+}
+
+func actionList() string {
+	var out []string
+	for _, a := range event.Actions {
+		out = append(out, string(a))
+	}
+	return strings.Join(out, ", ")
 }
