@@ -13,35 +13,16 @@ import (
 	"testing"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
+	"github.com/snapwarden/snapwarden/internal/testenv"
 	"github.com/valyala/fastjson"
 )
-
-// repoRoot returns the folder holding go.mod at or above the working
-// directory, or "" when there is none.
-func repoRoot(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
 
 // ExampleFiles returns the files under the repository's examples/<cloud>
 // folder (examples/aws, say), sorted by path. It fails the test when there
 // is none.
 func ExampleFiles(tb testing.TB, cloud string) []string {
 	tb.Helper()
-	root := repoRoot(tb)
+	root := testenv.RepoRoot(tb)
 	if root == "" {
 		tb.Fatal("repository root not found")
 	}
@@ -67,18 +48,7 @@ func ExampleFiles(tb testing.TB, cloud string) []string {
 // repository, or $SNAPWARDEN_SHARED/samples), skipping the test when absent.
 func SamplesDir(tb testing.TB) string {
 	tb.Helper()
-	if d := os.Getenv("SNAPWARDEN_SHARED"); d != "" {
-		return filepath.Join(d, "samples")
-	}
-	root := repoRoot(tb)
-	if root == "" {
-		tb.Skip("repository root not found: skipping sample tests")
-	}
-	s := filepath.Join(root, "..", "shared", "samples")
-	if _, err := os.Stat(s); err != nil {
-		tb.Skipf("shared samples not found at %s: skipping", s)
-	}
-	return s
+	return testenv.Shared(tb, "samples")
 }
 
 // sampleExts are the endings of the log files among the shared samples.
