@@ -2,40 +2,19 @@ package detect_test
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/snapwarden/snapwarden/internal/detect"
 	"github.com/snapwarden/snapwarden/internal/rule"
+	"github.com/snapwarden/snapwarden/internal/testenv"
 )
 
 // sigmaDir returns SigmaHQ's rule folder (../shared/sigma beside the
 // repository, or $SNAPWARDEN_SHARED/sigma), skipping the test when absent.
 func sigmaDir(tb testing.TB) string {
 	tb.Helper()
-	if d := os.Getenv("SNAPWARDEN_SHARED"); d != "" {
-		return filepath.Join(d, "sigma")
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Skip("repository root not found")
-		}
-		dir = parent
-	}
-	s := filepath.Join(dir, "..", "shared", "sigma")
-	if _, err := os.Stat(s); err != nil {
-		tb.Skipf("SigmaHQ rules not found at %s: skipping", s)
-	}
-	return s
+	return testenv.Shared(tb, "sigma")
 }
 
 // sigmaCloud loads SigmaHQ's cloud rules for the log sources snapwarden
