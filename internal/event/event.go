@@ -64,6 +64,9 @@ type Resource struct {
 	Name string       `json:"name,omitempty"`
 	// Account is set when the resource lives outside the event's account.
 	Account string `json:"account,omitempty"`
+	// Tags are the tags or labels the operation gave the resource (at
+	// creation, or by a tagging call): criticality can be declared by tag.
+	Tags map[string]string `json:"tags,omitempty"`
 }
 
 // Share is a grant (or, for an unshare action, a revocation) of access to a
@@ -131,6 +134,23 @@ func (e *Event) AddShare(target, kind string) {
 		}
 	}
 	e.Shares = append(e.Shares, Share{Target: target, Kind: kind})
+}
+
+// TagResource records tags for the resource with the given role, type and
+// id, adding the resource when it is not listed yet. Empty keys are skipped.
+func (e *Event) TagResource(role Role, typ ResourceType, id string, tags map[string]string) {
+	if id == "" || len(tags) == 0 {
+		return
+	}
+	r := e.AddResource(role, typ, id)
+	if r.Tags == nil {
+		r.Tags = make(map[string]string, len(tags))
+	}
+	for k, v := range tags {
+		if k != "" {
+			r.Tags[k] = v
+		}
+	}
 }
 
 // AddIngress appends an inbound rule unless an identical one is present.
