@@ -1,6 +1,7 @@
 package config
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -146,9 +147,9 @@ func (m *Matchers) Critical(cloud event.Cloud, r event.Resource) bool {
 		if name != "" && e.names.match(name) || last != "" && e.names.match(last) {
 			return true
 		}
-		if len(e.tags) > 0 && m.tags != nil {
+		if len(e.tags) > 0 {
 			if !tagsLooked {
-				tags, tagsLooked = m.tags(cloud, r.ID), true
+				tags, tagsLooked = m.tagsOf(cloud, r), true
 			}
 			if tagsMatch(e.tags, tags) {
 				return true
@@ -156,6 +157,25 @@ func (m *Matchers) Critical(cloud event.Cloud, r event.Resource) bool {
 		}
 	}
 	return false
+}
+
+// tagsOf returns the resource's tags: those the event gave it, over those
+// learned earlier (WithTags).
+func (m *Matchers) tagsOf(cloud event.Cloud, r event.Resource) map[string]string {
+	var learned map[string]string
+	if m.tags != nil {
+		learned = m.tags(cloud, r.ID)
+	}
+	switch {
+	case len(r.Tags) == 0:
+		return learned
+	case len(learned) == 0:
+		return r.Tags
+	}
+	all := make(map[string]string, len(learned)+len(r.Tags))
+	maps.Copy(all, learned)
+	maps.Copy(all, r.Tags)
+	return all
 }
 
 func tagsMatch(want []tagMatcher, have map[string]string) bool {

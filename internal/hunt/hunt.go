@@ -35,6 +35,7 @@ type Options struct {
 type Detector struct {
 	engine   *detect.Engine
 	matchers *config.Matchers
+	tags     *tagBook
 	info     map[*rule.Rule]finding.RuleInfo
 	min      finding.Severity
 	now      time.Time
@@ -76,7 +77,8 @@ func New(rs []*rule.Rule, opts Options) (*Detector, rule.ErrorList) {
 	if cfg == nil {
 		cfg = config.Default()
 	}
-	m := cfg.Matchers()
+	book := newTagBook(DefaultMaxTagged)
+	m := cfg.Matchers().WithTags(book.lookup)
 	eng, errs := detect.Compile(rs, detect.Options{
 		TrustedAccounts:  cfg.TrustedAccounts,
 		TrustedAccount:   m.TrustedAccount,
@@ -93,7 +95,7 @@ func New(rs []*rule.Rule, opts Options) (*Detector, rule.ErrorList) {
 			real = append(real, e)
 		}
 	}
-	d := &Detector{engine: eng, matchers: m, info: map[*rule.Rule]finding.RuleInfo{}, min: opts.MinSeverity, now: opts.Now}
+	d := &Detector{engine: eng, matchers: m, tags: book, info: map[*rule.Rule]finding.RuleInfo{}, min: opts.MinSeverity, now: opts.Now}
 	if d.now.IsZero() {
 		d.now = time.Now()
 	}
@@ -130,6 +132,7 @@ func (d *Detector) NewWorker() *Worker {
 // finding to yield.
 func (w *Worker) Findings(ev *event.Event, yield func(finding.Finding) error) error {
 	w.Events++
+	w.d.tags.learn(ev)
 	w.hits = w.m.Match(ev, w.hits[:0])
 	for _, h := range w.hits {
 		w.Hits++

@@ -79,3 +79,46 @@ func TestTrustedAccountGlobs(t *testing.T) {
 		}
 	}
 }
+
+// TestCriticalByLearnedTags: a volume created with a critical tag makes a
+// later snapshot of it a critical clone, in another event.
+func TestCriticalByLearnedTags(t *testing.T) {
+	cfg, err := config.Parse(strings.NewReader("critical:\n  - {tags: {criticality: high}}\n"), "test.yaml")
+	if err == nil {
+		err = cfg.Validate()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, _ := hunt.BuiltinRules()
+	d, errs := hunt.New(rs, hunt.Options{Config: cfg})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	w := d.NewWorker()
+	critical := func(ev *event.Event) bool {
+		found := false
+		w.Findings(ev, func(f finding.Finding) error {
+			found = found || strings.Contains(f.Rule.Title, "critical")
+			return nil
+		})
+		return found
+	}
+	snap := &event.Event{ID: "s1", Cloud: event.AWS, Action: event.SnapshotCreate, Outcome: event.Success,
+		Resources: []event.Resource{{Role: event.RoleSource, Type: event.Volume, ID: "vol-1"}}}
+	if critical(snap) {
+		t.Fatal("untagged volume is critical")
+	}
+	create := &event.Event{ID: "c1", Cloud: event.AWS, Action: event.VolumeCreate, Outcome: event.Success}
+	create.TagResource(event.RoleCreated, event.Volume, "vol-1", map[string]string{"criticality": "high", "team": "db"})
+	critical(create)
+	snap.ID = "s2"
+	if !critical(snap) {
+		t.Error("a snapshot of a volume created with criticality=high is not a critical clone")
+	}
+	other := &event.Event{ID: "s3", Cloud: event.GCP, Action: event.SnapshotCreate, Outcome: event.Success,
+		Resources: []event.Resource{{Role: event.RoleSource, Type: event.Volume, ID: "vol-1"}}}
+	if critical(other) {
+		t.Error("tags learned on one cloud applied to another")
+	}
+}
