@@ -23,7 +23,13 @@ func JSONL(w io.Writer) func(Finding) error {
 func lines(w io.Writer, conv func(Finding) any) func(Finding) error {
 	var mu sync.Mutex
 	return func(f Finding) error {
-		b, err := json.Marshal(conv(f))
+		var b []byte
+		var err error
+		if m, ok := conv(f).(json.Marshaler); ok {
+			b, err = m.MarshalJSON() // json.Marshal would compact it again
+		} else {
+			b, err = json.Marshal(conv(f))
+		}
 		if err != nil {
 			return err
 		}
