@@ -30,8 +30,11 @@ func newTagBook(max int) *tagBook {
 	return &tagBook{tags: map[tagKey]map[string]string{}, max: max}
 }
 
-// learn records the tags of ev's resources.
+// learn records the tags of ev's resources, unless the operation failed.
 func (b *tagBook) learn(ev *event.Event) {
+	if ev.Outcome == event.Failure {
+		return
+	}
 	for i := range ev.Resources {
 		r := &ev.Resources[i]
 		if len(r.Tags) == 0 || r.ID == "" {

@@ -48,6 +48,9 @@ var handlers = map[string]func(*op){
 	"microsoft.dbforpostgresql/flexibleservers/firewallrules/write": firewallRuleWrite(5432),
 	"microsoft.dbformysql/flexibleservers/firewallrules/write":      firewallRuleWrite(3306),
 
+	// Tags.
+	"microsoft.resources/tags/write": tagsWrite,
+
 	// Identity.
 	"microsoft.authorization/roleassignments/write": roleAssignmentWrite,
 	"microsoft.authorization/elevateaccess/action":  elevateAccess,

@@ -57,6 +57,7 @@ func (Format) Normalize(docs []*fastjson.Value) (*event.Event, error) {
 	if !o.has(o.id) {
 		o.add(event.RoleTarget, "", o.id)
 	}
+	tagWritten(o)
 	e.Region = region(o)
 	return e, nil
 }

@@ -37,6 +37,15 @@ var handlers = map[string]func(*norm){
 	"compute.instances.addaccessconfig":          addAccessConfig,
 	"compute.instances.setmetadata":              setMetadata,
 	"compute.projects.setcommoninstancemetadata": setMetadata,
+	// Compute: labels.
+	"compute.disks.setlabels":                  setLabels,
+	"compute.regiondisks.setlabels":            setLabels,
+	"compute.snapshots.setlabels":              setLabels,
+	"compute.instantsnapshots.setlabels":       setLabels,
+	"compute.regioninstantsnapshots.setlabels": setLabels,
+	"compute.images.setlabels":                 setLabels,
+	"compute.machineimages.setlabels":          setLabels,
+	"compute.instances.setlabels":              setLabels,
 	// Compute: network.
 	"compute.firewalls.insert": firewallWrite,
 	"compute.firewalls.patch":  firewallWrite,

@@ -72,6 +72,7 @@ func (Format) Normalize(docs []*fastjson.Value) (*event.Event, error) {
 	} else {
 		c.target()
 	}
+	labelCreated(c)
 	for i := range e.Resources {
 		r := &e.Resources[i]
 		if p := event.GCPProject(r.ID); p != "" && p != "-" && p != "_" && !c.home(p) {
