@@ -14,7 +14,7 @@ import (
 func startBackupJob(r *rec) {
 	r.e.Action = event.BackupCreate
 	r.arn(event.RoleSource, r.req("resourceArn"), event.Volume)
-	r.arn(event.RoleCreated, r.resp("recoveryPointArn"), event.Backup)
+	r.tag(r.arn(event.RoleCreated, r.resp("recoveryPointArn"), event.Backup), tagsAt(r.rp, "recoveryPointTags"))
 }
 
 // startCopyJob copies a recovery point to another vault; a vault of another
@@ -88,37 +88,31 @@ func (r *rec) crossAccountVault(vault string) {
 
 // arn records a resource named by ARN with the type and id its service
 // gives it; def types ARNs of other services.
-func (r *rec) arn(role event.Role, arn string, def event.ResourceType) {
+func (r *rec) arn(role event.Role, arn string, def event.ResourceType) *event.Resource {
 	arn = strings.TrimSpace(arn)
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) < 6 || parts[0] != "arn" {
-		r.add(role, def, arn)
-		return
+		return r.add(role, def, arn)
 	}
 	service, res := parts[2], parts[5]
 	switch service {
 	case "ec2":
 		kind, id, _ := strings.Cut(res, "/")
 		if typ, ok := ec2Types[kind]; ok {
-			r.add(role, typ, id)
-			return
+			return r.add(role, typ, id)
 		}
 	case "rds":
 		kind := rdsKind(arn, "")
-		r.rds(role, rdsType(kind), kind, arn)
-		return
+		return r.rds(role, rdsType(kind), kind, arn)
 	case "s3":
 		bucket, _, _ := strings.Cut(res, "/")
-		r.add(role, event.Bucket, bucket)
-		return
+		return r.add(role, event.Bucket, bucket)
 	case "backup":
-		r.add(role, event.Backup, arn)
-		return
+		return r.add(role, event.Backup, arn)
 	case "dynamodb", "redshift":
-		r.add(role, event.Database, arn)
-		return
+		return r.add(role, event.Database, arn)
 	}
-	r.add(role, def, arn)
+	return r.add(role, def, arn)
 }
 
 // ec2Types maps the resource kinds of EC2 ARNs.

@@ -12,7 +12,7 @@ import (
 func startSnapshot(r *rec) {
 	r.e.Action = event.SnapshotCreate
 	r.add(event.RoleSource, event.Snapshot, ec2ID(r.req("parentSnapshotId")))
-	r.add(event.RoleCreated, event.Snapshot, ec2ID(r.resp("snapshotId")))
+	r.tag(r.add(event.RoleCreated, event.Snapshot, ec2ID(r.resp("snapshotId"))), tagsAt(r.rp, "tags"), tagsAt(r.re, "tags"))
 }
 
 func completeSnapshot(r *rec) {

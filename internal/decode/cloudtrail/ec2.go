@@ -15,7 +15,7 @@ import (
 func createSnapshot(r *rec) {
 	r.e.Action = event.SnapshotCreate
 	r.add(event.RoleSource, event.Volume, ec2ID(cmp.Or(r.req("volumeId"), r.resp("volumeId"))))
-	r.add(event.RoleCreated, event.Snapshot, ec2ID(r.resp("snapshotId")))
+	r.tag(r.add(event.RoleCreated, event.Snapshot, ec2ID(r.resp("snapshotId"))), r.specTags("snapshot"), tagsAt(r.re, "tagSet"))
 }
 
 // createSnapshots snapshots every volume of an instance at once.
@@ -24,14 +24,14 @@ func createSnapshots(r *rec) {
 	r.add(event.RoleSource, event.Instance, ec2ID(r.req("instanceSpecification", "instanceId")))
 	for _, it := range items(r.re, "snapshotSet") {
 		r.add(event.RoleSource, event.Volume, ec2ID(decode.Str(it, "volumeId")))
-		r.add(event.RoleCreated, event.Snapshot, ec2ID(decode.Str(it, "snapshotId")))
+		r.tag(r.add(event.RoleCreated, event.Snapshot, ec2ID(decode.Str(it, "snapshotId"))), r.specTags("snapshot"), tagsAt(it, "tagSet"))
 	}
 }
 
 func copySnapshot(r *rec) {
 	r.e.Action = event.SnapshotCopy
 	r.add(event.RoleSource, event.Snapshot, ec2ID(r.req("sourceSnapshotId")))
-	r.add(event.RoleCreated, event.Snapshot, ec2ID(r.resp("snapshotId")))
+	r.tag(r.add(event.RoleCreated, event.Snapshot, ec2ID(r.resp("snapshotId"))), r.specTags("snapshot"))
 }
 
 func deleteSnapshot(r *rec) {
@@ -63,7 +63,7 @@ func sharedSnapshotVolumeCreated(r *rec) {
 func createImage(r *rec) {
 	r.e.Action = event.ImageCreate
 	r.add(event.RoleSource, event.Instance, ec2ID(r.req("instanceId")))
-	r.add(event.RoleCreated, event.Image, ec2ID(r.resp("imageId")))
+	r.tag(r.add(event.RoleCreated, event.Image, ec2ID(r.resp("imageId"))), r.specTags("image"))
 }
 
 // registerImage makes an AMI from snapshots.
@@ -72,13 +72,13 @@ func registerImage(r *rec) {
 	for _, it := range items(r.rp, "blockDeviceMapping") {
 		r.add(event.RoleSource, event.Snapshot, ec2ID(decode.Str(it, "ebs", "snapshotId")))
 	}
-	r.add(event.RoleCreated, event.Image, ec2ID(r.resp("imageId")))
+	r.tag(r.add(event.RoleCreated, event.Image, ec2ID(r.resp("imageId"))), r.specTags("image"))
 }
 
 func copyImage(r *rec) {
 	r.e.Action = event.ImageCopy
 	r.add(event.RoleSource, event.Image, ec2ID(r.req("sourceImageId")))
-	r.add(event.RoleCreated, event.Image, ec2ID(r.resp("imageId")))
+	r.tag(r.add(event.RoleCreated, event.Image, ec2ID(r.resp("imageId"))), r.specTags("image"))
 }
 
 func deregisterImage(r *rec) {
@@ -119,7 +119,7 @@ func createVolume(r *rec) {
 	} else {
 		r.e.Action = event.VolumeCreate
 	}
-	r.add(event.RoleCreated, event.Volume, ec2ID(r.resp("volumeId")))
+	r.tag(r.add(event.RoleCreated, event.Volume, ec2ID(r.resp("volumeId"))), r.specTags("volume"), tagsAt(r.re, "tagSet"))
 }
 
 func attachVolume(r *rec) {
@@ -155,7 +155,7 @@ func runInstances(r *rec) {
 		r.groups(items(ni, "groupSet"))
 	}
 	for _, it := range items(r.re, "instancesSet") {
-		r.add(event.RoleCreated, event.Instance, ec2ID(decode.Str(it, "instanceId")))
+		r.tag(r.add(event.RoleCreated, event.Instance, ec2ID(decode.Str(it, "instanceId"))), r.specTags("instance"), tagsAt(it, "tagSet"))
 		r.add(event.RoleSource, event.Image, ec2ID(decode.Str(it, "imageId")))
 		r.groups(items(it, "groupSet"))
 	}

@@ -258,6 +258,34 @@ func TestFixtures(t *testing.T) {
 		"backup-plan-create": {action: event.BackupSchedule, shares: []event.Share{account(ext)}, resources: []event.Resource{res(W, event.AccountType, ext)}},
 		"backup-plan-update": {action: event.BackupSchedule},
 
+		// tags (the tags themselves are asserted in TestTags)
+		"tags-create-volume": {action: event.VolumeRestore, resources: []event.Resource{
+			res(S, event.Snapshot, "snap-0new000000000001"), res(C, event.Volume, "vol-0tagged0000000001")}},
+		"tags-create-snapshot": {action: event.SnapshotCreate, resources: []event.Resource{
+			res(S, event.Volume, "vol-0tagged0000000001"), res(C, event.Snapshot, "snap-0tagged000000001")}},
+		"tags-copy-snapshot": {action: event.SnapshotCopy, resources: []event.Resource{
+			res(S, event.Snapshot, "snap-0tagged000000001"), res(C, event.Snapshot, "snap-0tagcopy00000001")}},
+		"tags-create-image": {action: event.ImageCreate, resources: []event.Resource{
+			res(S, event.Instance, "i-0db00000000000001"), res(C, event.Image, "ami-0tagged0000000001")}},
+		"tags-run-instances": {action: event.InstanceCreate, resources: []event.Resource{
+			res(S, event.Image, "ami-0tagged0000000001"), res(C, event.Instance, "i-0tagged00000000001")}},
+		"tags-create-sg": {resources: []event.Resource{res(C, event.SecurityGroup, "sg-0tagged0000000001")}},
+		"tags-create-tags": {resources: []event.Resource{res(T, event.Volume, "vol-0db00000000000001"),
+			res(T, event.Snapshot, "snap-0new000000000001"), res(T, event.Image, "ami-0created0000000001")}},
+		"tags-odd-shapes":         {action: event.VolumeCreate, resources: []event.Resource{res(C, event.Volume, "vol-0oddtags000000001")}},
+		"tags-create-tags-denied": {outcome: event.Failure, resources: []event.Resource{res(T, event.Instance, "i-0db00000000000001")}},
+		"tags-rds-create-snapshot": {action: event.DBSnapshotCreate, resources: []event.Resource{
+			res(S, event.Database, rdsBase+"db:prod-db-orders"), res(C, event.DBSnapshot, rdsBase+"snapshot:orders-tagged-1")}},
+		"tags-rds-restore": {action: event.DBRestore, resources: []event.Resource{
+			res(S, event.DBSnapshot, rdsBase+"snapshot:orders-tagged-1"), res(C, event.Database, rdsBase+"db:orders-tagged-restore")}},
+		"tags-rds-create-instance": {action: event.DBCreate, resources: []event.Resource{res(C, event.Database, rdsBase+"db:tagged-db")}},
+		"tags-rds-add-tags":        {resources: []event.Resource{res(T, event.DBSnapshot, rdsBase+"snapshot:orders-manual-1")}},
+		"tags-rds-add-tags-pg":     {},
+		"tags-backup-start": {action: event.BackupCreate, resources: []event.Resource{
+			res(S, event.Volume, "vol-0db00000000000001"), res(C, event.Snapshot, "snap-0tagbackup0000001")}},
+		"tags-backup-tag-resource": {resources: []event.Resource{
+			res(T, event.Backup, "arn:aws:backup:eu-west-1:111122223333:recovery-point:33333333-aaaa-bbbb-cccc-555555555555")}},
+
 		// IAM and STS
 		"iam-create-user":   {action: event.PrincipalCreate, resources: []event.Resource{res(C, event.Principal, "arn:aws:iam::111122223333:user/svc-maint")}},
 		"iam-create-role":   {action: event.PrincipalCreate, resources: []event.Resource{res(C, event.Principal, "arn:aws:iam::111122223333:role/ops-helper")}},

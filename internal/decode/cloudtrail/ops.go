@@ -68,6 +68,8 @@ var handlers = map[opKey]handler{
 	{srcEC2, "DisableSnapshotBlockPublicAccess"}: guardrailDisable,
 	{srcEC2, "DisableImageBlockPublicAccess"}:    guardrailDisable,
 	{srcEC2, "DisableEbsEncryptionByDefault"}:    guardrailDisable,
+	{srcEC2, "CreateSecurityGroup"}:              createSecurityGroup,
+	{srcEC2, "CreateTags"}:                       createTags,
 
 	// EBS direct APIs: snapshots written and read block by block.
 	{srcEBS, "StartSnapshot"}:      startSnapshot,
@@ -99,6 +101,7 @@ var handlers = map[opKey]handler{
 	{srcRDS, "CreateDBCluster"}:                  createDBCluster,
 	{srcRDS, "CreateDBInstanceReadReplica"}:      createDBInstanceReadReplica,
 	{srcRDS, "AuthorizeDBSecurityGroupIngress"}:  authorizeDBSecurityGroupIngress,
+	{srcRDS, "AddTagsToResource"}:                addTagsToResource,
 
 	// AWS Backup.
 	{srcBackup, "StartBackupJob"}:             startBackupJob,
@@ -108,6 +111,7 @@ var handlers = map[opKey]handler{
 	{srcBackup, "PutBackupVaultAccessPolicy"}: putBackupVaultAccessPolicy,
 	{srcBackup, "CreateBackupPlan"}:           backupPlan,
 	{srcBackup, "UpdateBackupPlan"}:           backupPlan,
+	{srcBackup, "TagResource"}:                backupTagResource,
 
 	// IAM and STS: new principals and credentials, grants.
 	{srcIAM, "CreateUser"}:         createUser,

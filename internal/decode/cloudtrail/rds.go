@@ -18,15 +18,16 @@ const rdsSecurityGroup = "secgrp"
 
 // rds records an RDS resource. A resource in another account (a shared
 // snapshot named by ARN) carries that account.
-func (r *rec) rds(role event.Role, typ event.ResourceType, kind, id string) {
+func (r *rec) rds(role event.Role, typ event.ResourceType, kind, id string) *event.Resource {
 	rid := event.RDSID(r.e.Account, r.e.Region, kind, id)
 	res := r.add(role, typ, rid)
 	if res == nil {
-		return
+		return nil
 	}
 	if acct := event.ARNAccount(rid); acct != "" && acct != r.e.Account {
 		res.Account = acct
 	}
+	return res
 }
 
 // rdsKind returns the kind field of an RDS ARN (db, cluster, snapshot,
@@ -50,29 +51,29 @@ func rdsType(kind string) event.ResourceType {
 func createDBSnapshot(r *rec) {
 	r.e.Action = event.DBSnapshotCreate
 	r.rds(event.RoleSource, event.Database, event.RDSInstance, cmp.Or(r.req("dBInstanceIdentifier"), r.resp("dBInstanceIdentifier")))
-	r.rds(event.RoleCreated, event.DBSnapshot, event.RDSSnapshot,
-		cmp.Or(r.resp("dBSnapshotArn"), r.req("dBSnapshotIdentifier"), r.resp("dBSnapshotIdentifier")))
+	r.tag(r.rds(event.RoleCreated, event.DBSnapshot, event.RDSSnapshot,
+		cmp.Or(r.resp("dBSnapshotArn"), r.req("dBSnapshotIdentifier"), r.resp("dBSnapshotIdentifier"))), r.rdsTags()...)
 }
 
 func createDBClusterSnapshot(r *rec) {
 	r.e.Action = event.DBSnapshotCreate
 	r.rds(event.RoleSource, event.Database, event.RDSCluster, cmp.Or(r.req("dBClusterIdentifier"), r.resp("dBClusterIdentifier")))
-	r.rds(event.RoleCreated, event.DBSnapshot, event.RDSClusterSnapshot,
-		cmp.Or(r.resp("dBClusterSnapshotArn"), r.req("dBClusterSnapshotIdentifier"), r.resp("dBClusterSnapshotIdentifier")))
+	r.tag(r.rds(event.RoleCreated, event.DBSnapshot, event.RDSClusterSnapshot,
+		cmp.Or(r.resp("dBClusterSnapshotArn"), r.req("dBClusterSnapshotIdentifier"), r.resp("dBClusterSnapshotIdentifier"))), r.rdsTags()...)
 }
 
 func copyDBSnapshot(r *rec) {
 	r.e.Action = event.DBSnapshotCopy
 	r.rds(event.RoleSource, event.DBSnapshot, event.RDSSnapshot, r.req("sourceDBSnapshotIdentifier"))
-	r.rds(event.RoleCreated, event.DBSnapshot, event.RDSSnapshot,
-		cmp.Or(r.resp("dBSnapshotArn"), r.req("targetDBSnapshotIdentifier"), r.resp("dBSnapshotIdentifier")))
+	r.tag(r.rds(event.RoleCreated, event.DBSnapshot, event.RDSSnapshot,
+		cmp.Or(r.resp("dBSnapshotArn"), r.req("targetDBSnapshotIdentifier"), r.resp("dBSnapshotIdentifier"))), r.rdsTags()...)
 }
 
 func copyDBClusterSnapshot(r *rec) {
 	r.e.Action = event.DBSnapshotCopy
 	r.rds(event.RoleSource, event.DBSnapshot, event.RDSClusterSnapshot, r.req("sourceDBClusterSnapshotIdentifier"))
-	r.rds(event.RoleCreated, event.DBSnapshot, event.RDSClusterSnapshot,
-		cmp.Or(r.resp("dBClusterSnapshotArn"), r.req("targetDBClusterSnapshotIdentifier"), r.resp("dBClusterSnapshotIdentifier")))
+	r.tag(r.rds(event.RoleCreated, event.DBSnapshot, event.RDSClusterSnapshot,
+		cmp.Or(r.resp("dBClusterSnapshotArn"), r.req("targetDBClusterSnapshotIdentifier"), r.resp("dBClusterSnapshotIdentifier"))), r.rdsTags()...)
 }
 
 func modifyDBSnapshotAttribute(r *rec) {
@@ -199,13 +200,13 @@ func createDBInstanceReadReplica(r *rec) {
 
 // newDB records the database (a DB instance or a cluster, as kind says) an
 // operation made, named by the response's ARN or else by the request's
-// idKey, and whether it is reachable from the internet.
+// idKey, with its tags, and whether it is reachable from the internet.
 func (r *rec) newDB(kind, idKey string) {
 	arnKey := "dBInstanceArn"
 	if kind == event.RDSCluster {
 		arnKey = "dBClusterArn"
 	}
-	r.rds(event.RoleCreated, event.Database, kind, cmp.Or(r.resp(arnKey), r.req(idKey)))
+	r.tag(r.rds(event.RoleCreated, event.Database, kind, cmp.Or(r.resp(arnKey), r.req(idKey))), r.rdsTags()...)
 	r.publicDB(true)
 }
 
