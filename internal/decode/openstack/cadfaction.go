@@ -160,6 +160,8 @@ func classifyCADF(e *event.Event, ev decode.Docs, action string, rp reqPath) {
 	case rp.is("images", "file") && a.is("read"):
 		e.Action = event.ImageDownload
 		e.AddResource(event.RoleSource, event.Image, head.id)
+	default:
+		pathTag(e, a, rp)
 	}
 }
 

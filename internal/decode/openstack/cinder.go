@@ -22,6 +22,7 @@ func cinder(e *event.Event, n *notes) {
 		e.Action = event.SnapshotCreate
 		e.AddResource(event.RoleSource, event.Volume, volume)
 		addNamed(e, event.RoleCreated, event.Snapshot, snapshot, name)
+		e.TagResource(event.RoleCreated, event.Snapshot, snapshot, n.tags("metadata"))
 	case "snapshot.delete":
 		e.Action = event.SnapshotDelete
 		addNamed(e, event.RoleTarget, event.Snapshot, snapshot, name)
@@ -43,6 +44,7 @@ func cinder(e *event.Event, n *notes) {
 			e.Action = event.VolumeCreate
 		}
 		addNamed(e, event.RoleCreated, event.Volume, volume, name)
+		e.TagResource(event.RoleCreated, event.Volume, volume, n.tags("metadata"))
 	case "volume.attach", "volume.detach":
 		e.Action = event.VolumeAttach
 		if n.op == "volume.detach" {
@@ -69,6 +71,7 @@ func cinder(e *event.Event, n *notes) {
 		e.AddResource(event.RoleSource, event.Volume, volume)
 		e.AddResource(event.RoleSource, event.Snapshot, snapshot)
 		addNamed(e, event.RoleCreated, event.Backup, backup, n.str("name"))
+		e.TagResource(event.RoleCreated, event.Backup, backup, n.tags("metadata"))
 	case "backup.restore":
 		// The payload describes the backup: its volume_id is the volume it
 		// was taken from, not the one restored into.
@@ -86,13 +89,19 @@ func cinder(e *event.Event, n *notes) {
 		e.AddResource(event.RoleSource, volumeGroup, n.str("consistencygroup_id"))
 		addNamed(e, event.RoleCreated, event.Snapshot, cmp.Or(n.str("cgsnapshot_id"), n.str("id")), n.str("name"))
 	default:
+		var typ event.ResourceType
+		var id string
 		switch {
 		case snapshot != "" && strings.HasPrefix(n.op, "snapshot."):
-			e.AddResource(event.RoleTarget, event.Snapshot, snapshot)
+			typ, id = event.Snapshot, snapshot
 		case backup != "" && strings.HasPrefix(n.op, "backup."):
-			e.AddResource(event.RoleTarget, event.Backup, backup)
+			typ, id = event.Backup, backup
 		case volume != "" && strings.HasPrefix(n.op, "volume."):
-			e.AddResource(event.RoleTarget, event.Volume, volume)
+			typ, id = event.Volume, volume
+		}
+		e.AddResource(event.RoleTarget, typ, id)
+		if retags(n.op) {
+			e.TagResource(event.RoleTarget, typ, id, n.tags("metadata"))
 		}
 	}
 }

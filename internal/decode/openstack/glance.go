@@ -17,8 +17,10 @@ func glance(e *event.Event, n *notes) {
 	case "image.create", "image.upload", "image.activate":
 		e.Action = event.ImageCreate
 		addNamed(e, event.RoleCreated, event.Image, image, name)
+		e.TagResource(event.RoleCreated, event.Image, image, n.tags("properties", "tags"))
 	case "image.update":
 		addNamed(e, event.RoleTarget, event.Image, image, name)
+		e.TagResource(event.RoleTarget, event.Image, image, n.tags("properties", "tags"))
 		v := strings.ToLower(n.str("visibility"))
 		if v == "public" || v == "community" || decode.Bool(n.rec(), "is_public") {
 			e.Action = event.ImageShare

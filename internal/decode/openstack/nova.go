@@ -27,6 +27,7 @@ func nova(e *event.Event, n *notes) {
 	case "instance.create":
 		e.Action = event.InstanceCreate
 		addNamed(e, event.RoleCreated, event.Instance, instance, name)
+		e.TagResource(event.RoleCreated, event.Instance, instance, n.tags("metadata", "tags"))
 		image := cmp.Or(n.str("image_uuid"), n.str("image_meta", "base_image_ref"), lastSegment(n.str("image_ref_url")))
 		e.AddResource(event.RoleSource, event.Image, image)
 		for _, bd := range n.each("block_devices") {
@@ -52,6 +53,9 @@ func nova(e *event.Event, n *notes) {
 	default:
 		if strings.HasPrefix(n.op, "instance.") {
 			addNamed(e, event.RoleTarget, event.Instance, instance, name)
+			if retags(n.op) {
+				e.TagResource(event.RoleTarget, event.Instance, instance, n.tags("metadata", "tags"))
+			}
 		}
 	}
 }

@@ -15,6 +15,7 @@ func createSnapshot(c *call, e *event.Event) {
 	e.Action = event.SnapshotCreate
 	add(e, event.RoleSource, event.Volume, first(c.req.str("snapshot", "volume_id"), c.resp.str("snapshot", "volume_id")))
 	addNamed(e, event.RoleCreated, event.Snapshot, c.resp.str("snapshot", "id"), c.req.str("snapshot", "name"))
+	tag(e, event.RoleCreated, event.Snapshot, c.resp.str("snapshot", "id"), c.bodyTags([]string{"snapshot", "metadata"}))
 }
 
 // create-group-snapshot {"group_snapshot":{"group_id"}} and
@@ -35,6 +36,7 @@ func createBackup(c *call, e *event.Event) {
 	add(e, event.RoleSource, event.Volume, first(c.req.str("backup", "volume_id"), c.resp.str("backup", "volume_id")))
 	add(e, event.RoleSource, event.Snapshot, c.req.str("backup", "snapshot_id"))
 	addNamed(e, event.RoleCreated, event.Backup, c.resp.str("backup", "id"), c.req.str("backup", "name"))
+	tag(e, event.RoleCreated, event.Backup, c.resp.str("backup", "id"), c.bodyTags([]string{"backup", "metadata"}))
 }
 
 // create-volume is a plain create, a clone (source_volid) or a restore from
@@ -58,6 +60,7 @@ func createVolume(c *call, e *event.Event) {
 		e.Action = event.VolumeCreate
 	}
 	addNamed(e, event.RoleCreated, event.Volume, c.resp.str("volume", "id"), r.str("volume", "name"))
+	tag(e, event.RoleCreated, event.Volume, c.resp.str("volume", "id"), c.bodyTags([]string{"volume", "metadata"}))
 }
 
 // imageRef returns the image id of an imageRef, which may be a Glance URL.

@@ -107,6 +107,7 @@ func classify(c *call, e *event.Event) {
 		classifyDB(c, e)
 	case c.isBackupService():
 		classifyKarbor(c, e)
+	case tagCall(c, e):
 	case c.service == "glance":
 		classifyGlance(c, e)
 	default:

@@ -24,6 +24,7 @@ func classifyGlance(c *call, e *event.Event) {
 	case c.method == "POST" && r.match("images"):
 		e.Action = event.ImageCreate
 		addNamed(e, event.RoleCreated, event.Image, c.resp.str("id"), first(c.req.str("name"), c.resp.str("name")))
+		tag(e, event.RoleCreated, event.Image, c.resp.str("id"), c.bodyTags([]string{"tags"}))
 		if publicVisibility(first(c.req.str("visibility"), c.resp.str("visibility"))) {
 			e.AddShare(event.Public, "public")
 		}

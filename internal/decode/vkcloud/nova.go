@@ -29,10 +29,12 @@ func serverAction(c *call, e *event.Event) {
 		e.Action = event.ImageCreate
 		add(e, event.RoleSource, event.Instance, server)
 		addNamed(e, event.RoleCreated, event.Image, c.resp.str("image_id"), c.req.str("createImage", "name"))
+		tag(e, event.RoleCreated, event.Image, c.resp.str("image_id"), c.bodyTags([]string{"createImage", "metadata"}))
 	case k == "createBackup":
 		e.Action = event.BackupCreate
 		add(e, event.RoleSource, event.Instance, server)
 		addNamed(e, event.RoleCreated, event.Image, c.resp.str("image_id"), c.req.str("createBackup", "name"))
+		tag(e, event.RoleCreated, event.Image, c.resp.str("image_id"), c.bodyTags([]string{"createBackup", "metadata"}))
 	case k == "addFloatingIp":
 		e.Action = event.PublicIPAssign
 		add(e, event.RoleTarget, event.Instance, server)
@@ -73,6 +75,8 @@ func detachVolume(c *call, e *event.Event) {
 func createServer(c *call, e *event.Event) {
 	e.Action = event.InstanceCreate
 	addNamed(e, event.RoleCreated, event.Instance, c.resp.str("server", "id"), c.req.str("server", "name"))
+	tag(e, event.RoleCreated, event.Instance, c.resp.str("server", "id"),
+		c.bodyTags([]string{"server", "metadata"}, []string{"server", "tags"}))
 	if ref := c.req.str("server", "imageRef"); first(ref) != "" {
 		add(e, event.RoleSource, event.Image, imageRef(ref))
 	}

@@ -10,6 +10,7 @@ import (
 func createSnapshot(o *op) {
 	o.e.Action = event.SnapshotCreate
 	o.add(event.RoleCreated, event.Snapshot, o.created("snapshot_id"), o.detail("snapshot_name"))
+	o.label(event.RoleCreated, event.Snapshot, o.created("snapshot_id"))
 	// The source disk's field is not in a published schema: the API's
 	// operation metadata calls it disk_id; source_disk_id is how CreateImage
 	// names its own.
@@ -30,6 +31,7 @@ func snapshotSchedule(o *op) {
 func createImage(o *op) {
 	o.e.Action = event.ImageCreate
 	o.add(event.RoleCreated, event.Image, o.created("image_id"), o.detail("image_name"))
+	o.label(event.RoleCreated, event.Image, o.created("image_id"))
 	o.add(event.RoleSource, event.Volume, o.param("source_disk_id"), "")
 	o.add(event.RoleSource, event.Snapshot, o.param("source_snapshot_id"), "")
 	o.add(event.RoleSource, event.Image, o.param("source_image_id"), "")
@@ -38,6 +40,7 @@ func createImage(o *op) {
 // createDisk is a restore when the disk starts from a snapshot or an image.
 func createDisk(o *op) {
 	o.add(event.RoleCreated, event.Volume, o.created("disk_id"), o.detail("disk_name"))
+	o.label(event.RoleCreated, event.Volume, o.created("disk_id"))
 	snap, img := o.param("source_snapshot_id"), o.param("source_image_id")
 	switch {
 	case snap != "":

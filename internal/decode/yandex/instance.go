@@ -20,6 +20,7 @@ func createInstance(o *op) {
 	o.e.Action = event.InstanceCreate
 	inst := o.created("instance_id")
 	o.add(event.RoleCreated, event.Instance, inst, o.detail("instance_name"))
+	o.label(event.RoleCreated, event.Instance, inst)
 
 	var existing []string
 	if id := o.diskSource(o.r.get("details", "boot_disk_spec")); id != "" {

@@ -23,6 +23,7 @@ func restoreCluster(o *op) {
 	o.e.Action = event.DBRestore
 	o.add(event.RoleCreated, event.Database, o.created("cluster_id"),
 		cmp.Or(o.detail("cluster_name"), o.r.str("request_parameters", "name")))
+	o.label(event.RoleCreated, event.Database, o.created("cluster_id"))
 	backup := o.param("backup_id")
 	o.add(event.RoleSource, event.DBSnapshot, backup, "")
 	if cluster, _, ok := strings.Cut(backup, ":"); ok {
@@ -33,6 +34,7 @@ func restoreCluster(o *op) {
 func createCluster(o *op) {
 	o.e.Action = event.DBCreate
 	o.add(event.RoleCreated, event.Database, o.created("cluster_id"), o.detail("cluster_name"))
+	o.label(event.RoleCreated, event.Database, o.created("cluster_id"))
 }
 
 // createDBUser lists the new database user as a principal named by its

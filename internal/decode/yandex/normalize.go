@@ -127,6 +127,9 @@ func outcome(e *event.Event, last *fastjson.Value) {
 var handlers = map[string]func(*op){
 	"compute.CreateSnapshot":              createSnapshot,
 	"compute.UpdateSnapshot":              onTarget("", event.Snapshot, "snapshot"), // renamed or relabelled: named only
+	"compute.UpdateDisk":                  onTarget("", event.Volume, "disk"),
+	"compute.UpdateImage":                 onTarget("", event.Image, "image"),
+	"compute.UpdateInstance":              onTarget("", event.Instance, "instance"),
 	"compute.DeleteSnapshot":              onTarget(event.SnapshotDelete, event.Snapshot, "snapshot"),
 	"compute.CreateSnapshotSchedule":      snapshotSchedule,
 	"compute.UpdateSnapshotSchedule":      snapshotSchedule,
@@ -164,11 +167,13 @@ var handlers = map[string]func(*op){
 
 // onTarget returns the handler of an operation that is action a on the one
 // object the event names by <object>_id and <object>_name (disk_id,
-// disk_name): that object, the target, as typ, is all it records.
+// disk_name): that object, the target, as typ, is all it records, with the
+// labels an update gave it.
 func onTarget(a event.Action, typ event.ResourceType, object string) func(*op) {
 	return func(o *op) {
 		o.e.Action = a
 		o.add(event.RoleTarget, typ, o.param(object+"_id"), o.detail(object+"_name"))
+		o.label(event.RoleTarget, typ, o.param(object+"_id"))
 	}
 }
 
