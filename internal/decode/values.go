@@ -241,3 +241,43 @@ func FallbackID(v *fastjson.Value) string {
 	sum := sha256.Sum256(v.MarshalTo(nil))
 	return "sha256:" + hex.EncodeToString(sum[:12])
 }
+
+// Tags reads tags or labels as providers write them: an object of key →
+// value, a list of {key|name, value} entries (any key case), or a list of
+// plain strings (keys with an empty value). Values that are not text, a
+// number or a boolean read as "". It returns nil when there are none.
+func Tags(v *fastjson.Value) map[string]string { return AddTags(nil, v) }
+
+// AddTags adds the tags in v (see Tags) to m, creating m when needed.
+func AddTags(m map[string]string, v *fastjson.Value) map[string]string {
+	put := func(k, val string) {
+		if k == "" {
+			return
+		}
+		if m == nil {
+			m = map[string]string{}
+		}
+		m[k] = val
+	}
+	switch {
+	case v == nil:
+	case v.Type() == fastjson.TypeObject:
+		o, _ := v.Object()
+		o.Visit(func(k []byte, x *fastjson.Value) { put(string(k), Str(x)) })
+	case v.Type() == fastjson.TypeArray:
+		a, _ := v.Array()
+		for _, x := range a {
+			switch x.Type() {
+			case fastjson.TypeString:
+				put(Str(x), "")
+			case fastjson.TypeObject:
+				k := StrFold(x, "key")
+				if k == "" {
+					k = StrFold(x, "name")
+				}
+				put(k, Str(GetFold(x, "value")))
+			}
+		}
+	}
+	return m
+}

@@ -5,57 +5,10 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
 )
 
 // Tags. Criticality can be declared by tag, so the tags a write gives a
 // resource are kept on it, keys and values as written.
-
-// tagsOf reads a tags member: an object of names to values (the ARM shape),
-// or a list of {key|name, value} entries. Values that are not strings are
-// kept as their JSON text; a missing or null value is "". Other shapes
-// yield nothing.
-func tagsOf(v *fastjson.Value) map[string]string {
-	if v == nil {
-		return nil
-	}
-	out := map[string]string{}
-	switch v.Type() {
-	case fastjson.TypeObject:
-		o, _ := v.Object()
-		o.Visit(func(k []byte, x *fastjson.Value) {
-			out[string(k)] = tagValue(x)
-		})
-	case fastjson.TypeArray:
-		for _, it := range v.GetArray() {
-			k := decode.StrFold(it, "key")
-			if k == "" {
-				k = decode.StrFold(it, "name")
-			}
-			if k != "" {
-				out[k] = tagValue(decode.GetFold(it, "value"))
-			}
-		}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
-}
-
-func tagValue(x *fastjson.Value) string {
-	if x == nil {
-		return ""
-	}
-	switch x.Type() {
-	case fastjson.TypeString:
-		b, _ := x.StringBytes()
-		return string(b)
-	case fastjson.TypeNull, fastjson.TypeObject, fastjson.TypeArray:
-		return ""
-	}
-	return x.String()
-}
 
 // tagWritten gives the resource a write (a PUT or PATCH) is about the tags
 // of its body: the response's, which hold the resource's settled tags, else
@@ -65,7 +18,7 @@ func tagWritten(o *op) {
 	if !strings.HasSuffix(o.e.Operation, "/write") {
 		return
 	}
-	tags := tagsOf(o.body("tags"))
+	tags := decode.Tags(o.body("tags"))
 	if tags == nil {
 		return
 	}
@@ -98,9 +51,9 @@ func tagsWrite(o *op) {
 	if r == nil || strings.EqualFold(o.bodyStr("operation"), "Delete") {
 		return
 	}
-	tags := tagsOf(o.body("properties", "tags"))
+	tags := decode.Tags(o.body("properties", "tags"))
 	if tags == nil {
-		tags = tagsOf(o.body("tags"))
+		tags = decode.Tags(o.body("tags"))
 	}
 	o.e.TagResource(r.Role, r.Type, r.ID, tags)
 }

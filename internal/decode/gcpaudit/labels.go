@@ -3,53 +3,10 @@ package gcpaudit
 import (
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
 )
 
 // Labels. Criticality can be declared by label, so the labels a request
 // gives a resource are kept on it, keys and values as written.
-
-// labelsOf reads a labels member: a map (the REST shape) or a list of
-// {key, value} entries (how Compute's audit entries often render maps).
-// Values that are not strings are kept as their JSON text; a missing or
-// null value is "". Other shapes yield nothing.
-func labelsOf(v *fastjson.Value) map[string]string {
-	if v == nil {
-		return nil
-	}
-	out := map[string]string{}
-	switch v.Type() {
-	case fastjson.TypeObject:
-		o, _ := v.Object()
-		o.Visit(func(k []byte, x *fastjson.Value) {
-			out[string(k)] = labelValue(x)
-		})
-	case fastjson.TypeArray:
-		for _, it := range v.GetArray() {
-			if k := decode.Str(it, "key"); k != "" {
-				out[k] = labelValue(it.Get("value"))
-			}
-		}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
-}
-
-func labelValue(x *fastjson.Value) string {
-	if x == nil {
-		return ""
-	}
-	switch x.Type() {
-	case fastjson.TypeString:
-		b, _ := x.StringBytes()
-		return string(b)
-	case fastjson.TypeNull, fastjson.TypeObject, fastjson.TypeArray:
-		return ""
-	}
-	return x.String()
-}
 
 // labelable are the types whose labels matter for criticality.
 var labelable = map[event.ResourceType]bool{
@@ -60,9 +17,9 @@ var labelable = map[event.ResourceType]bool{
 // request: request.labels for Compute inserts, settings.userLabels for a
 // Cloud SQL instance.
 func labelCreated(c *norm) {
-	labels := labelsOf(c.req.Get("labels"))
+	labels := decode.Tags(c.req.Get("labels"))
 	if labels == nil {
-		labels = labelsOf(c.body().Get("settings", "userLabels"))
+		labels = decode.Tags(c.body().Get("settings", "userLabels"))
 	}
 	if labels == nil {
 		return
@@ -79,6 +36,6 @@ func labelCreated(c *norm) {
 func setLabels(c *norm) {
 	c.target()
 	if t := kindOf(c.name); t != "" {
-		c.e.TagResource(event.RoleTarget, t, c.name, labelsOf(c.req.Get("labels")))
+		c.e.TagResource(event.RoleTarget, t, c.name, decode.Tags(c.req.Get("labels")))
 	}
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
 )
 
 // Tags. OpenStack's "tags" of a volume, snapshot or server are its metadata
@@ -14,44 +13,13 @@ import (
 // read as keys with an empty value. Criticality can be declared by either,
 // so they are copied, as written, onto what an operation made or retagged.
 
-// tagsOf adds the tags in v to m: a map of key → value, a list of
-// {key, value} rows (cinder's volume_metadata), or a list of plain strings.
-// Values that are not text, a number or a boolean read as "".
-func tagsOf(v *fastjson.Value, m map[string]string) map[string]string {
-	put := func(k, val string) {
-		if k == "" {
-			return
-		}
-		if m == nil {
-			m = map[string]string{}
-		}
-		m[k] = val
-	}
-	switch {
-	case v == nil:
-	case v.Type() == fastjson.TypeObject:
-		o, _ := v.Object()
-		o.Visit(func(k []byte, x *fastjson.Value) { put(string(k), decode.Str(x)) })
-	case v.Type() == fastjson.TypeArray:
-		for _, x := range decode.Each(v) {
-			switch x.Type() {
-			case fastjson.TypeString:
-				put(decode.Str(x), "")
-			case fastjson.TypeObject:
-				put(decode.Str(x, "key"), decode.Str(x, "value"))
-			}
-		}
-	}
-	return m
-}
-
 // tags merges the payload fields named (metadata, tags, properties) of
 // every record, the closing record winning.
 func (n *notes) tags(fields ...string) map[string]string {
 	var m map[string]string
 	for i := len(n.body) - 1; i >= 0; i-- {
 		for _, f := range fields {
-			m = tagsOf(n.body[i].Get(f), m)
+			m = decode.AddTags(m, n.body[i].Get(f))
 		}
 	}
 	return m

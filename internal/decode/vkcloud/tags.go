@@ -6,7 +6,6 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
 )
 
 // Tags. A volume's, snapshot's or server's tags are its OpenStack metadata
@@ -16,41 +15,13 @@ import (
 // parse give no tags: their key/value fallback cannot tell a tag from any
 // other field.
 
-// tagsOf adds the tags in v to m: a map of key → value or a list of plain
-// strings. Values that are not text, a number or a boolean read as "".
-// At most maxListed tags are read from one value.
-func tagsOf(v *fastjson.Value, m map[string]string) map[string]string {
-	put := func(k, val string) {
-		if k == "" || len(m) >= maxListed {
-			return
-		}
-		if m == nil {
-			m = map[string]string{}
-		}
-		m[k] = val
-	}
-	switch {
-	case v == nil:
-	case v.Type() == fastjson.TypeObject:
-		o, _ := v.Object()
-		o.Visit(func(k []byte, x *fastjson.Value) { put(string(k), decode.Str(x)) })
-	case v.Type() == fastjson.TypeArray:
-		for _, x := range capped(decode.Each(v)) {
-			if x.Type() == fastjson.TypeString {
-				put(decode.Str(x), "")
-			}
-		}
-	}
-	return m
-}
-
 // bodyTags merges the tags at each path of the response, then of the
 // request, which wins: it is what the caller asked for.
 func (c *call) bodyTags(paths ...[]string) map[string]string {
 	var m map[string]string
 	for _, b := range []body{c.resp, c.req} {
 		for _, p := range paths {
-			m = tagsOf(b.get(p...), m)
+			m = decode.AddTags(m, b.get(p...))
 		}
 	}
 	return m

@@ -22,9 +22,10 @@ func TestLabels(t *testing.T) {
 		{"labels_create_instance.json", event.InstanceCreate, res{event.RoleCreated, event.Instance, "fhminst0000000000001"},
 			map[string]string{"criticality": "high"}},
 		// A list of {key, value} in camelCase request parameters; a key
-		// without a value reads "", entries without a key are dropped.
+		// without a value reads "", entries without a key are dropped, and
+		// a plain string reads as a key with no value (decode.Tags).
 		{"labels_update_instance.json", "", res{event.RoleTarget, event.Instance, "fhminst0000000000001"},
-			map[string]string{"criticality": "high", "app": ""}},
+			map[string]string{"criticality": "high", "app": "", "junk": ""}},
 		{"labels_create_cluster.json", event.DBCreate, res{event.RoleCreated, event.Database, "c9qmg000000000000001"},
 			map[string]string{"criticality": "high"}},
 		{"compute_update_snapshot.json", "", res{event.RoleTarget, event.Snapshot, "fd8snap0000000000001"},
