@@ -90,7 +90,7 @@ func (t *Table) row(f Finding) row {
 	r.actor = textsafe.Truncate(strings.Join(actors, ", "), wActor)
 	var res []string
 	for _, x := range f.Resources {
-		res = append(res, string(x.Type)+" "+shortID(x.ID))
+		res = append(res, string(x.Type)+" "+ShortID(x.ID))
 	}
 	r.res = textsafe.Truncate(strings.Join(res, ", "), wRes)
 	r.summary = textsafe.Truncate(f.SummaryIn(t.opts.Lang), wSummary)
@@ -202,13 +202,17 @@ func displayActor(id, name string) string {
 	return cmp.Or(name, id)
 }
 
-// shortID keeps the last two segments of long path-like ids (Azure, GCP).
-func shortID(id string) string {
-	if strings.Count(id, "/") > 3 {
-		seg := strings.Split(strings.Trim(id, "/"), "/")
-		return ".../" + strings.Join(seg[len(seg)-2:], "/")
+// ShortID keeps the last two segments of long path-like ids (Azure, GCP),
+// for a table column.
+func ShortID(id string) string {
+	if strings.Count(id, "/") <= 3 {
+		return id
 	}
-	return id
+	seg := strings.Split(strings.Trim(id, "/"), "/")
+	if len(seg) < 2 {
+		return id // slashes and little else
+	}
+	return ".../" + strings.Join(seg[len(seg)-2:], "/")
 }
 
 // rowHeap is a min-heap by rank: its root is the finding a capped table

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/event"
+	"github.com/snapwarden/snapwarden/internal/finding"
 	"github.com/snapwarden/snapwarden/internal/textsafe"
 )
 
@@ -86,7 +87,7 @@ func resources(e *event.Event) string {
 		if r.Role == event.RoleSharedWith && len(e.Shares) > 0 {
 			continue // shown as a share target below
 		}
-		parts = append(parts, fmt.Sprintf("%s %s %s", r.Role, r.Type, shortID(r.ID)))
+		parts = append(parts, fmt.Sprintf("%s %s %s", r.Role, r.Type, finding.ShortID(r.ID)))
 	}
 	for _, s := range e.Shares {
 		parts = append(parts, "→ "+s.Target)
@@ -99,13 +100,4 @@ func resources(e *event.Event) string {
 		parts = append(parts, fmt.Sprintf("%s/%s from %s", in.Protocol, ports, in.Source))
 	}
 	return strings.Join(parts, "; ")
-}
-
-// shortID keeps the last segments of long path-like ids (Azure, GCP).
-func shortID(id string) string {
-	if strings.Count(id, "/") > 3 {
-		seg := strings.Split(strings.Trim(id, "/"), "/")
-		return ".../" + strings.Join(seg[len(seg)-2:], "/")
-	}
-	return id
 }

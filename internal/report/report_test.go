@@ -58,3 +58,14 @@ func TestSummary(t *testing.T) {
 		}
 	}
 }
+
+func TestActivitySlashIDs(t *testing.T) {
+	a := &report.Activity{}
+	a.Add(&event.Event{ID: "x", Cloud: event.Azure, Action: event.VolumeRestore,
+		Resources: []event.Resource{{Role: event.RoleCreated, Type: event.Volume, ID: "////"}}})
+	var b bytes.Buffer
+	a.Write(&b) // must not panic on an id of slashes
+	if !strings.Contains(b.String(), "////") {
+		t.Errorf("id lost:\n%s", b.String())
+	}
+}
