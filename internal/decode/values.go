@@ -281,3 +281,28 @@ func AddTags(m map[string]string, v *fastjson.Value) map[string]string {
 	}
 	return m
 }
+
+// Camel spells a snake_case key in camelCase (request_metadata →
+// requestMetadata), as protobuf JSON does; a key with a leading underscore
+// is left alone.
+func Camel(s string) string {
+	if !strings.Contains(s, "_") || strings.HasPrefix(s, "_") {
+		return s
+	}
+	var b strings.Builder
+	up := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '_':
+			up = true
+		case up && 'a' <= c && c <= 'z':
+			b.WriteByte(c - 'a' + 'A')
+			up = false
+		default:
+			b.WriteByte(c)
+			up = false
+		}
+	}
+	return b.String()
+}

@@ -32,3 +32,11 @@ func TestTags(t *testing.T) {
 		t.Errorf("AddTags = %v", m)
 	}
 }
+
+func TestCamel(t *testing.T) {
+	for in, want := range map[string]string{"request_metadata": "requestMetadata", "v4_cidr_blocks": "v4CidrBlocks", "plain": "plain", "_private": "_private"} {
+		if got := decode.Camel(in); got != want {
+			t.Errorf("Camel(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/rule"
 )
 
@@ -709,7 +710,7 @@ func (c *compiler) spec(format, name string) (*fieldSpec, error) {
 			if pm.SnakeToCamel {
 				segs := strings.Split(rest, ".")
 				for i := range segs {
-					segs[i] = snakeToCamel(segs[i])
+					segs[i] = decode.Camel(segs[i])
 				}
 				rest = strings.Join(segs, ".")
 			}
@@ -763,7 +764,7 @@ func (c *compiler) twins(format string, p []string) [][]string {
 	snake := make([]string, len(p))
 	camel := make([]string, len(p))
 	for i, s := range p {
-		snake[i], camel[i] = camelToSnake(s), snakeToCamel(s)
+		snake[i], camel[i] = camelToSnake(s), decode.Camel(s)
 	}
 	if slices.Equal(snake, camel) {
 		return [][]string{snake}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/rule"
 )
 
@@ -122,7 +123,7 @@ func knownRoot(format, key string) bool {
 		}
 	}
 	if twinCase[format] {
-		alt := snakeToCamel(key)
+		alt := decode.Camel(key)
 		if alt == key {
 			alt = camelToSnake(key)
 		}
@@ -133,29 +134,6 @@ func knownRoot(format, key string) bool {
 		}
 	}
 	return false
-}
-
-// snakeToCamel turns request_metadata into requestMetadata.
-func snakeToCamel(s string) string {
-	if !strings.Contains(s, "_") || strings.HasPrefix(s, "_") {
-		return s
-	}
-	var b strings.Builder
-	up := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '_':
-			up = true
-		case up && 'a' <= c && c <= 'z':
-			b.WriteByte(c - 'a' + 'A')
-			up = false
-		default:
-			b.WriteByte(c)
-			up = false
-		}
-	}
-	return b.String()
 }
 
 // camelToSnake turns requestMetadata into request_metadata.

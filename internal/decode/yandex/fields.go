@@ -2,7 +2,6 @@ package yandex
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/valyala/fastjson"
@@ -22,7 +21,7 @@ func get(v *fastjson.Value, path ...string) *fastjson.Value {
 		}
 		x := v.Get(k)
 		if x == nil {
-			if c := camel(k); c != k {
+			if c := decode.Camel(k); c != k {
 				x = v.Get(c)
 			}
 		}
@@ -32,30 +31,6 @@ func get(v *fastjson.Value, path ...string) *fastjson.Value {
 		return nil
 	}
 	return v
-}
-
-// camel spells a snake_case key in camelCase (v4_cidr_blocks → v4CidrBlocks).
-func camel(k string) string {
-	if strings.IndexByte(k, '_') < 0 {
-		return k
-	}
-	var b strings.Builder
-	b.Grow(len(k))
-	up := false
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		switch {
-		case c == '_':
-			up = true
-		case up && 'a' <= c && c <= 'z':
-			b.WriteByte(c - 'a' + 'A')
-			up = false
-		default:
-			b.WriteByte(c)
-			up = false
-		}
-	}
-	return b.String()
 }
 
 func str(v *fastjson.Value, path ...string) string { return decode.Str(get(v, path...)) }
