@@ -94,6 +94,7 @@ type Output struct {
 	pairer *Pairer
 	count  int
 	docs   [1]*fastjson.Value
+	raw    [1]json.RawMessage
 }
 
 // Record hands over a record that stands alone. raw is the record's JSON
@@ -107,7 +108,8 @@ func (o *Output) Record(v *fastjson.Value, raw []byte) error {
 	}
 	ev.Format = o.format.Name()
 	ev.Source = event.Source{File: o.file, Line: o.chunk.Line, Offset: o.chunk.Offset}
-	ev.Raw = []json.RawMessage{o.rawOf(v, raw)}
+	o.raw[0] = o.rawOf(v, raw)
+	ev.Raw = o.raw[:1:1] // reused for the next record; Detach copies it
 	o.docs[0] = v
 	ev.Docs = o.docs[:1]
 	err = o.emit(ev)

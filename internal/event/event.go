@@ -102,9 +102,11 @@ type Source struct {
 // the parsed records, which die with the next parse.
 func (e *Event) Detach() {
 	e.Docs = nil
+	raw := make([]json.RawMessage, len(e.Raw))
 	for i, r := range e.Raw {
-		e.Raw[i] = append(json.RawMessage(nil), r...)
+		raw[i] = append(json.RawMessage(nil), r...)
 	}
+	e.Raw = raw
 }
 
 // AddResource appends a resource unless it is empty or already present with
