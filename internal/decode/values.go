@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/valyala/fastjson"
 )
@@ -305,4 +306,21 @@ func Camel(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// ParseTimeValue is ParseTime on a JSON value (a timestamp string, or Unix
+// seconds or milliseconds as a number) without copying the text.
+func ParseTimeValue(v *fastjson.Value) (time.Time, bool) {
+	if v == nil {
+		return time.Time{}, false
+	}
+	if b, err := v.StringBytes(); err == nil {
+		if len(b) == 0 {
+			return time.Time{}, false
+		}
+		// The parse keeps nothing of its input (an error value would, and
+		// it is dropped), so the bytes need not become a string of their own.
+		return ParseTime(unsafe.String(&b[0], len(b)))
+	}
+	return ParseTime(Str(v))
 }

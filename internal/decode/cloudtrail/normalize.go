@@ -36,9 +36,9 @@ func (Format) Normalize(docs []*fastjson.Value) (*event.Event, error) {
 	if e.ID == "" {
 		e.ID = decode.FallbackID(docs[0])
 	}
-	if t, ok := decode.ParseTime(f.time); ok {
+	if t, ok := decode.ParseTimeValue(f.time); ok {
 		e.Time = t
-	} else if t, ok := decode.ParseTime(f.timestamp); ok {
+	} else if t, ok := decode.ParseTimeValue(f.timestamp); ok {
 		e.Time = t // Logstash replaced eventTime
 	}
 	if e.Account == "" {
@@ -62,8 +62,9 @@ func (Format) Normalize(docs []*fastjson.Value) (*event.Event, error) {
 // fields are the top-level members Normalize reads, found in one pass over
 // the record instead of a key search each.
 type fields struct {
-	name, id, account, region, source, time, timestamp, ip, userAgent string
-	userIdentity, requestParameters, responseElements                 *fastjson.Value
+	name, id, account, region, source, ip, userAgent  string
+	time, timestamp                                   *fastjson.Value
+	userIdentity, requestParameters, responseElements *fastjson.Value
 }
 
 func topFields(v *fastjson.Value) (f fields) {
@@ -84,9 +85,9 @@ func topFields(v *fastjson.Value) (f fields) {
 		case "awsRegion":
 			f.region = known(x)
 		case "eventTime":
-			f.time = decode.Str(x)
+			f.time = x
 		case "@timestamp":
-			f.timestamp = decode.Str(x)
+			f.timestamp = x
 		case "sourceIPAddress":
 			f.ip = decode.Str(x)
 		case "userAgent":
