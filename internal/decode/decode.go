@@ -102,7 +102,8 @@ type Output struct {
 // the input record itself, the input bytes are used).
 func (o *Output) Record(v *fastjson.Value, raw []byte) error {
 	o.count++
-	ev, err := o.format.Normalize([]*fastjson.Value{v})
+	o.docs[0] = v // one slice for every record: no allocation per event
+	ev, err := o.format.Normalize(o.docs[:1:1])
 	if err != nil {
 		return err
 	}
@@ -110,8 +111,7 @@ func (o *Output) Record(v *fastjson.Value, raw []byte) error {
 	ev.Source = event.Source{File: o.file, Line: o.chunk.Line, Offset: o.chunk.Offset}
 	o.raw[0] = o.rawOf(v, raw)
 	ev.Raw = o.raw[:1:1] // reused for the next record; Detach copies it
-	o.docs[0] = v
-	ev.Docs = o.docs[:1]
+	ev.Docs = o.docs[:1:1]
 	err = o.emit(ev)
 	ev.Docs = nil // v dies with the next parse
 	return err
@@ -229,6 +229,11 @@ func (d *Decoder) Decode(ctx context.Context, r io.Reader, file string, emit fun
 		}
 		f, count, derr := d.record(&ch, v, out)
 		st.Records += max(count, 1)
+		if derr == nil && count == 0 {
+			// A format claimed the record but found no operation in it: say
+			// so rather than let it vanish.
+			derr = errors.New("record holds no audit record")
+		}
 		if derr != nil {
 			var stop stopError
 			if errors.As(derr, &stop) {

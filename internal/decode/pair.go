@@ -2,6 +2,7 @@ package decode
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -170,14 +171,14 @@ func compareSource(a, b event.Source) int {
 	return int(a.Offset - b.Offset)
 }
 
+// emitGroups joins and emits groups. Every group that cannot be joined is
+// reported (errors.Join), none dropped; a failing emit stops at once.
 func (p *Pairer) emitGroups(groups []*group, emit func(*event.Event) error) error {
-	var firstErr error
+	var bad []error
 	for _, g := range groups {
 		ev, err := join(g)
 		if err != nil {
-			if firstErr == nil {
-				firstErr = err
-			}
+			bad = append(bad, err)
 			continue
 		}
 		err = emit(ev)
@@ -186,7 +187,7 @@ func (p *Pairer) emitGroups(groups []*group, emit func(*event.Event) error) erro
 			return stopError{err}
 		}
 	}
-	return firstErr
+	return errors.Join(bad...)
 }
 
 // join parses a group's records in order (first, middles, last) and

@@ -107,11 +107,14 @@ func Run(ctx context.Context, inputs []source.Input, opts Options, progress *Pro
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
 	slots := make(chan *slot, workers)
+	all := make([]*slot, 0, workers+1)
 	for range workers {
-		slots <- &slot{
+		sl := &slot{
 			decoder: decode.NewDecoder(decode.Options{Format: opts.Format, Formats: opts.Formats, Pairer: s.pairer}),
 			emit:    newEmit(),
 		}
+		slots <- sl
+		all = append(all, sl)
 	}
 	for _, in := range inputs {
 		if gctx.Err() != nil {
@@ -132,22 +135,34 @@ func Run(ctx context.Context, inputs []source.Input, opts Options, progress *Pro
 		err = ctx.Err()
 	}
 	if err == nil {
-		last := newEmit()
+		last := &slot{emit: newEmit()}
+		all = append(all, last)
 		err = s.pairer.Flush(func(e *event.Event) error { return s.emitWrapped(e, last) })
 		if err != nil && isRead(err) {
-			// A pair that could not be joined is a bad record, not a failure.
-			s.problem(Problem{Err: err, Record: true})
-			s.mu.Lock()
-			s.sum.Malformed++
-			s.mu.Unlock()
+			// Pairs that could not be joined are bad records, not a failure.
+			for _, e := range unjoin(err) {
+				s.report(Problem{Err: e, Record: true})
+				s.sum.Malformed++
+			}
 			err = nil
 		}
 	}
 	if errors.As(err, &ee) {
 		err = ee.err
 	}
+	for _, sl := range all {
+		s.sum.add(sl.counts)
+	}
 	s.sum.Unpaired = s.pairer.Evicted()
 	return s.sum, err
+}
+
+// unjoin lists the errors an errors.Join holds, or err alone.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 type scanner struct {
@@ -155,38 +170,56 @@ type scanner struct {
 	progress *Progress
 	pairer   *decode.Pairer
 
-	mu  sync.Mutex // guards sum and problem reports
+	mu  sync.Mutex // guards sum (but for event counts, kept per slot) and problem reports
 	sum Summary
 }
 
-// slot is what one worker owns.
+// slot is what one worker owns, its event counts included: they are
+// summed at the end, so counting takes no lock per event.
 type slot struct {
 	decoder *decode.Decoder
 	emit    Emit
+	counts  eventCounts
 }
 
-// count adds an event to the summary.
-func (s *scanner) count(e *event.Event) {
-	if e.Account == "" {
-		e.Account = s.opts.DefaultAccounts[e.Cloud]
+// eventCounts are a worker's events per cloud and per action.
+type eventCounts struct {
+	events    int
+	perCloud  map[event.Cloud]int
+	perAction map[event.Cloud]map[event.Action]int
+}
+
+func (c *eventCounts) add(e *event.Event) {
+	if c.perCloud == nil {
+		c.perCloud, c.perAction = map[event.Cloud]int{}, map[event.Cloud]map[event.Action]int{}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.sum.Events++
-	s.sum.PerCloud[e.Cloud]++
+	c.events++
+	c.perCloud[e.Cloud]++
 	if e.Action != "" {
-		m := s.sum.PerAction[e.Cloud]
+		m := c.perAction[e.Cloud]
 		if m == nil {
 			m = map[event.Action]int{}
-			s.sum.PerAction[e.Cloud] = m
+			c.perAction[e.Cloud] = m
 		}
 		m[e.Action]++
 	}
 }
 
-func (s *scanner) problem(p Problem) {
-	if s.opts.Problem != nil {
-		s.opts.Problem(p)
+// add merges a worker's counts into the summary.
+func (s *Summary) add(c eventCounts) {
+	s.Events += c.events
+	for cl, n := range c.perCloud {
+		s.PerCloud[cl] += n
+	}
+	for cl, acts := range c.perAction {
+		m := s.PerAction[cl]
+		if m == nil {
+			m = map[event.Action]int{}
+			s.PerAction[cl] = m
+		}
+		for a, n := range acts {
+			m[a] += n
+		}
 	}
 }
 
@@ -214,7 +247,7 @@ func (s *scanner) file(ctx context.Context, sl *slot, in source.Input) error {
 			count()
 			s.progress.Records.Add(1024)
 		}
-		return s.emitWrapped(e, sl.emit)
+		return s.emitWrapped(e, sl)
 	}
 	st, err := sl.decoder.Decode(ctx, r, in.Name, emit, func(re *decode.RecordError) error {
 		fe.add(re)
@@ -233,13 +266,13 @@ func (s *scanner) file(ctx context.Context, sl *slot, in source.Input) error {
 	}
 	if fe.unknown > 0 && fe.unknown == st.Records {
 		s.sum.UnknownFiles++
-		s.problemLocked(Problem{File: in.Name, Err: fmt.Errorf("%s: not in a known format (%d records; first: %v)", in.Name, fe.unknown, fe.firstUnknown)})
+		s.report(Problem{File: in.Name, Err: fmt.Errorf("%s: not in a known format (%d records; first: %v)", in.Name, fe.unknown, fe.firstUnknown)})
 	} else {
 		for _, re := range fe.kept {
-			s.problemLocked(Problem{File: in.Name, Err: re, Record: true})
+			s.report(Problem{File: in.Name, Err: re, Record: true})
 		}
 		if fe.dropped > 0 {
-			s.problemLocked(Problem{File: in.Name, Err: fmt.Errorf("%s: and %d more bad records", in.Name, fe.dropped), Record: true})
+			s.report(Problem{File: in.Name, Err: fmt.Errorf("%s: and %d more bad records", in.Name, fe.dropped), Record: true})
 		}
 	}
 	s.mu.Unlock()
@@ -269,9 +302,12 @@ type emitError struct{ err error }
 func (e emitError) Error() string { return e.err.Error() }
 func (e emitError) Unwrap() error { return e.err }
 
-func (s *scanner) emitWrapped(e *event.Event, emit Emit) error {
-	s.count(e)
-	if err := emit(e); err != nil {
+func (s *scanner) emitWrapped(e *event.Event, sl *slot) error {
+	if e.Account == "" {
+		e.Account = s.opts.DefaultAccounts[e.Cloud]
+	}
+	sl.counts.add(e)
+	if err := sl.emit(e); err != nil {
 		return emitError{err}
 	}
 	return nil
@@ -281,10 +317,12 @@ func (s *scanner) failed(name string, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sum.FilesFailed++
-	s.problemLocked(Problem{File: name, Err: err})
+	s.report(Problem{File: name, Err: err})
 }
 
-func (s *scanner) problemLocked(p Problem) {
+// report tells Options.Problem, one report at a time: callers hold s.mu, or
+// run after the workers have stopped.
+func (s *scanner) report(p Problem) {
 	if s.opts.Problem != nil {
 		s.opts.Problem(p)
 	}
