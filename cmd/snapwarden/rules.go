@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -93,37 +94,22 @@ are tested with the configuration their tests assume.`,
 }
 
 func runRuleTests(e env, configPath string, paths []string) error {
-	var rs []*rule.Rule
-	var errs rule.ErrorList
 	cfg, err := loadConfig(configPath)
 	if err != nil {
 		return err
 	}
-	if len(paths) == 0 {
-		if configPath == "" {
-			if cfg, err = hunt.BuiltinTestConfig(); err != nil {
-				return err
-			}
-		}
-		rs, errs = hunt.BuiltinRules()
-	} else {
-		rs, errs = rule.Load(paths...)
-		// Only rules that carry tests are tested here.
-		var withTests []*rule.Rule
-		for _, r := range rs {
-			if r.Tests != nil {
-				withTests = append(withTests, r)
-			}
-		}
-		rs = withTests
-	}
-	var active []*rule.Rule
-	for _, r := range rs {
-		if _, ok := r.Format(); ok {
-			active = append(active, r)
+	if len(paths) == 0 && configPath == "" {
+		if cfg, err = hunt.BuiltinTestConfig(); err != nil {
+			return err
 		}
 	}
-	results, cerrs := hunt.RunTests(active, hunt.Options{Config: cfg})
+	// Without paths the built-in pack; with paths, the rules there that
+	// carry tests.
+	rs, _, errs := hunt.LoadRules(hunt.Options{Config: cfg, RulePaths: paths, NoBuiltin: len(paths) > 0})
+	if len(paths) > 0 {
+		rs = slices.DeleteFunc(rs, func(r *rule.Rule) bool { return r.Tests == nil })
+	}
+	results, cerrs := hunt.RunTests(rs, hunt.Options{Config: cfg})
 	errs = append(errs, cerrs...)
 	if len(errs) > 0 {
 		return &exitError{code: exitUsage, err: fmt.Errorf("rules:\n%s", strings.TrimSpace(errs.Lines())), hint: "snapwarden rules lint PATH"}

@@ -1,7 +1,6 @@
 package hunt_test
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
@@ -9,16 +8,12 @@ import (
 	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/finding"
 	"github.com/snapwarden/snapwarden/internal/hunt"
-	"github.com/snapwarden/snapwarden/rules"
 )
 
 // TestBuiltinRules runs every built-in rule's own tests through the real
 // engine, with the configuration the tests assume.
 func TestBuiltinRules(t *testing.T) {
-	cfg, err := config.Parse(bytes.NewReader(rules.TestConfig), "rules/testdata/config.yaml")
-	if err == nil {
-		err = cfg.Validate()
-	}
+	cfg, err := hunt.BuiltinTestConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
