@@ -20,16 +20,6 @@ import (
 // event exposes the fields of both records and the first one wins.
 type Docs []*fastjson.Value
 
-// Get returns the first record's value at path, or nil.
-func (d Docs) Get(path ...string) *fastjson.Value {
-	for _, v := range d {
-		if x := v.Get(path...); x != nil && x.Type() != fastjson.TypeNull {
-			return x
-		}
-	}
-	return nil
-}
-
 // Str returns the first non-empty text at path (see Str).
 func (d Docs) Str(path ...string) string {
 	for _, v := range d {

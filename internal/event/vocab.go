@@ -149,16 +149,6 @@ var Actions = []Action{
 	IngressOpen, PublicIPAssign, PrincipalCreate, CredentialCreate, RoleAssign, GuardrailDisable,
 }
 
-// ParseAction accepts a vocabulary action and rejects unknown text.
-func ParseAction(s string) (Action, error) {
-	for _, a := range Actions {
-		if string(a) == s {
-			return a, nil
-		}
-	}
-	return "", fmt.Errorf("unknown action %q", s)
-}
-
 // WorldOpen reports whether an ingress source admits any address: a CIDR
 // with prefix length 0 (whatever its address: anonymised logs rewrite
 // 0.0.0.0/0), or a provider's "anywhere" keyword.

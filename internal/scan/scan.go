@@ -49,8 +49,6 @@ type Problem struct {
 	Record bool
 }
 
-func (p Problem) Error() string { return p.Err.Error() }
-
 // Progress is live counters a display may read while a scan runs.
 type Progress struct {
 	FilesTotal atomic.Int64

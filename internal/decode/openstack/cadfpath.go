@@ -85,18 +85,6 @@ func isID(w string) bool {
 	return w != "" && (digits || len(w) >= 8)
 }
 
-// find returns the index of the segment named one of names, or -1.
-func (rp reqPath) find(names ...string) int {
-	for i, s := range rp.segs {
-		for _, n := range names {
-			if s.name == n {
-				return i
-			}
-		}
-	}
-	return -1
-}
-
 // at returns segment i, or the zero segment.
 func (rp reqPath) at(i int) segment {
 	if i < 0 || i >= len(rp.segs) {

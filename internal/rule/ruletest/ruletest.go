@@ -1,11 +1,10 @@
 // Package ruletest holds what tests of rules share: the shared SigmaHQ rule
-// tree and the parsing of rule text in a test.
+// tree and its cloud folders.
 package ruletest
 
 import (
 	"testing"
 
-	"github.com/snapwarden/snapwarden/internal/rule"
 	"github.com/snapwarden/snapwarden/internal/testenv"
 )
 
@@ -22,14 +21,4 @@ var CloudDirs = []string{
 	"rules/cloud/aws",
 	"rules/cloud/azure/activity_logs",
 	"rules/cloud/gcp",
-}
-
-// MustParse parses the rules of YAML text, failing the test on any error.
-func MustParse(tb testing.TB, text string) []*rule.Rule {
-	tb.Helper()
-	rules, errs := rule.Parse("test.yml", []byte(text))
-	if len(errs) > 0 {
-		tb.Fatalf("parse:\n%s", errs.Lines())
-	}
-	return rules
 }
