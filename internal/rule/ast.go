@@ -63,6 +63,10 @@ type Rule struct {
 	Summary map[string]string
 	// Tests are events the rule must and must not match.
 	Tests *Tests
+	// Chain is a chain rule's sequence (Kind is KindChain), and ChainTests
+	// its test sequences.
+	Chain      *Chain
+	ChainTests []ChainTest
 }
 
 // Related links to another rule.

@@ -54,4 +54,10 @@ func (l LogSource) Format() (format string, active bool) {
 }
 
 // Format is the rule's LogSource.Format.
-func (r *Rule) Format() (format string, active bool) { return r.LogSource.Format() }
+// A chain rule reads the normalized events of every format.
+func (r *Rule) Format() (format string, active bool) {
+	if r.Kind == KindChain {
+		return "", true
+	}
+	return r.LogSource.Format()
+}

@@ -351,7 +351,7 @@ var topKeys = []string{
 	"title", "id", "name", "related", "status", "description", "license", "author",
 	"references", "date", "modified", "logsource", "detection", "fields",
 	"falsepositives", "level", "tags", "scope", "taxonomy",
-	"summary", "tests",
+	"summary", "tests", "chain",
 	// SigmaHQ repository conventions: where its regression data lives and
 	// how to simulate the activity. Metadata only.
 	"regression_tests_path", "simulation",
@@ -424,7 +424,13 @@ func (p *docParser) parseRule(root *yaml.Node) *Rule {
 		case "summary":
 			r.Summary = p.summary(v)
 		case "tests":
-			r.Tests = p.tests(v)
+			if _, chain := byKey["chain"]; chain {
+				r.ChainTests = p.chainTests(v)
+			} else {
+				r.Tests = p.tests(v)
+			}
+		case "chain":
+			r.Kind, r.Chain = KindChain, p.chain(v)
 		case "regression_tests_path", "simulation":
 		default:
 			p.errorf(p.src.at(f.key), "unknown key %q%s", k, suggest(k, topKeys))
@@ -437,6 +443,14 @@ func (p *docParser) parseRule(root *yaml.Node) *Rule {
 	}
 	if _, ok := byKey["id"]; !ok {
 		p.errorf(pos, "id is required: give the rule a unique id (a UUID, as Sigma recommends)")
+	}
+	if r.Kind == KindChain {
+		for _, k := range []string{"logsource", "detection"} {
+			if f, ok := byKey[k]; ok {
+				p.errorf(p.src.at(f.key), "a chain rule has no %s: its steps name normalized actions", k)
+			}
+		}
+		return r
 	}
 	if _, ok := byKey["logsource"]; !ok {
 		p.errorf(pos, "logsource is required")
