@@ -218,31 +218,15 @@ func adminOpen(in event.Ingress, ports []int) bool {
 	return false
 }
 
-func isPublic(s event.Share) bool {
-	return strings.EqualFold(s.Kind, event.Public) || strings.EqualFold(s.Target, event.Public)
-}
+func isPublic(s event.Share) bool { return s.IsPublic() }
 
-// trustedShare reports whether a share target is inside trusted_accounts:
-// the account itself, an ARN in one of them, or a GCP service account of a
-// trusted project. A public share never is.
+// trustedShare reports whether a share target is inside trusted_accounts
+// (see event.Share.Within). A public share never is.
 func (e *Engine) trustedShare(s event.Share) bool {
-	if isPublic(s) || (len(e.trustedAccounts) == 0 && e.opts.TrustedAccount == nil) {
+	if len(e.trustedAccounts) == 0 && e.opts.TrustedAccount == nil {
 		return false
 	}
-	t := strings.TrimSpace(s.Target)
-	if e.trustedAccount(t) {
-		return true
-	}
-	if a := event.ARNAccount(t); a != "" {
-		return e.trustedAccount(a)
-	}
-	// serviceAccount:name@PROJECT.iam.gserviceaccount.com
-	if i := strings.LastIndexByte(t, '@'); i >= 0 {
-		if p, ok := strings.CutSuffix(t[i+1:], ".iam.gserviceaccount.com"); ok {
-			return e.trustedAccount(p)
-		}
-	}
-	return false
+	return s.Within(e.trustedAccount)
 }
 
 func (e *Engine) trustedAccount(id string) bool {

@@ -85,3 +85,31 @@ func ARNAccount(arn string) string {
 	}
 	return parts[4]
 }
+
+// IsPublic reports whether the share grants access to anyone.
+func (s Share) IsPublic() bool {
+	return strings.EqualFold(s.Kind, Public) || strings.EqualFold(s.Target, Public)
+}
+
+// Within reports whether the share stays inside the accounts trusted
+// accepts: the target account itself, the account of an ARN, or the
+// project of a GCP service account. A public share never does.
+func (s Share) Within(trusted func(account string) bool) bool {
+	if s.IsPublic() {
+		return false
+	}
+	t := strings.TrimSpace(s.Target)
+	if trusted(t) {
+		return true
+	}
+	if a := ARNAccount(t); a != "" {
+		return trusted(a)
+	}
+	// serviceAccount:name@PROJECT.iam.gserviceaccount.com
+	if i := strings.LastIndexByte(t, '@'); i >= 0 {
+		if p, ok := strings.CutSuffix(t[i+1:], ".iam.gserviceaccount.com"); ok {
+			return trusted(p)
+		}
+	}
+	return false
+}
