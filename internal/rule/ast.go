@@ -1,5 +1,5 @@
-// Package rule owns snapwarden's rule model: Sigma detection rules (and,
-// later, correlation and chain rules) as parsed from YAML, with the position
+// Package rule owns snapwarden's rule model: Sigma detection and correlation
+// rules, and snapwarden's chain rules, as parsed from YAML, with the position
 // of every element for error messages. It parses and validates; it does not
 // evaluate (package detect compiles rules into matchers). It imports only
 // the event vocabulary.
@@ -67,6 +67,9 @@ type Rule struct {
 	// its test sequences.
 	Chain      *Chain
 	ChainTests []ChainTest
+	// Correlation is a Sigma correlation rule's block (Kind is
+	// KindCorrelation); such a rule has no log source or detection.
+	Correlation *Correlation
 }
 
 // Related links to another rule.

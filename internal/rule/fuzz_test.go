@@ -45,6 +45,10 @@ func FuzzParseRule(f *testing.F) {
 // checkRule fails the test for a parsed rule that breaks the AST's promises.
 func checkRule(t *testing.T, r *rule.Rule) {
 	t.Helper()
+	if r.Kind == rule.KindCorrelation {
+		checkCorrelation(t, r)
+		return
+	}
 	if r.ID == "" || r.Title == "" || !slices.Contains(rule.Levels, r.Level) || r.Kind != rule.KindDetection {
 		t.Fatalf("incomplete rule: %+v", r)
 	}

@@ -54,9 +54,10 @@ func (l LogSource) Format() (format string, active bool) {
 }
 
 // Format is the rule's LogSource.Format.
-// A chain rule reads the normalized events of every format.
+// A chain rule reads the normalized events of every format; a correlation
+// rule reads its base rules' hits, whatever their format.
 func (r *Rule) Format() (format string, active bool) {
-	if r.Kind == KindChain {
+	if r.Kind == KindChain || r.Kind == KindCorrelation {
 		return "", true
 	}
 	return r.LogSource.Format()

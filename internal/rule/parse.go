@@ -43,8 +43,9 @@ var Languages = []string{"en", "ru"}
 // anything else is an error naming the key. Required: title, id (any
 // non-empty text; Sigma recommends a UUID), logsource, detection and its
 // condition. Defaults: Kind is KindDetection, and Level is DefaultLevel when
-// the rule states none. Correlation rules and Sigma 1 collections (action:)
-// are rejected for now.
+// the rule states none. A document with a correlation block is a Sigma
+// correlation rule (see Correlation); Sigma 1 collections (action:) are
+// rejected.
 //
 // A search is a map (a selection: all of its matchers), a list of maps (any
 // of them), a list of values or a single value (keywords), or a map whose
@@ -368,9 +369,8 @@ func (p *docParser) parseRule(root *yaml.Node) *Rule {
 	for _, f := range fields {
 		byKey[f.key.Value] = f
 	}
-	if f, ok := byKey["correlation"]; ok {
-		p.errorf(p.src.at(f.key), "correlation rules are not supported yet")
-		return nil
+	if _, ok := byKey["correlation"]; ok {
+		return p.correlationRule(r, fields)
 	}
 	if f, ok := byKey["action"]; ok {
 		p.collection = true
