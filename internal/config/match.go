@@ -39,6 +39,7 @@ type allowMatcher struct {
 	anyRule  bool
 	anyActor bool
 	reason   string
+	expires  string    // the date as written, 2027-12-31; "" forever
 	until    time.Time // exclusive; zero = forever
 }
 
@@ -81,6 +82,7 @@ func (c *Config) Matchers() *Matchers {
 		}
 		if !e.Expires.IsZero() {
 			am.until = e.Expires.AddDate(0, 0, 1) // through the whole day
+			am.expires = e.Expires.Format(time.DateOnly)
 		}
 		m.allow = append(m.allow, am)
 	}
@@ -202,8 +204,15 @@ func tagsMatch(want []tagMatcher, have map[string]string) bool {
 // expiry date (UTC). at is usually the current time: an expired entry stops
 // suppressing, however old the events.
 func (m *Matchers) Allowed(ruleID string, a event.Actor, at time.Time) (reason string, ok bool) {
+	reason, _, ok = m.Allowance(ruleID, a, at)
+	return reason, ok
+}
+
+// Allowance is Allowed with the entry's expiry date ("" for none), for
+// findings that carry their suppression.
+func (m *Matchers) Allowance(ruleID string, a event.Actor, at time.Time) (reason, expires string, ok bool) {
 	if len(m.allow) == 0 {
-		return "", false
+		return "", "", false
 	}
 	rule := strings.ToLower(ruleID)
 	var keys *actorKeys
@@ -216,18 +225,18 @@ func (m *Matchers) Allowed(ruleID string, a event.Actor, at time.Time) (reason s
 			continue
 		}
 		if e.anyActor {
-			return e.reason, true
+			return e.reason, e.expires, true
 		}
 		if keys == nil {
 			keys = keysOf(a)
 		}
 		for _, k := range keys.list() {
 			if e.actor.match(k) {
-				return e.reason, true
+				return e.reason, e.expires, true
 			}
 		}
 	}
-	return "", false
+	return "", "", false
 }
 
 // AdminPorts returns the administrative ports, sorted, 22 and 3389 always

@@ -5,6 +5,7 @@ package event
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/valyala/fastjson"
@@ -191,4 +192,42 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		p.Ingress = []Ingress{}
 	}
 	return json.Marshal(p)
+}
+
+// Clone returns a deep copy of the event without its raw and parsed
+// records, sharing nothing with the decoder's buffers: what correlation
+// keeps of an event after the emit callback.
+func (e *Event) Clone() *Event {
+	c := *e
+	c.Raw, c.Docs = nil, nil
+	c.ID, c.Format, c.Account, c.Region = strings.Clone(e.ID), strings.Clone(e.Format), strings.Clone(e.Account), strings.Clone(e.Region)
+	c.Service, c.Operation, c.Error = strings.Clone(e.Service), strings.Clone(e.Operation), strings.Clone(e.Error)
+	c.Actor = Actor{
+		ID: strings.Clone(e.Actor.ID), Name: strings.Clone(e.Actor.Name), Type: strings.Clone(e.Actor.Type),
+		IP: strings.Clone(e.Actor.IP), UserAgent: strings.Clone(e.Actor.UserAgent),
+		SessionIssuer: strings.Clone(e.Actor.SessionIssuer), Account: strings.Clone(e.Actor.Account),
+	}
+	c.Source.File = strings.Clone(e.Source.File)
+	c.Resources = make([]Resource, len(e.Resources))
+	for i, r := range e.Resources {
+		r.ID, r.Name, r.Account = strings.Clone(r.ID), strings.Clone(r.Name), strings.Clone(r.Account)
+		if r.Tags != nil {
+			tags := make(map[string]string, len(r.Tags))
+			for k, v := range r.Tags {
+				tags[strings.Clone(k)] = strings.Clone(v)
+			}
+			r.Tags = tags
+		}
+		c.Resources[i] = r
+	}
+	c.Shares = make([]Share, len(e.Shares))
+	for i, s := range e.Shares {
+		c.Shares[i] = Share{Target: strings.Clone(s.Target), Kind: strings.Clone(s.Kind)}
+	}
+	c.Ingress = make([]Ingress, len(e.Ingress))
+	for i, in := range e.Ingress {
+		in.Protocol, in.Source = strings.Clone(in.Protocol), strings.Clone(in.Source)
+		c.Ingress[i] = in
+	}
+	return &c
 }

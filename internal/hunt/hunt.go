@@ -9,6 +9,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/snapwarden/snapwarden/internal/chain"
 	"github.com/snapwarden/snapwarden/internal/config"
 	"github.com/snapwarden/snapwarden/internal/detect"
 	"github.com/snapwarden/snapwarden/internal/event"
@@ -28,18 +29,26 @@ type Options struct {
 	MinSeverity finding.Severity
 	// Now is the time allow-list expiry is judged at (zero: time.Now()).
 	Now time.Time
+	// ShowSuppressed lists findings the allow-list suppresses, marked with
+	// the entry's reason, instead of dropping them.
+	ShowSuppressed bool
 }
 
 // Detector is compiled rules plus the configuration's matchers. It is
 // immutable and shared by all workers.
 type Detector struct {
 	engine   *detect.Engine
+	chains   []*rule.Rule // compiled (checked) chain rules
+	chainOpt chain.Options
 	matchers *config.Matchers
 	tags     *tagBook
 	info     map[*rule.Rule]finding.RuleInfo
 	min      finding.Severity
 	now      time.Time
 	inactive int
+	// showSuppressed yields allow-listed findings, marked, instead of
+	// counting them.
+	showSuppressed bool
 }
 
 // LoadRules reads the built-in pack (unless opts.NoBuiltin) and the user's
@@ -79,7 +88,15 @@ func New(rs []*rule.Rule, opts Options) (*Detector, rule.ErrorList) {
 	}
 	book := newTagBook(DefaultMaxTagged)
 	m := cfg.Matchers().WithTags(book.lookup)
-	eng, errs := detect.Compile(rs, detect.Options{
+	var detections, chains []*rule.Rule
+	for _, r := range rs {
+		if r.Kind == rule.KindChain {
+			chains = append(chains, r)
+		} else {
+			detections = append(detections, r)
+		}
+	}
+	eng, errs := detect.Compile(detections, detect.Options{
 		TrustedAccounts:  cfg.TrustedAccounts,
 		TrustedAccount:   m.TrustedAccount,
 		AdminPorts:       m.AdminPorts(),
@@ -95,10 +112,22 @@ func New(rs []*rule.Rule, opts Options) (*Detector, rule.ErrorList) {
 			real = append(real, e)
 		}
 	}
-	d := &Detector{engine: eng, matchers: m, tags: book, info: map[*rule.Rule]finding.RuleInfo{}, min: opts.MinSeverity, now: opts.Now}
+	d := &Detector{engine: eng, matchers: m, tags: book, info: map[*rule.Rule]finding.RuleInfo{}, min: opts.MinSeverity, now: opts.Now, showSuppressed: opts.ShowSuppressed}
 	if d.now.IsZero() {
 		d.now = time.Now()
 	}
+	d.chainOpt = chain.Options{
+		Window:         cfg.Windows.Chain,
+		NewPrincipal:   cfg.Windows.NewPrincipal,
+		Critical:       m.Critical,
+		TrustedAccount: m.TrustedAccount,
+		Allowed: func(ruleID string, a event.Actor) (string, string, bool) {
+			return m.Allowance(ruleID, a, d.now)
+		},
+	}
+	ce, cerrs := chain.New(chains, d.chainOpt)
+	real = append(real, cerrs...)
+	d.chains = ce.Rules()
 	for _, r := range eng.Rules() {
 		sev, err := finding.FromSigmaLevel(r.Level)
 		if err != nil {
@@ -121,6 +150,9 @@ type Worker struct {
 	Below   int // findings under the minimum severity
 	Hits    int // rule matches, before allow-list and severity
 	Events  int // events matched against the rules
+	// corr, when set, also receives the events correlation needs.
+	corr *Correlator
+	seen map[actorKey]int64 // earliest time each actor acted, for the correlator
 }
 
 // NewWorker returns a Worker with its own matcher state.
@@ -141,13 +173,21 @@ func (w *Worker) Findings(ev *event.Event, yield func(finding.Finding) error) er
 			w.Below++
 			continue
 		}
-		if _, ok := w.d.matchers.Allowed(info.ID, ev.Actor, w.d.now); ok {
+		f := finding.FromEvent(info, ev, h.Rule.Summary)
+		if reason, expires, ok := w.d.matchers.Allowance(info.ID, ev.Actor, w.d.now); ok {
 			w.Allowed++
-			continue
+			if !w.d.showSuppressed {
+				continue
+			}
+			f.Status = finding.StatusSuppressed
+			f.Suppression = &finding.Suppression{Reason: reason, By: "config allow", Expires: expires}
 		}
-		if err := yield(finding.FromEvent(info, ev, h.Rule.Summary)); err != nil {
+		if err := yield(f); err != nil {
 			return err
 		}
+	}
+	if w.corr != nil {
+		return w.corr.observe(w, ev)
 	}
 	return nil
 }

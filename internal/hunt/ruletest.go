@@ -2,15 +2,18 @@ package hunt
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
 
+	"github.com/snapwarden/snapwarden/internal/chain"
 	"github.com/snapwarden/snapwarden/internal/config"
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/detect"
 	"github.com/snapwarden/snapwarden/internal/event"
+	"github.com/snapwarden/snapwarden/internal/finding"
 	"github.com/snapwarden/snapwarden/internal/formats"
 	"github.com/snapwarden/snapwarden/internal/rule"
 	"github.com/snapwarden/snapwarden/rules"
@@ -50,7 +53,63 @@ func RunTests(rs []*rule.Rule, opts Options) ([]TestResult, rule.ErrorList) {
 		}
 		out = append(out, res)
 	}
+	for _, r := range d.chains {
+		res := TestResult{Rule: r}
+		if len(r.ChainTests) == 0 {
+			res.Failures = append(res.Failures, fmt.Sprintf("%s: chain rule %q has no test", r.Pos, r.ID))
+		}
+		for _, tc := range r.ChainTests {
+			res.checkChain(d, r, tc)
+		}
+		out = append(out, res)
+	}
 	return out, nil
+}
+
+// checkChain feeds a chain test's events, in hunt's order, to an engine
+// holding only r, and compares the level its chains end with.
+func (res *TestResult) checkChain(d *Detector, r *rule.Rule, tc rule.ChainTest) {
+	var events []*event.Event
+	for _, te := range tc.Events {
+		var ev event.Event
+		dec := json.NewDecoder(bytes.NewReader([]byte(te.JSON)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&ev); err != nil {
+			res.Failures = append(res.Failures, fmt.Sprintf("%s: test event is not a normalized event: %v", te.Pos, err))
+			return
+		}
+		events = append(events, &ev)
+	}
+	eng, _ := chain.New([]*rule.Rule{r}, d.chainOpt)
+	for _, ev := range events {
+		eng.Seen(ev.Cloud, ev.Actor.ID, ev.Time)
+	}
+	slices.SortStableFunc(events, func(a, b *event.Event) int {
+		return cmp.Or(a.Time.Compare(b.Time), cmp.Compare(chain.Rank(a.Action), chain.Rank(b.Action)), cmp.Compare(a.ID, b.ID))
+	})
+	var got finding.Severity
+	for _, ev := range events {
+		_ = eng.Feed(ev, func(f finding.Finding) error {
+			got = max(got, f.Severity)
+			return nil
+		})
+	}
+	want, _ := finding.FromSigmaLevel(tc.Level)
+	if tc.Level == "" {
+		want = 0
+	}
+	if got != want {
+		res.Failures = append(res.Failures, fmt.Sprintf("%s: chain test %q: got %s, want %s", tc.Pos, tc.Name, levelText(got), levelText(want)))
+		return
+	}
+	res.Passed++
+}
+
+func levelText(s finding.Severity) string {
+	if s == 0 {
+		return "no finding"
+	}
+	return s.String()
 }
 
 func (res *TestResult) check(w *Worker, r *rule.Rule, tc rule.TestEvent, want bool) {

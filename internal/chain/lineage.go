@@ -1,0 +1,185 @@
+package chain
+
+import (
+	"github.com/snapwarden/snapwarden/internal/event"
+)
+
+// node is a resource of the lineage graph. Its size matters: a long hunt
+// tracks millions, so times are Unix nanoseconds, strings are interned and
+// what few nodes need (world-open marks, chains) hangs off pointers.
+type node struct {
+	id      string // canonical id, interned (the graph's key)
+	cloud   event.Cloud
+	typ     event.ResourceType
+	account string // interned
+	parent  *node  // what it was copied or restored from
+	created int64  // creation time, 0 when not seen
+	seen    int64  // last time an event touched it
+	creator string // actor id of the creating event, interned
+	event   string // id of the creating event
+	// links are neighbours both ways: an instance and its volumes, NICs,
+	// security groups, networks and network tags; a NIC and its groups.
+	links    []*node
+	chains   []*track // chains this node is a product of
+	open     *openMark
+	critical bool
+}
+
+// openMark records that a network object (security group, network tag,
+// NIC, network) was opened to any address.
+type openMark struct {
+	at    int64
+	world bool // open to any address
+	step  stepEvent
+}
+
+// maxAncestors bounds the walk up a node's parents (a copy of a copy of a
+// restored volume…): lineage loops in hostile logs must not hang the walk.
+const maxAncestors = 8
+
+// graph is the lineage graph: resources by canonical id.
+type graph struct {
+	nodes   map[string]*node
+	strs    map[string]string // interned actor ids and accounts
+	max     int
+	dropped int // nodes not tracked because the graph was full
+}
+
+func newGraph(max int) *graph {
+	return &graph{nodes: map[string]*node{}, strs: map[string]string{}, max: max}
+}
+
+// intern returns one shared copy of s.
+func (g *graph) intern(s string) string {
+	if s == "" {
+		return ""
+	}
+	if v, ok := g.strs[s]; ok {
+		return v
+	}
+	s = string([]byte(s)) // detach from the decoder's buffer
+	g.strs[s] = s
+	return s
+}
+
+// node returns the node of r, adding it (nil when the graph is full).
+func (g *graph) node(cloud event.Cloud, r *event.Resource, at int64) *node {
+	if n, ok := g.nodes[r.ID]; ok {
+		n.seen = max(n.seen, at)
+		if n.typ == "" {
+			n.typ = r.Type
+		}
+		return n
+	}
+	if len(g.nodes) >= g.max {
+		g.dropped++
+		return nil
+	}
+	id := g.intern(r.ID)
+	n := &node{id: id, cloud: cloud, typ: r.Type, account: g.intern(r.Account), seen: at}
+	g.nodes[id] = n
+	return n
+}
+
+// link joins two nodes both ways, once.
+func link(a, b *node) {
+	if a == nil || b == nil || a == b {
+		return
+	}
+	for _, x := range a.links {
+		if x == b {
+			return
+		}
+	}
+	a.links = append(a.links, b)
+	b.links = append(b.links, a)
+}
+
+// ancestors calls f on n and its parents, nearest first, until f returns
+// false.
+func ancestors(n *node, f func(*node) bool) {
+	for i := 0; n != nil && i < maxAncestors; i++ {
+		if !f(n) {
+			return
+		}
+		n = n.parent
+	}
+}
+
+// netTypes are the resources through which an instance is reachable.
+func isNet(t event.ResourceType) bool {
+	switch t {
+	case event.SecurityGroup, event.NetworkTag, event.NIC, event.Network:
+		return true
+	}
+	return false
+}
+
+// reachable calls f on the network objects an instance is reachable
+// through: its own (security groups, NICs, networks, tags) and the groups
+// of its NICs.
+func reachable(inst *node, f func(*node)) {
+	for _, a := range inst.links {
+		if !isNet(a.typ) {
+			continue
+		}
+		f(a)
+		if a.typ == event.NIC {
+			for _, b := range a.links {
+				if b != inst && isNet(b.typ) && b.typ != event.NIC {
+					f(b)
+				}
+			}
+		}
+	}
+}
+
+// instancesBehind calls f on the instances a network object leads to:
+// directly, or through a NIC.
+func instancesBehind(net *node, f func(*node)) {
+	for _, a := range net.links {
+		switch a.typ {
+		case event.Instance:
+			f(a)
+		case event.NIC:
+			for _, b := range a.links {
+				if b.typ == event.Instance {
+					f(b)
+				}
+			}
+		}
+	}
+}
+
+// evict drops nodes not touched since before cutoff, unlinking them.
+func (g *graph) evict(cutoff int64) (n int) {
+	for id, x := range g.nodes {
+		if x.seen >= cutoff {
+			continue
+		}
+		for _, y := range x.links {
+			y.links = removeNode(y.links, x)
+		}
+		delete(g.nodes, id)
+		n++
+	}
+	if n > 0 {
+		for _, x := range g.nodes {
+			if x.parent != nil && x.parent.seen < cutoff {
+				x.parent = nil
+			}
+		}
+	}
+	return n
+}
+
+func removeNode(s []*node, x *node) []*node {
+	for i, y := range s {
+		if y == x {
+			s[i] = s[len(s)-1]
+			s[len(s)-1] = nil
+			return s[:len(s)-1]
+		}
+	}
+	return s
+}
