@@ -42,6 +42,8 @@ type huntOptions struct {
 	maxRows     int
 	maxWarnings int
 	accounts    []string
+	suppressed  bool
+	tempDir     string
 }
 
 func newHuntCmd(e env) *cobra.Command {
@@ -99,6 +101,8 @@ files, records and MB/s.`,
 	f.IntVar(&o.workers, "workers", 0, "files decoded in parallel (default: number of CPUs)")
 	f.IntVar(&o.maxRows, "max-rows", 5000, "most rows kept for a table")
 	f.IntVar(&o.maxWarnings, "max-warnings", 50, "most bad-input warnings printed (all are counted)")
+	f.BoolVar(&o.suppressed, "show-suppressed", false, "list findings the config's allow-list suppresses, marked with its reason")
+	f.StringVar(&o.tempDir, "temp-dir", "", "where events are ordered by time when they do not fit in memory (default: the system's)")
 	f.StringArrayVar(&o.accounts, "account", nil, "CLOUD=ID: account of records that name none (VK Cloud action logs:\n--account vkcloud=<project_id>); repeatable")
 	return cmd
 }
@@ -175,7 +179,7 @@ func runHunt(ctx context.Context, e env, o huntOptions, paths []string) error {
 	}
 
 	// Rules first: a broken rule is reported before any log is read.
-	hopts := hunt.Options{Config: cfg, RulePaths: o.rules, NoBuiltin: o.noBuiltin, MinSeverity: minSev}
+	hopts := hunt.Options{Config: cfg, RulePaths: o.rules, NoBuiltin: o.noBuiltin, MinSeverity: minSev, ShowSuppressed: o.suppressed}
 	rs, inactive, errs := hunt.LoadRules(hopts)
 	det, cerrs := hunt.New(rs, hopts)
 	errs = append(errs, cerrs...)
@@ -239,6 +243,10 @@ func runHunt(ctx context.Context, e env, o huntOptions, paths []string) error {
 	activity := &report.Activity{Max: o.maxRows}
 	fs := newSink(out, o, lang, colorOn(o.color, e.stdout))
 	var workers []*hunt.Worker
+	var corr *hunt.Correlator
+	if !o.events && !o.activity {
+		corr = det.NewCorrelator(hunt.CorrelatorOptions{TempDir: o.tempDir})
+	}
 	newEmit := func() scan.Emit {
 		switch {
 		case o.events:
@@ -261,6 +269,7 @@ func runHunt(ctx context.Context, e env, o huntOptions, paths []string) error {
 			}
 		}
 		w := det.NewWorker()
+		corr.Attach(w)
 		outMu.Lock()
 		workers = append(workers, w)
 		outMu.Unlock()
@@ -280,6 +289,10 @@ func runHunt(ctx context.Context, e env, o huntOptions, paths []string) error {
 			fmt.Fprintln(out, "no snapshot, backup or image activity found")
 		}
 	default:
+		if err == nil {
+			// Chains come last: they need every event, in time order.
+			err = corr.Finish(fs.add)
+		}
 		if cerr := fs.close(); cerr != nil && err == nil {
 			err = cerr
 		}
@@ -290,7 +303,7 @@ func runHunt(ctx context.Context, e env, o huntOptions, paths []string) error {
 	if !o.quiet || err != nil {
 		report.Summary(e.stderr, sum, time.Since(start))
 		if !o.events && !o.activity {
-			huntSummary(e.stderr, det, workers, fs, inactive, o.output != "table")
+			huntSummary(e.stderr, det, workers, corr, fs, inactive, o.output != "table")
 		}
 	}
 	switch {
@@ -320,7 +333,7 @@ func newSink(w io.Writer, o huntOptions, lang string, color bool) *sink {
 }
 
 // huntSummary adds the rules' part to the end-of-run summary.
-func huntSummary(w io.Writer, det *hunt.Detector, workers []*hunt.Worker, fs *sink, inactive int, counts bool) {
+func huntSummary(w io.Writer, det *hunt.Detector, workers []*hunt.Worker, corr *hunt.Correlator, fs *sink, inactive int, counts bool) {
 	st := det.Stats()
 	var events, hits, allowed, below int
 	var candidates int64
@@ -343,6 +356,24 @@ func huntSummary(w io.Writer, det *hunt.Detector, workers []*hunt.Worker, fs *si
 		fmt.Fprintf(w, ", %d below --min-severity", below)
 	}
 	fmt.Fprintln(w)
+	if corr != nil {
+		cs, os := corr.Stats()
+		fmt.Fprintf(w, "chains: %d copies tracked, %d chains found", cs.Chains, corr.Chains)
+		if corr.ChainsAllowed > 0 {
+			fmt.Fprintf(w, ", %d allowed by the config", corr.ChainsAllowed)
+		}
+		if corr.ChainsBelow > 0 {
+			fmt.Fprintf(w, ", %d below --min-severity", corr.ChainsBelow)
+		}
+		fmt.Fprintf(w, "; %d events ordered by time", os.Items)
+		if os.Runs > 0 {
+			fmt.Fprintf(w, " (%d runs spilled to disk)", os.Runs)
+		}
+		if d := cs.DroppedResource + cs.DroppedChain + cs.DroppedActor; d > 0 {
+			fmt.Fprintf(w, "; state full: %d resources, %d chains, %d principals not tracked", cs.DroppedResource, cs.DroppedChain, cs.DroppedActor)
+		}
+		fmt.Fprintln(w)
+	}
 	if !counts {
 		return // the table ends with them
 	}

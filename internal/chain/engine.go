@@ -153,7 +153,7 @@ func (e *Engine) Seen(cloud event.Cloud, actorID string, t time.Time) {
 // chains the event started or advanced are yielded in their new state:
 // consumers keep the last one per id.
 func (e *Engine) Feed(ev *event.Event, yield func(finding.Finding) error) error {
-	if ev.Outcome == event.Failure || ev.Action == "" || ev.Time.IsZero() {
+	if !Wants(ev) {
 		return nil
 	}
 	e.stats.Events++
@@ -188,6 +188,29 @@ func (e *Engine) Feed(ev *event.Event, yield func(finding.Finding) error) error 
 		}
 	}
 	return nil
+}
+
+// Wants reports whether the engine needs ev: a successful operation with a
+// normalized action, or one that ties an instance or a NIC to the network
+// objects it is reached through (an OpenStack port, an Azure NIC), which
+// has none.
+func Wants(ev *event.Event) bool {
+	if ev.Outcome == event.Failure || ev.Time.IsZero() {
+		return false
+	}
+	if ev.Action != "" {
+		return true
+	}
+	holder, net := false, false
+	for _, r := range ev.Resources {
+		switch {
+		case r.Type == event.Instance || r.Type == event.NIC:
+			holder = true
+		case isNet(r.Type):
+			net = true
+		}
+	}
+	return holder && net
 }
 
 // births records principals created, invited or given credentials.

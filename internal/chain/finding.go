@@ -45,8 +45,11 @@ func (e *Engine) finding(tr *track) finding.Finding {
 		}
 	}
 	var en, ru []string
-	for _, h := range hits {
+	for i, h := range hits {
 		se := h.se
+		if slices.ContainsFunc(hits[:i], func(x hit) bool { return x.se.ID == se.ID }) {
+			continue // one event taking two steps (a copy into another account)
+		}
 		f.Events = append(f.Events, finding.EventRef{ID: se.ID, Time: time.Unix(0, se.Time).UTC(), Operation: se.Operation, Action: se.Action, Actor: se.Actor.ID})
 		if id := se.Actor.ID; id != "" && !slices.Contains(f.Actors, id) {
 			f.Actors = append(f.Actors, id)
@@ -117,7 +120,7 @@ func (e *Engine) typeOf(id string) event.ResourceType {
 	return ""
 }
 
-// phrase tells one step in English and Russian.
+// phrase tells one step in English and Russian, by what its event did.
 func phrase(s *step, se *stepEvent) (en, ru string) {
 	who := cmp.Or(se.Actor.Name, se.Actor.ID, "?")
 	whoRu := who
@@ -126,16 +129,15 @@ func phrase(s *step, se *stepEvent) (en, ru string) {
 		whoRu += " (новый)"
 	}
 	products := short(se.Products)
+	act := string(se.Action)
 	switch {
-	case s.idx == 0:
-		return who + " copied " + short1(se.Source) + " to " + products,
-			whoRu + " скопировал " + short1(se.Source) + " в " + products
-	case strings.HasSuffix(string(se.Action), ".share"):
+	case strings.HasSuffix(act, ".share"):
 		t := strings.Join(se.Shares, ", ")
 		return who + " shared " + short1(se.Target) + " with " + t,
-			whoRu + " открыл доступ для " + t
-	case strings.HasSuffix(string(se.Action), ".export") || se.Action == event.ImageDownload:
-		return who + " exported " + short1(se.Target), whoRu + " выгрузил " + short1(se.Target)
+			whoRu + " открыл доступ к " + short1(se.Target) + " для " + t
+	case strings.HasSuffix(act, ".export") || se.Action == event.ImageDownload:
+		what := short1(cmp.Or(se.Target, se.Source))
+		return who + " exported " + what, whoRu + " выгрузил " + what
 	case se.Action == event.IngressOpen:
 		in := strings.Join(se.Ingress, ", ")
 		return who + " opened " + short(se.Nets) + " to " + in,
@@ -143,9 +145,25 @@ func phrase(s *step, se *stepEvent) (en, ru string) {
 	case se.Action == event.VolumeAttach:
 		return who + " attached " + short1(se.Source) + " to " + products,
 			whoRu + " подключил " + short1(se.Source) + " к " + products
+	case len(se.Products) == 0:
+		return who + " used " + short1(se.Source) + " (" + se.Operation + ")",
+			whoRu + " использовал " + short1(se.Source) + " (" + se.Operation + ")"
+	case s.idx == 0 || strings.HasSuffix(act, ".copy") || strings.HasSuffix(act, ".create") && isCopyAction(act):
+		return who + " copied " + short1(se.Source) + " to " + products,
+			whoRu + " скопировал " + short1(se.Source) + " в " + products
 	}
 	return who + " made " + products + " from " + short1(se.Source),
 		whoRu + " создал " + products + " из " + short1(se.Source)
+}
+
+// isCopyAction tells the actions that make a copy of data.
+func isCopyAction(a string) bool {
+	for _, p := range []string{"snapshot.", "image.", "backup.", "db.snapshot."} {
+		if strings.HasPrefix(a, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // short1 names a resource by the last segment of its id: Azure and GCP ids

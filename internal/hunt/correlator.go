@@ -92,7 +92,7 @@ func (c *Correlator) observe(w *Worker, ev *event.Event) error {
 			w.seen[actorKey{ev.Cloud, string([]byte(ev.Actor.ID))}] = t
 		}
 	}
-	if ev.Action == "" || ev.Outcome == event.Failure || ev.Time.IsZero() {
+	if !chain.Wants(ev) {
 		return nil
 	}
 	it := ordered{Rank: chain.Rank(ev.Action), Event: ev.Clone()}
