@@ -87,7 +87,7 @@ type TextFormat interface {
 // Output receives the provider records a Format finds in one input record.
 type Output struct {
 	format Format
-	chunk  *Chunk
+	chunk  Chunk // a copy: a pointer to the caller's would cost an allocation a record
 	top    *fastjson.Value
 	file   string
 	emit   func(*event.Event) error
@@ -140,7 +140,7 @@ func (o *Output) rawOf(v *fastjson.Value, raw []byte) []byte {
 	switch {
 	case raw != nil:
 		return raw
-	case v == o.top && o.chunk != nil:
+	case v == o.top:
 		return o.chunk.Bytes
 	default:
 		return v.MarshalTo(nil)
@@ -268,7 +268,7 @@ func (d *Decoder) record(ch *Chunk, v *fastjson.Value, out *Output) (f Format, c
 			err = fmt.Errorf("internal error decoding record: %v", r)
 		}
 	}()
-	out.chunk, out.count = ch, 0
+	out.chunk, out.count = *ch, 0
 	if ch.Text {
 		f := d.sniffText(ch.Bytes)
 		if f == nil {

@@ -53,6 +53,51 @@ func Str(v *fastjson.Value, path ...string) string {
 	return ""
 }
 
+// View is Str of v itself without the copy: the text of a string points
+// into the parser's buffer, so it is valid only until that parser parses
+// again. A decoder reads with View what it may drop, and passes what the
+// event keeps to Own.
+func View(v *fastjson.Value) string {
+	if v == nil {
+		return ""
+	}
+	switch v.Type() {
+	case fastjson.TypeString:
+		b, _ := v.StringBytes()
+		if len(b) == 0 {
+			return ""
+		}
+		return unsafe.String(&b[0], len(b))
+	case fastjson.TypeNumber, fastjson.TypeTrue, fastjson.TypeFalse:
+		return v.String()
+	}
+	return ""
+}
+
+// Own gives the strings at ps storage of their own, all in one allocation
+// (one per event instead of one per field), so that views (see View)
+// outlive the parse they came from.
+func Own(ps ...*string) {
+	n := 0
+	for _, p := range ps {
+		n += len(*p)
+	}
+	if n == 0 {
+		return
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, p := range ps {
+		b.WriteString(*p)
+	}
+	all := b.String()
+	for _, p := range ps {
+		if k := len(*p); k > 0 {
+			*p, all = all[:k], all[k:]
+		}
+	}
+}
+
 // Int returns the value at path as an integer, accepting numbers and numeric
 // strings ("443"); ok is false otherwise.
 func Int(v *fastjson.Value, path ...string) (n int, ok bool) {
@@ -209,6 +254,9 @@ var timeLayouts = []string{
 // zone, a space separator, +0000 offsets, Unix seconds or milliseconds).
 // Times without a zone are UTC. ok is false for anything else.
 func ParseTime(s string) (t time.Time, ok bool) {
+	if t, ok := parseUTC(s); ok {
+		return t, true
+	}
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return time.Time{}, false
@@ -225,6 +273,68 @@ func ParseTime(s string) (t time.Time, ok bool) {
 		return time.Unix(n, 0).UTC(), true
 	}
 	return time.Time{}, false
+}
+
+// parseUTC parses the shape nearly every record's time has,
+// 2006-01-02T15:04:05Z with an optional fraction of 1 to 9 digits, at a
+// fraction of time.Parse's cost. It gives up (ok false) on anything else,
+// out-of-range fields included, which then take the general path: it never
+// accepts what time.Parse would reject, nor reads a time differently.
+func parseUTC(s string) (time.Time, bool) {
+	n := len(s)
+	if n < 20 || s[n-1] != 'Z' || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false
+	}
+	year, ok1 := atoiDigits(s[0:4])
+	month, ok2 := atoiDigits(s[5:7])
+	day, ok3 := atoiDigits(s[8:10])
+	hour, ok4 := atoiDigits(s[11:13])
+	minute, ok5 := atoiDigits(s[14:16])
+	sec, ok6 := atoiDigits(s[17:19])
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 {
+		return time.Time{}, false
+	}
+	nsec := 0
+	if frac := s[19 : n-1]; frac != "" {
+		if frac[0] != '.' || len(frac) < 2 || len(frac) > 10 {
+			return time.Time{}, false
+		}
+		f, ok := atoiDigits(frac[1:])
+		if !ok {
+			return time.Time{}, false
+		}
+		for range 10 - len(frac) {
+			f *= 10
+		}
+		nsec = f
+	}
+	if month < 1 || month > 12 || day < 1 || day > daysIn(time.Month(month), year) || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC), true
+}
+
+// atoiDigits reads a run of ASCII digits; ok is false if any byte is not one.
+func atoiDigits(s string) (n int, ok bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		n = n*10 + int(c)
+	}
+	return n, true
+}
+
+// daysIn returns the number of days in a month of a (proleptic Gregorian) year.
+func daysIn(m time.Month, year int) int {
+	if m == time.February {
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return 30 + int((m+m/8)%2)
 }
 
 // FallbackID derives a stable event id from a record that carries none.

@@ -3,6 +3,7 @@ package decode_test
 import (
 	"maps"
 	"testing"
+	"time"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/valyala/fastjson"
@@ -39,4 +40,69 @@ func TestCamel(t *testing.T) {
 			t.Errorf("Camel(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// TestParseTime checks the common shapes against time.Parse, and that the
+// fast path for "…Z" times reads every text as the general path does (a
+// leading space sends a text down the general path).
+func TestParseTime(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // RFC 3339 in UTC; "" when the text is no time
+	}{
+		{"2026-11-01T00:00:13Z", "2026-11-01T00:00:13Z"},
+		{"2026-11-01T00:00:13.5Z", "2026-11-01T00:00:13.5Z"},
+		{"2026-11-01T00:00:13.123456789Z", "2026-11-01T00:00:13.123456789Z"},
+		{"2026-11-01T00:00:13.1234567891Z", "2026-11-01T00:00:13.123456789Z"}, // general path
+		{"2024-02-29T23:59:59Z", "2024-02-29T23:59:59Z"},
+		{"2023-02-29T00:00:00Z", ""},
+		{"2026-13-01T00:00:00Z", ""},
+		{"2026-00-01T00:00:00Z", ""},
+		{"2026-04-31T00:00:00Z", ""},
+		{"2026-11-01T24:00:00Z", ""},
+		{"2026-11-01T00:60:00Z", ""},
+		{"2026-11-01T00:00:60Z", ""},
+		{"2026-11-01T00:00:13.Z", ""},
+		{"2026-11-01t00:00:13Z", ""},
+		{"2026-11-01T00:00:13+03:00", "2026-10-31T21:00:13Z"},
+		{" 2026-11-01T00:00:13Z\n", "2026-11-01T00:00:13Z"},
+		{"2026-11-01 00:00:13", "2026-11-01T00:00:13Z"},
+		{"1761955213", "2025-11-01T00:00:13Z"},
+		{"1761955213000", "2025-11-01T00:00:13Z"},
+		{"yesterday", ""},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		got, ok := decode.ParseTime(tc.in)
+		if tc.want == "" {
+			if ok {
+				t.Errorf("ParseTime(%q) = %v, want no time", tc.in, got)
+			}
+			continue
+		}
+		want, err := time.Parse(time.RFC3339Nano, tc.want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok || !got.Equal(want) || got.Location() != time.UTC {
+			t.Errorf("ParseTime(%q) = %v, %v; want %v in UTC", tc.in, got, ok, want)
+		}
+		if slow, _ := decode.ParseTime(" " + tc.in); slow != got {
+			t.Errorf("ParseTime(%q) = %#v by the fast path, %#v by the general one", tc.in, got, slow)
+		}
+	}
+}
+
+// FuzzParseTime checks that the fast path and the general one agree.
+func FuzzParseTime(f *testing.F) {
+	for _, s := range []string{"2026-11-01T00:00:13Z", "2024-02-29T23:59:59.123Z", "2023-02-29T00:00:00Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fast, ok1 := decode.ParseTime(s)
+		slow, ok2 := decode.ParseTime(" " + s)
+		if fast != slow || ok1 != ok2 {
+			t.Errorf("ParseTime(%q) = %#v, %v; general path: %#v, %v", s, fast, ok1, slow, ok2)
+		}
+	})
 }

@@ -8,20 +8,64 @@ import (
 	"github.com/valyala/fastjson"
 )
 
+// identity holds the userIdentity members actor reads, found in one pass:
+// the first of each name, as a key search finds it.
+type identity struct {
+	typ, arn, invokedBy, account, principalID, userName, sessionContext *fastjson.Value
+}
+
+func identityOf(ui *fastjson.Value) (id identity) {
+	if ui == nil {
+		return id
+	}
+	o, err := ui.Object()
+	if err != nil {
+		return id
+	}
+	o.Visit(func(k []byte, x *fastjson.Value) {
+		var p **fastjson.Value
+		switch string(k) {
+		case "type":
+			p = &id.typ
+		case "arn":
+			p = &id.arn
+		case "invokedBy":
+			p = &id.invokedBy
+		case "accountId":
+			p = &id.account
+		case "principalId":
+			p = &id.principalID
+		case "userName":
+			p = &id.userName
+		case "sessionContext":
+			p = &id.sessionContext
+		default:
+			return
+		}
+		if *p == nil {
+			*p = x
+		}
+	})
+	return id
+}
+
 // actor reads userIdentity. The ID is one stable identity per principal:
 // an assumed role's sessions all count as the role (its session issuer),
 // an AWS service as the service, and a bare account (a consumer account
-// using a shared snapshot) as that account.
-func actor(ui *fastjson.Value, ip, userAgent, account string) event.Actor {
+// using a shared snapshot) as that account. Its strings are views into the
+// parser's buffer (decode.View), as ip, userAgent and account may be.
+func actor(ui identity, ip, userAgent, account string) event.Actor {
 	a := event.Actor{
-		Type:          decode.Str(ui, "type"),
+		Type:          decode.View(ui.typ),
 		IP:            ip, // may be a service hostname: kept as is
 		UserAgent:     userAgent,
-		SessionIssuer: decode.Str(ui, "sessionContext", "sessionIssuer", "arn"),
+		SessionIssuer: decode.View(ui.sessionContext.Get("sessionIssuer", "arn")),
 	}
-	arn := decode.Str(ui, "arn")
-	invokedBy := decode.Str(ui, "invokedBy")
-	ownAccount := decode.Str(ui, "accountId")
+	arn := decode.View(ui.arn)
+	invokedBy := decode.View(ui.invokedBy)
+	ownAccount := decode.View(ui.account)
+	principalID := decode.View(ui.principalID)
+	userName := decode.View(ui.userName)
 	switch {
 	case a.Type == "AssumedRole" && a.SessionIssuer != "":
 		a.ID = a.SessionIssuer
@@ -29,16 +73,16 @@ func actor(ui *fastjson.Value, ip, userAgent, account string) event.Actor {
 		a.ID = roleOfSession(arn) // no sessionContext: the role, not one session
 	case arn != "":
 		a.ID = arn
-	case decode.Str(ui, "principalId") != "":
-		a.ID = decode.Str(ui, "principalId")
+	case principalID != "":
+		a.ID = principalID
 	case a.Type == "AWSService" && invokedBy != "":
 		a.ID = invokedBy
 	case ownAccount != "":
 		a.ID = ownAccount
 	default:
-		a.ID = decode.Str(ui, "userName")
+		a.ID = userName
 	}
-	a.Name = decode.Str(ui, "userName")
+	a.Name = userName
 	if a.Name == "" {
 		a.Name = lastSegment(arn)
 	}

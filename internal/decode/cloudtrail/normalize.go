@@ -13,6 +13,9 @@ var errNoOperation = errors.New("not a CloudTrail record: no eventName")
 
 // Normalize builds one event from one CloudTrail record (CloudTrail never
 // splits an operation over several records; given more, the first wins).
+// The record's text is read without copying and the event's strings are
+// then copied in one allocation (decode.Own), before any handler runs: a
+// handler may keep them in resources.
 func (Format) Normalize(docs []*fastjson.Value) (*event.Event, error) {
 	if len(docs) == 0 {
 		return nil, errNoOperation
@@ -41,30 +44,42 @@ func (Format) Normalize(docs []*fastjson.Value) (*event.Event, error) {
 	} else if t, ok := decode.ParseTimeValue(f.timestamp); ok {
 		e.Time = t // Logstash replaced eventTime
 	}
+	id := identityOf(f.userIdentity)
 	if e.Account == "" {
-		e.Account = decode.Str(f.userIdentity, "accountId")
+		e.Account = decode.View(id.account)
 	}
-	outcome(e, docs[len(docs)-1])
-	e.Actor = actor(f.userIdentity, f.ip, f.userAgent, e.Account)
+	if last := docs[len(docs)-1]; len(docs) == 1 {
+		outcome(e, f.errorCode, f.errorMessage, f.firstResponse)
+	} else {
+		outcome(e, last.Get("errorCode"), last.Get("errorMessage"), last.Get("responseElements"))
+	}
+	e.Actor = actor(id, f.ip, f.userAgent, e.Account)
+	a := &e.Actor
+	decode.Own(&e.ID, &e.Account, &e.Region, &e.Service, &e.Operation, &e.Error,
+		&a.ID, &a.Name, &a.Type, &a.IP, &a.UserAgent, &a.SessionIssuer, &a.Account)
 
-	r := &rec{
-		e:  e,
-		v:  docs[0],
-		rp: f.requestParameters,
-		re: f.responseElements,
-	}
+	// Most records (reads) have no handler: the rec is made only for those
+	// that have one.
 	if h := handlers[opKey{e.Service, e.Operation}]; h != nil {
-		h(r)
+		h(&rec{
+			e:  e,
+			v:  docs[0],
+			rp: f.requestParameters,
+			re: f.responseElements,
+		})
 	}
 	return e, nil
 }
 
 // fields are the top-level members Normalize reads, found in one pass over
-// the record instead of a key search each.
+// the record instead of a key search each. The strings are views into the
+// parser's buffer (decode.View). The members outcome reads are the first of
+// their name, as a key search finds them; the others the last.
 type fields struct {
 	name, id, account, region, source, ip, userAgent  string
 	time, timestamp                                   *fastjson.Value
 	userIdentity, requestParameters, responseElements *fastjson.Value
+	errorCode, errorMessage, firstResponse            *fastjson.Value
 }
 
 func topFields(v *fastjson.Value) (f fields) {
@@ -75,29 +90,40 @@ func topFields(v *fastjson.Value) (f fields) {
 	o.Visit(func(k []byte, x *fastjson.Value) {
 		switch string(k) {
 		case "eventName":
-			f.name = known(x)
+			f.name = decode.View(x)
 		case "eventSource":
-			f.source = known(x)
+			f.source = decode.View(x)
 		case "eventID":
-			f.id = decode.Str(x)
+			f.id = decode.View(x)
 		case "recipientAccountId":
-			f.account = decode.Str(x)
+			f.account = decode.View(x)
 		case "awsRegion":
-			f.region = known(x)
+			f.region = decode.View(x)
 		case "eventTime":
 			f.time = x
 		case "@timestamp":
 			f.timestamp = x
 		case "sourceIPAddress":
-			f.ip = decode.Str(x)
+			f.ip = decode.View(x)
 		case "userAgent":
-			f.userAgent = decode.Str(x)
+			f.userAgent = decode.View(x)
 		case "userIdentity":
 			f.userIdentity = nonNull(x)
 		case "requestParameters":
 			f.requestParameters = nonNull(x)
 		case "responseElements":
 			f.responseElements = nonNull(x)
+			if f.firstResponse == nil {
+				f.firstResponse = x
+			}
+		case "errorCode":
+			if f.errorCode == nil {
+				f.errorCode = x
+			}
+		case "errorMessage":
+			if f.errorMessage == nil {
+				f.errorMessage = x
+			}
 		}
 	})
 	return f
@@ -110,44 +136,17 @@ func nonNull(x *fastjson.Value) *fastjson.Value {
 	return x
 }
 
-// known returns a string value, reusing the text of event sources, event
-// names and regions seen before instead of allocating it again.
-func known(x *fastjson.Value) string {
-	b, err := x.StringBytes()
-	if err != nil {
-		return decode.Str(x)
-	}
-	if s, ok := knownNames[string(b)]; ok {
-		return s
-	}
-	return string(b)
-}
-
-// knownNames holds the operation table's sources and names and the regions.
-var knownNames = func() map[string]string {
-	m := map[string]string{}
-	for k := range handlers {
-		m[k.source], m[k.name] = k.source, k.name
-	}
-	for _, r := range []string{"us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-west-3",
-		"eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "ap-south-1", "ap-northeast-1", "ap-northeast-2",
-		"ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "ca-central-1", "sa-east-1", "me-south-1", "af-south-1"} {
-		m[r] = r
-	}
-	return m
-}()
-
 // outcome sets failure from errorCode (dropping the "Client." prefix some
 // services add) and from a failed console sign-in, which has no errorCode.
-func outcome(e *event.Event, last *fastjson.Value) {
-	if code := decode.Str(last, "errorCode"); code != "" {
+func outcome(e *event.Event, code, message, response *fastjson.Value) {
+	if c := decode.View(code); c != "" {
 		e.Outcome = event.Failure
-		e.Error = strings.TrimPrefix(code, "Client.")
+		e.Error = strings.TrimPrefix(c, "Client.")
 		return
 	}
-	if decode.Str(last, "responseElements", "ConsoleLogin") == "Failure" {
+	if decode.View(response.Get("ConsoleLogin")) == "Failure" {
 		e.Outcome = event.Failure
-		e.Error = decode.Str(last, "errorMessage")
+		e.Error = decode.View(message)
 	}
 }
 
