@@ -8,6 +8,7 @@ import (
 	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/finding"
 	"github.com/snapwarden/snapwarden/internal/hunt"
+	"github.com/snapwarden/snapwarden/internal/rule"
 )
 
 // TestBuiltinRules runs every built-in rule's own tests through the real
@@ -41,7 +42,7 @@ func TestBuiltinRules(t *testing.T) {
 					t.Errorf("summary %s has unknown placeholders %v", lang, bad)
 				}
 			}
-			if res.Rule.Summary["en"] == "" || res.Rule.Summary["ru"] == "" {
+			if res.Rule.Kind != rule.KindChain && (res.Rule.Summary["en"] == "" || res.Rule.Summary["ru"] == "") {
 				t.Error("summary must be given in en and ru")
 			}
 		})
