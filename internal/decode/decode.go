@@ -173,6 +173,7 @@ type Decoder struct {
 	opts   Options
 	parser fastjson.Parser
 	last   Format
+	split  *Splitter // reused from input to input, with its buffer
 }
 
 // NewDecoder returns a Decoder.
@@ -186,7 +187,12 @@ func NewDecoder(opts Options) *Decoder {
 // error, a truncated gzip stream, broken JSON) after what could be read.
 func (d *Decoder) Decode(ctx context.Context, r io.Reader, file string, emit func(*event.Event) error, bad func(*RecordError) error) (Stats, error) {
 	st := Stats{PerFormat: map[string]int{}}
-	sp := NewSplitter(r)
+	if d.split == nil {
+		d.split = NewSplitter(r)
+	} else {
+		d.split.Reset(r)
+	}
+	sp := d.split
 	if d.opts.MaxRecord > 0 {
 		sp.SetMaxRecord(d.opts.MaxRecord)
 	}

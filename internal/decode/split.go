@@ -75,6 +75,20 @@ func NewSplitter(r io.Reader) *Splitter {
 	return &Splitter{r: r, buf: make([]byte, 0, readChunk), line: 1, max: DefaultMaxRecord}
 }
 
+// maxKeptBuffer is the largest buffer Reset keeps for the next input; one
+// grown for a huge record is dropped rather than held by an idle worker.
+const maxKeptBuffer = 4 * readChunk
+
+// Reset makes s read r from its start, as NewSplitter(r) would, but keeps
+// its buffer: a Decoder reads input after input with one Splitter.
+func (s *Splitter) Reset(r io.Reader) {
+	buf := s.buf[:0]
+	if cap(buf) > maxKeptBuffer {
+		buf = make([]byte, 0, readChunk)
+	}
+	*s = Splitter{r: r, buf: buf, line: 1, max: DefaultMaxRecord}
+}
+
 // SetMaxRecord changes the largest record kept in memory.
 func (s *Splitter) SetMaxRecord(n int) { s.max = n }
 
@@ -430,6 +444,12 @@ func (s *Splitter) wholeLine() (Chunk, bool) {
 	s.rewind.pos, s.rewind.line, s.rewind.ok = start, s.line, true
 	ch := Chunk{Bytes: s.buf[start:last], Line: s.line, Offset: s.base + int64(start), Whole: true}
 	s.pos = min(e+1, s.end)
+	if e < s.end {
+		// The line holds no other newline: count it here rather than
+		// search the record for newlines again.
+		s.line++
+		s.lineAt = s.pos
+	}
 	return ch, true
 }
 

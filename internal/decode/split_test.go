@@ -18,7 +18,10 @@ type splitItem struct {
 }
 
 func splitAll(tb testing.TB, r io.Reader) (items []splitItem, fatal error) {
-	s := NewSplitter(r)
+	return splitWith(NewSplitter(r))
+}
+
+func splitWith(s *Splitter) (items []splitItem, fatal error) {
 	for {
 		ch, err := s.Next()
 		if err == io.EOF {
@@ -76,13 +79,25 @@ func TestSplitter(t *testing.T) {
 		{"empty array", "[]", nil, false},
 	}
 	for _, tc := range tests {
-		for _, mode := range []string{"whole", "bytewise"} {
+		for _, mode := range []string{"whole", "bytewise", "reset"} {
 			t.Run(tc.name+"/"+mode, func(t *testing.T) {
 				var r io.Reader = strings.NewReader(tc.in)
-				if mode == "bytewise" {
-					r = iotest.OneByteReader(r)
+				var got []splitItem
+				var fatal error
+				switch mode {
+				case "bytewise":
+					got, fatal = splitAll(t, iotest.OneByteReader(r))
+				case "reset":
+					// A splitter left inside an array of another input,
+					// past its line 2, then reset: no state may carry over.
+					s := NewSplitter(strings.NewReader("\n[{\"a\":1},\n{\"b\":"))
+					s.Next()
+					s.Next()
+					s.Reset(r)
+					got, fatal = splitWith(s)
+				default:
+					got, fatal = splitAll(t, r)
 				}
-				got, fatal := splitAll(t, r)
 				if (fatal != nil) != tc.fatal {
 					t.Fatalf("fatal = %v, want fatal %v", fatal, tc.fatal)
 				}
@@ -96,6 +111,22 @@ func TestSplitter(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestSplitterResetBuffer: a buffer grown for a huge record is not kept.
+func TestSplitterResetBuffer(t *testing.T) {
+	big := `{"a":"` + strings.Repeat("x", 4*maxKeptBuffer) + `"}`
+	s := NewSplitter(strings.NewReader(big))
+	if ch, err := s.Next(); err != nil || len(ch.Bytes) != len(big) {
+		t.Fatalf("big record: %d bytes, %v", len(ch.Bytes), err)
+	}
+	s.Reset(strings.NewReader(`{"b":1}`))
+	if cap(s.buf) > maxKeptBuffer {
+		t.Errorf("buffer of %d bytes kept, want at most %d", cap(s.buf), maxKeptBuffer)
+	}
+	if ch, err := s.Next(); err != nil || string(ch.Bytes) != `{"b":1}` || ch.Line != 1 || ch.Offset != 0 {
+		t.Errorf("after Reset: %q line %d offset %d, %v", ch.Bytes, ch.Line, ch.Offset, err)
 	}
 }
 

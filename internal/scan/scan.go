@@ -180,42 +180,56 @@ type slot struct {
 	counts  eventCounts
 }
 
-// eventCounts are a worker's events per cloud and per action.
+// eventCounts are a worker's events per cloud and per action. A run sees a
+// handful of clouds, so they are a short list searched in order rather than
+// a map: no hashing per event.
 type eventCounts struct {
-	events    int
-	perCloud  map[event.Cloud]int
-	perAction map[event.Cloud]map[event.Action]int
+	events int
+	clouds []cloudCounts
+}
+
+type cloudCounts struct {
+	cloud   event.Cloud
+	events  int
+	actions map[event.Action]int
 }
 
 func (c *eventCounts) add(e *event.Event) {
-	if c.perCloud == nil {
-		c.perCloud, c.perAction = map[event.Cloud]int{}, map[event.Cloud]map[event.Action]int{}
-	}
 	c.events++
-	c.perCloud[e.Cloud]++
-	if e.Action != "" {
-		m := c.perAction[e.Cloud]
-		if m == nil {
-			m = map[event.Action]int{}
-			c.perAction[e.Cloud] = m
+	var cc *cloudCounts
+	for i := range c.clouds {
+		if c.clouds[i].cloud == e.Cloud {
+			cc = &c.clouds[i]
+			break
 		}
-		m[e.Action]++
+	}
+	if cc == nil {
+		c.clouds = append(c.clouds, cloudCounts{cloud: e.Cloud})
+		cc = &c.clouds[len(c.clouds)-1]
+	}
+	cc.events++
+	if e.Action != "" {
+		if cc.actions == nil {
+			cc.actions = map[event.Action]int{}
+		}
+		cc.actions[e.Action]++
 	}
 }
 
 // add merges a worker's counts into the summary.
 func (s *Summary) add(c eventCounts) {
 	s.Events += c.events
-	for cl, n := range c.perCloud {
-		s.PerCloud[cl] += n
-	}
-	for cl, acts := range c.perAction {
-		m := s.PerAction[cl]
+	for _, cc := range c.clouds {
+		s.PerCloud[cc.cloud] += cc.events
+		if len(cc.actions) == 0 {
+			continue
+		}
+		m := s.PerAction[cc.cloud]
 		if m == nil {
 			m = map[event.Action]int{}
-			s.PerAction[cl] = m
+			s.PerAction[cc.cloud] = m
 		}
-		for a, n := range acts {
+		for a, n := range cc.actions {
 			m[a] += n
 		}
 	}

@@ -2,8 +2,10 @@ package scan_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,7 +42,7 @@ func (toyFormat) Normalize(docs []*fastjson.Value) (*event.Event, error) {
 	if op == "" {
 		return nil, errors.New("no op")
 	}
-	return &event.Event{ID: d.Str("id"), Cloud: event.AWS, Operation: op, Action: event.Action(d.Str("action"))}, nil
+	return &event.Event{ID: d.Str("id"), Cloud: event.Cloud(cmp.Or(d.Str("cloud"), "aws")), Operation: op, Action: event.Action(d.Str("action"))}, nil
 }
 
 func writeFile(t *testing.T, path, data string, gz bool) {
@@ -141,5 +143,38 @@ func TestRunDefaultAccounts(t *testing.T) {
 	}, nil, func() scan.Emit { return func(e *event.Event) error { got = e.Account; return nil } })
 	if err != nil || got != "111122223333" {
 		t.Errorf("account = %q, %v", got, err)
+	}
+}
+
+// TestRunCounts: events per cloud and per action, counted by each worker
+// apart, add up in the summary.
+func TestRunCounts(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"a.json": `[{"op":"A","action":"snapshot.create"},{"op":"B"},{"op":"C","cloud":"gcp","action":"snapshot.create"}]`,
+		"b.json": `[{"op":"D","cloud":"gcp"},{"op":"E","action":"snapshot.share"},{"op":"F","action":"snapshot.create"}]`,
+		"c.json": `[{"op":"G","cloud":"yandex"},{"op":"H","cloud":"gcp","action":"image.create"}]`,
+	}
+	for name, data := range files {
+		writeFile(t, filepath.Join(dir, name), data, false)
+	}
+	inputs, _, _ := source.Expand([]string{dir})
+	sum, err := scan.Run(context.Background(), inputs, scan.Options{Formats: []decode.Format{toyFormat{}}, Workers: 2}, nil,
+		func() scan.Emit { return func(*event.Event) error { return nil } })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Events != 8 {
+		t.Errorf("events = %d, want 8", sum.Events)
+	}
+	if want := map[event.Cloud]int{event.AWS: 4, event.GCP: 3, event.Yandex: 1}; !maps.Equal(sum.PerCloud, want) {
+		t.Errorf("per cloud = %v, want %v", sum.PerCloud, want)
+	}
+	wantActions := map[event.Cloud]map[event.Action]int{
+		event.AWS: {event.SnapshotCreate: 2, event.SnapshotShare: 1},
+		event.GCP: {event.SnapshotCreate: 1, event.ImageCreate: 1},
+	}
+	if !maps.EqualFunc(sum.PerAction, wantActions, maps.Equal) {
+		t.Errorf("per action = %v, want %v", sum.PerAction, wantActions)
 	}
 }
