@@ -76,6 +76,8 @@ func (e *Engine) updateLineage(ev *event.Event, t int64) []*node {
 			}
 			for _, v := range volumes {
 				link(in, v)
+				// A critical instance's volumes are critical.
+				v.critical = v.critical || in.critical
 			}
 		}
 	case len(nets) > 1:

@@ -94,6 +94,25 @@ var Formats = []string{"cloudtrail", "azureactivity", "gcpaudit", "vkcloud", "op
 // PostgreSQL 5432, Redis 6379, Elasticsearch/OpenSearch 9200, MongoDB 27017).
 var DefaultAdminPorts = []int{22, 23, 1433, 1521, 3306, 3389, 5432, 5900, 5985, 5986, 6379, 9200, 27017}
 
+// DefaultAllow are the allow entries a configuration without `allow:` has:
+// AWS services that make the copy → share → restore chain themselves.
+// GuardDuty Malware Protection snapshots a volume, shares the snapshot with
+// its service account and restores it there; AWS Backup copies and
+// restores on schedules. Their service-linked roles can only be assumed by
+// the service, so an attacker cannot hide behind them. A file that sets
+// `allow:` replaces the list (`allow: []` removes them).
+func DefaultAllow() []AllowEntry {
+	const gd, backup = "AWS GuardDuty malware protection scan", "AWS Backup"
+	return []AllowEntry{
+		{Rule: "*", Actor: "arn:aws:iam::*:role/aws-service-role/malware-protection.guardduty.amazonaws.com/*", Reason: gd},
+		{Rule: "*", Actor: "malware-protection.guardduty.amazonaws.com", Reason: gd},
+		{Rule: "*", Actor: "guardduty.amazonaws.com", Reason: gd},
+		{Rule: "*", Actor: "arn:aws:iam::*:role/aws-service-role/backup.amazonaws.com/*", Reason: backup},
+		{Rule: "*", Actor: "arn:aws:iam::*:role/service-role/AWSBackupDefaultServiceRole", Reason: backup},
+		{Rule: "*", Actor: "backup.amazonaws.com", Reason: backup},
+	}
+}
+
 // alwaysAdminPorts are checked whatever admin_ports says.
 var alwaysAdminPorts = []int{22, 3389}
 
@@ -109,7 +128,7 @@ func Default() *Config {
 			NewPrincipal: 7 * 24 * time.Hour,
 			Lateness:     15 * time.Minute,
 		},
-		Allow:         []AllowEntry{},
+		Allow:         DefaultAllow(),
 		AdminPorts:    append([]int(nil), DefaultAdminPorts...),
 		Placeholders:  map[string][]string{},
 		FieldMappings: map[string]map[string][]string{},

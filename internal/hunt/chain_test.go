@@ -249,3 +249,54 @@ func TestChains_AnyOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestChains_DefaultAllow: GuardDuty's malware scan (snapshot by its
+// service-linked role, shared with the service's account, restored there)
+// is suppressed by the default configuration and found once `allow: []`
+// removes the default entries.
+func TestChains_DefaultAllow(t *testing.T) {
+	const slr = "arn:aws:iam::111122223333:role/aws-service-role/malware-protection.guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDutyMalwareProtection"
+	at := time.Date(2026, 11, 20, 4, 0, 0, 0, time.UTC)
+	events := []*event.Event{
+		{ID: "gd1", Time: at, Cloud: event.AWS, Account: "111122223333", Operation: "CreateSnapshot", Action: event.SnapshotCreate, Outcome: event.Success,
+			Actor:     event.Actor{ID: slr, Type: "AssumedRole"},
+			Resources: []event.Resource{{Role: event.RoleSource, Type: event.Volume, ID: "vol-1"}, {Role: event.RoleCreated, Type: event.Snapshot, ID: "snap-gd"}}},
+		{ID: "gd2", Time: at.Add(time.Minute), Cloud: event.AWS, Account: "111122223333", Operation: "ModifySnapshotAttribute", Action: event.SnapshotShare, Outcome: event.Success,
+			Actor:     event.Actor{ID: slr, Type: "AssumedRole"},
+			Resources: []event.Resource{{Role: event.RoleTarget, Type: event.Snapshot, ID: "snap-gd"}},
+			Shares:    []event.Share{{Target: "999988887777", Kind: "account"}}},
+		{ID: "gd3", Time: at.Add(2 * time.Minute), Cloud: event.AWS, Account: "111122223333", Operation: "SharedSnapshotVolumeCreated", Action: event.VolumeRestore, Outcome: event.Success,
+			Actor:     event.Actor{ID: "guardduty.amazonaws.com", Type: "AWSService"},
+			Resources: []event.Resource{{Role: event.RoleSource, Type: event.Snapshot, ID: "snap-gd"}}},
+	}
+	if fs := chainFindings(t, chainDetector(t, config.Default()), events); len(fs) != 0 {
+		t.Errorf("the default allow-list let the GuardDuty scan through: %+v", fs)
+	}
+	cfg, err := config.Parse(strings.NewReader("allow: []\n"), "test.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := chainFindings(t, chainDetector(t, cfg), events)
+	if len(fs) != 1 || fs[0].Severity != finding.High {
+		t.Errorf("without the default entries: %+v, want one high chain", fs)
+	}
+}
+
+// TestChains_CriticalByLineage: with the examples' configuration (prod-db-*
+// critical), the RDS snapshot shared outside is a critical chain: the copy
+// of a critical database is critical.
+func TestChains_CriticalByLineage(t *testing.T) {
+	cfg, err := config.Load(filepath.Join(testenv.RepoRoot(t), "examples", "snapwarden.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range chainFindings(t, chainDetector(t, cfg), exampleEvents(t, "aws")) {
+		if slices.Contains(actions(f), "db.snapshot.share") {
+			if f.Severity != finding.Critical || !strings.HasPrefix(f.Summary["en"], "critical resource:") {
+				t.Errorf("RDS chain of prod-db-orders: %s %q", f.Severity, f.Summary["en"])
+			}
+			return
+		}
+	}
+	t.Error("no RDS chain")
+}
