@@ -7,8 +7,8 @@ import (
 
 // Drain calls yield with every item, in order, and stops at the first error,
 // which it returns as yield gave it. It merges the run files with the items
-// held in memory, first merging the oldest runs together while there are more
-// than Options.FanIn sources. Drain may be called once; later calls, and Add
+// held in memory, first merging runs together while there are more than
+// Options.FanIn sources. Drain may be called once; later calls, and Add
 // after it, return ErrDrained. Close must still be called.
 func (s *Sorter[T]) Drain(yield func(T) error) error {
 	if err := s.usable(); err != nil {
@@ -25,7 +25,7 @@ func (s *Sorter[T]) Drain(yield func(T) error) error {
 		}
 		return nil
 	}
-	for len(s.runs) >= s.opts.FanIn { // the items in memory take one slot
+	for len(s.runs) >= s.opts.FanIn {
 		if err := s.mergePass(); err != nil {
 			return err
 		}
@@ -38,23 +38,28 @@ func (s *Sorter[T]) Drain(yield func(T) error) error {
 	return merge(s.less, append(srcs, source[T](mem)), yield)
 }
 
-// mergePass merges each group of FanIn consecutive runs into one, so the runs
-// stay oldest first and ties keep their order.
+// mergePass merges groups of up to FanIn consecutive runs, from the oldest,
+// until few enough are left for the final merge or the pass reaches the end.
+// Consecutive runs merged in place stay oldest first, so ties keep their
+// order; merging no more than needed keeps the data rewritten small.
 func (s *Sorter[T]) mergePass() error {
-	var next []*run
-	for start := 0; start < len(s.runs); start += s.opts.FanIn {
-		group := s.runs[start:min(start+s.opts.FanIn, len(s.runs))]
-		if len(group) == 1 {
-			next = append(next, group[0])
-			continue
+	shed := len(s.runs) - (s.opts.FanIn - 1) // the items in memory take one slot
+	next := make([]*run, 0, len(s.runs))
+	i := 0
+	for shed > 0 {
+		k := min(s.opts.FanIn, shed+1, len(s.runs)-i)
+		if k < 2 {
+			break
 		}
-		r, err := s.mergeRuns(group)
+		r, err := s.mergeRuns(s.runs[i : i+k])
 		if err != nil {
 			return err
 		}
 		next = append(next, r)
+		shed -= k - 1
+		i += k
 	}
-	s.runs = next
+	s.runs = append(next, s.runs[i:]...)
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"unsafe"
 )
 
 // Defaults for zero Options fields.
@@ -15,8 +16,8 @@ const (
 	DefaultFanIn    = 64
 )
 
-// sampleEvery is how often Add measures an item's encoded size when Options
-// has no Size function: the first item and every sampleEvery-th after it.
+// sampleEvery is how often Add measures an item's encoded size: the first
+// item and every sampleEvery-th after it.
 const sampleEvery = 16
 
 var (
@@ -28,20 +29,22 @@ var (
 
 // Options tunes a Sorter; the zero value is usable.
 type Options struct {
-	// MaxBytes is the in-memory budget, in encoded bytes: once the items held
-	// add up to more, they are sorted and written to a run file. Items are
-	// kept decoded, so each counts for an estimate: the mean encoded size of
-	// the items sampled so far (the first and every 16th, encoded with the
-	// Codec), which costs one encoding per 16 items rather than one each. The
-	// slice holding the items adds unsafe.Sizeof(T) per item, and up to twice
-	// that while it grows, which the budget does not count. 0 means
+	// MaxBytes is the in-memory budget: once the items held add up to more,
+	// they are sorted and written to a run file. Items are kept decoded, so
+	// each counts for an estimate of the memory it holds: its slot in the
+	// slice, unsafe.Sizeof(T), plus the mean encoded size of the items
+	// sampled so far (the first and every 16th, encoded with the Codec),
+	// standing for what the item points to. Sampling costs one encoding per
+	// 16 items rather than one each. Not counted: the slice's spare capacity
+	// as it grows, and garbage the collector has yet to free. 0 means
 	// DefaultMaxBytes.
 	MaxBytes int64
 	// Dir holds the run files; "" means os.TempDir().
 	Dir string
-	// FanIn is the most run files Drain reads at once; with more, it first
-	// merges the oldest into bigger runs. 0 means DefaultFanIn; less than 2
-	// means 2.
+	// FanIn is the most sources Drain merges at once, the items in memory
+	// being one; with more runs, it first merges them FanIn at a time into
+	// bigger runs. Each source holds an open file and a 64 KiB buffer. 0
+	// means DefaultFanIn; less than 2 means 2.
 	FanIn int
 }
 
@@ -70,6 +73,7 @@ type Sorter[T any] struct {
 	items []T
 	order []int32 // reused by sorted
 	used  int64   // estimated bytes of items
+	slot  int64   // bytes of one item in items
 
 	sampledBytes int64 // encoded bytes of the sampled items
 	samples      int64
@@ -98,27 +102,34 @@ func New[T any](less func(a, b *T) bool, codec Codec[T], opts Options) *Sorter[T
 	case opts.FanIn < 2:
 		opts.FanIn = 2
 	}
-	return &Sorter[T]{less: less, codec: codec, opts: opts}
+	var zero T
+	return &Sorter[T]{less: less, codec: codec, opts: opts, slot: max(1, int64(unsafe.Sizeof(zero)))}
 }
 
 // Add adds one item, writing a run file when the memory budget is exceeded.
-// An error encoding the item leaves the Sorter as it was; an error writing a
-// run file is returned by every later call.
+// An item the Codec cannot encode is refused, the Sorter unchanged, when it
+// is one Add measures; otherwise its error comes when its run is written. An
+// error writing a run file leaves the Sorter failed: every later call but
+// Close returns it.
 func (s *Sorter[T]) Add(item T) error {
 	if err := s.usable(); err != nil {
 		return err
 	}
+	s.items = append(s.items, item)
 	if s.stats.Items%sampleEvery == 0 {
-		b, err := s.codec.Append(s.scratch[:0], &item)
+		// Encode the held copy: &item would move every item to the heap.
+		held := &s.items[len(s.items)-1]
+		b, err := s.codec.Append(s.scratch[:0], held)
 		if err != nil {
+			*held = *new(T)
+			s.items = s.items[:len(s.items)-1]
 			return fmt.Errorf("encode item: %w", err)
 		}
 		s.scratch = b
 		s.sampledBytes += int64(len(b))
 		s.samples++
 	}
-	s.items = append(s.items, item)
-	s.used += max(1, (s.sampledBytes+s.samples-1)/s.samples)
+	s.used += s.slot + (s.sampledBytes+s.samples-1)/s.samples
 	s.stats.Items++
 	if s.used > s.opts.MaxBytes || len(s.items) == maxHeld {
 		if err := s.spill(); err != nil {

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/snapwarden/snapwarden/internal/timeorder"
 )
@@ -94,7 +95,7 @@ func TestSorter_Drain(t *testing.T) {
 		{name: "one item", n: 1, seconds: 10},
 		{name: "memory only", n: 3000, seconds: 50},
 		{name: "all keys equal in memory", n: 500, seconds: 1},
-		{name: "several runs", n: 5000, seconds: 50, opts: timeorder.Options{MaxBytes: 8 << 10}, wantRuns: true},
+		{name: "several runs", n: 5000, seconds: 50, opts: timeorder.Options{MaxBytes: 32 << 10}, wantRuns: true},
 		{name: "all keys equal spilled", n: 2000, seconds: 1, opts: timeorder.Options{MaxBytes: 4 << 10}, wantRuns: true},
 		{name: "one item a run", n: 300, seconds: 20, opts: timeorder.Options{MaxBytes: 1}, wantRuns: true, wantMerged: true},
 		{name: "fan-in forces merges", n: 5000, seconds: 50, opts: timeorder.Options{MaxBytes: 2 << 10, FanIn: 3}, wantRuns: true, wantMerged: true},
@@ -168,14 +169,15 @@ func readUint64(b []byte) uint64 {
 }
 
 func TestSorter_Budget(t *testing.T) {
-	// Each item counts for its 16 encoded bytes; a run is written when the
-	// items held pass MaxBytes, i.e. at the 101st item.
+	// Each item counts for its slot in memory plus its 16 encoded bytes; a
+	// run is written when the items held pass MaxBytes, i.e. at the 101st.
+	perItem := int64(unsafe.Sizeof(ev{})) + 16
 	dir := t.TempDir()
 	items := randomEvents(3, 1000, 40)
 	for i := range items {
 		items[i].Name = ""
 	}
-	s := timeorder.New(byTime, fixed{}, timeorder.Options{MaxBytes: 16 * 100, Dir: dir})
+	s := timeorder.New(byTime, fixed{}, timeorder.Options{MaxBytes: perItem * 100, Dir: dir})
 	defer s.Close()
 	for _, e := range items {
 		if err := s.Add(e); err != nil {
@@ -200,6 +202,48 @@ func TestSorter_Budget(t *testing.T) {
 		t.Errorf("%d files of %d bytes in the directory, Stats = %+v", len(files), onDisk, st)
 	}
 	assertSame(t, drainAll(t, s), stableSorted(items))
+}
+
+func TestSorter_Drain_fanIn(t *testing.T) {
+	// As in TestSorter_Budget: 9 runs of 101 items (2121 bytes each) and 91
+	// items in memory, which take one of the FanIn sources.
+	const runBytes = 101 * 21
+	tests := []struct {
+		fanIn       int
+		wantMerged  int
+		wantRewrite int64 // runs' worth of bytes rewritten
+	}{
+		{fanIn: 10}, // 9 runs + memory fit
+		{fanIn: 9, wantMerged: 1, wantRewrite: 2}, // merge 2 runs: 8 + memory
+		{fanIn: 4, wantMerged: 2, wantRewrite: 8}, // runs 1-4 and 5-8: 3 + memory
+		{fanIn: 0}, // DefaultFanIn
+		{fanIn: 3, wantMerged: 4, wantRewrite: 9 + 6}, // 3 groups of 3, then 2 of those
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("fanIn=%d", tt.fanIn), func(t *testing.T) {
+			dir := t.TempDir()
+			items := randomEvents(9, 1000, 30)
+			for i := range items {
+				items[i].Name = ""
+			}
+			perItem := int64(unsafe.Sizeof(ev{})) + 16
+			s := timeorder.New(byTime, fixed{}, timeorder.Options{MaxBytes: perItem * 100, Dir: dir, FanIn: tt.fanIn})
+			for _, e := range items {
+				if err := s.Add(e); err != nil {
+					t.Fatal(err)
+				}
+			}
+			assertSame(t, drainAll(t, s), stableSorted(items))
+			st := s.Stats()
+			if st.Runs != 9 || st.Merged != tt.wantMerged || st.MergedBytes != tt.wantRewrite*runBytes {
+				t.Errorf("Stats = %+v, want 9 runs, %d merged, %d bytes rewritten", st, tt.wantMerged, tt.wantRewrite*runBytes)
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			assertEmptyDir(t, dir)
+		})
+	}
 }
 
 var errStop = errors.New("stop")
