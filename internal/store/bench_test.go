@@ -1,0 +1,40 @@
+package store_test
+
+import (
+	"fmt"
+	"testing"
+)
+
+func BenchmarkSaveState(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("resources=%d", n), func(b *testing.B) {
+			s, _ := openTemp(b)
+			snap := bulkState("a", n)
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := s.SaveState(b.Context(), snap); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/resource")
+		})
+	}
+}
+
+func BenchmarkLoadState(b *testing.B) {
+	for _, n := range []int{100_000} {
+		b.Run(fmt.Sprintf("resources=%d", n), func(b *testing.B) {
+			s, _ := openTemp(b)
+			if err := s.SaveState(b.Context(), bulkState("a", n)); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				snap, err := s.LoadState(b.Context())
+				if err != nil || len(snap.Resources) != n {
+					b.Fatalf("%d resources, %v", len(snap.Resources), err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,80 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+)
+
+// rowsPerInsert is how many rows one INSERT carries. One statement per row
+// spends most of its time crossing database/sql and the driver; a few
+// hundred rows a statement stay under SQLite's (32766) and PostgreSQL's
+// (65535) limits on parameters for any table here.
+const rowsPerInsert = 256
+
+// insertRows inserts n rows into table; fill appends row i's values, one per
+// column, to args and returns it. Rows go rowsPerInsert to a statement.
+func insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, n int, fill func(i int, args []any) ([]any, error)) error {
+	var (
+		stmt     *sql.Stmt
+		stmtRows int
+		args     = make([]any, 0, min(n, rowsPerInsert)*len(cols))
+	)
+	defer func() {
+		if stmt != nil {
+			stmt.Close()
+		}
+	}()
+	for start := 0; start < n; start += rowsPerInsert {
+		k := min(rowsPerInsert, n-start)
+		if k != stmtRows {
+			if stmt != nil {
+				stmt.Close()
+			}
+			var err error
+			if stmt, err = tx.PrepareContext(ctx, insertSQL(table, cols, k)); err != nil {
+				stmt = nil
+				return err
+			}
+			stmtRows = k
+		}
+		args = args[:0]
+		for i := start; i < start+k; i++ {
+			var err error
+			if args, err = fill(i, args); err != nil {
+				return err
+			}
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertSQL is INSERT INTO table (cols) VALUES (…), (…) for rows rows, with
+// the dialect's placeholders.
+func insertSQL(table string, cols []string, rows int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO ")
+	b.WriteString(table)
+	b.WriteString(" (")
+	b.WriteString(strings.Join(cols, ", "))
+	b.WriteString(") VALUES ")
+	p := 1
+	for r := range rows {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for c := range cols {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(placeholder(p))
+			p++
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}

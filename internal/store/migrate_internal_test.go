@@ -1,0 +1,71 @@
+package store
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestLoadMigrations(t *testing.T) {
+	file := func(s string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(s)} }
+	tests := []struct {
+		name     string
+		files    fstest.MapFS
+		versions []int
+		wantErr  string
+	}{
+		{"ordered by number, not name", fstest.MapFS{
+			"m/0002_b.sql": file("B"), "m/0001_a.sql": file("A"), "m/0010_j.sql": file("J"),
+			"m/0003_c.sql": file("C"), "m/0004_d.sql": file("D"), "m/0005_e.sql": file("E"), "m/0006_f.sql": file("F"),
+			"m/0007_g.sql": file("G"), "m/0008_h.sql": file("H"), "m/0009_i.sql": file("I"), "m/README.md": file("x"),
+		}, []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, ""},
+		{"gap", fstest.MapFS{"m/0001_a.sql": file("A"), "m/0003_c.sql": file("C")}, nil, "want version 2"},
+		{"repeat", fstest.MapFS{"m/0001_a.sql": file("A"), "m/1_b.sql": file("B")}, nil, "want version 2"},
+		{"no number", fstest.MapFS{"m/init.sql": file("A")}, nil, "want NNNN_name.sql"},
+		{"no name", fstest.MapFS{"m/0001_.sql": file("A")}, nil, "want NNNN_name.sql"},
+		{"zero", fstest.MapFS{"m/0000_a.sql": file("A")}, nil, "want NNNN_name.sql"},
+		{"empty", fstest.MapFS{"m/README.md": file("x")}, nil, "no migrations"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ms, err := loadMigrations(tt.files, "m")
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int
+			for _, m := range ms {
+				got = append(got, m.version)
+				if m.sql != strings.ToUpper(m.name) { // each file holds its name in capitals
+					t.Errorf("migration %d (%s) holds %q", m.version, m.name, m.sql)
+				}
+			}
+			if len(got) != len(tt.versions) {
+				t.Fatalf("versions %v, want %v", got, tt.versions)
+			}
+			for i := range got {
+				if got[i] != tt.versions[i] {
+					t.Fatalf("versions %v, want %v", got, tt.versions)
+				}
+			}
+		})
+	}
+}
+
+// The embedded migrations are what Open applies: they must load.
+func TestEmbeddedMigrations(t *testing.T) {
+	ms, err := loadMigrations(migrationFiles, "migrations/sqlite")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if strings.TrimSpace(m.sql) == "" {
+			t.Errorf("migration %04d_%s is empty", m.version, m.name)
+		}
+	}
+}

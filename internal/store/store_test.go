@@ -1,0 +1,133 @@
+package store_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/snapwarden/snapwarden/internal/finding"
+	"github.com/snapwarden/snapwarden/internal/store"
+)
+
+func TestOpen_createsFile(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		dsn  string
+		file string // what must exist afterwards
+	}{
+		{"plain path", filepath.Join(dir, "a.db"), filepath.Join(dir, "a.db")},
+		{"file URI", "file:" + filepath.Join(dir, "b.db"), filepath.Join(dir, "b.db")},
+		{"file URI with authority", "file://" + filepath.Join(dir, "c.db"), filepath.Join(dir, "c.db")},
+		{"file URI with escapes and parameters", "file:" + filepath.Join(dir, "d%20e.db") + "?cache=private", filepath.Join(dir, "d e.db")},
+		// A plain path is a name, not a URI: these characters are not a query, fragment or escape.
+		{"path with URI characters", filepath.Join(dir, "f?g#h%20.db"), filepath.Join(dir, "f?g#h%20.db")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := store.Open(t.Context(), tt.dsn)
+			if err != nil {
+				t.Fatalf("Open(%q): %v", tt.dsn, err)
+			}
+			defer s.Close()
+			if v, err := s.SchemaVersion(t.Context()); err != nil || v < 1 {
+				t.Errorf("SchemaVersion = %d, %v; want ≥ 1", v, err)
+			}
+			if _, err := os.Stat(tt.file); err != nil {
+				t.Errorf("store file: %v", err)
+			}
+		})
+	}
+}
+
+func TestOpen_refused(t *testing.T) {
+	tests := []struct {
+		dsn      string
+		wantText string
+	}{
+		{"postgres://snap:hunter2@db.example/snapwarden", "PostgreSQL"},
+		{"postgresql://snap:hunter2@db.example/snapwarden?sslmode=require", "PostgreSQL"},
+		{"mysql://root@localhost/x", `"mysql"`},
+		{":memory:", "in-memory"},
+		{"file::memory:", "in-memory"},
+		{"file:x.db?mode=memory&cache=shared", "in-memory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dsn, func(t *testing.T) {
+			s, err := store.Open(t.Context(), tt.dsn)
+			if err == nil {
+				s.Close()
+				t.Fatal("Open succeeded")
+			}
+			if !errors.Is(err, store.ErrNotSupported) || !strings.Contains(err.Error(), tt.wantText) {
+				t.Errorf("error %q: want ErrNotSupported mentioning %s", err, tt.wantText)
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("error %q shows the password", err)
+			}
+		})
+	}
+	if _, err := store.Open(t.Context(), "  "); err == nil || !strings.Contains(err.Error(), "empty") {
+		t.Errorf("empty dsn: %v", err)
+	}
+}
+
+func TestOpen_notADatabase(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "findings.jsonl")
+	content := bytes.Repeat([]byte(`{"id":"x","rule":{"id":"r"}}`+"\n"), 200)
+	if err := os.WriteFile(path, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := store.Open(t.Context(), path)
+	if err == nil {
+		t.Fatal("Open accepted a JSONL file")
+	}
+	if !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "not a SQLite database") {
+		t.Errorf("error %q: want the path and %q", err, "not a SQLite database")
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, content) {
+		t.Error("Open changed the file it refused")
+	}
+
+	missing := filepath.Join(dir, "no", "such", "dir", "state.db")
+	if _, err := store.Open(t.Context(), missing); err == nil || !strings.Contains(err.Error(), missing) {
+		t.Errorf("missing directory: error %v, want one naming %s", err, missing)
+	}
+}
+
+func TestStore_reopenKeepsData(t *testing.T) {
+	s, path := openTemp(t)
+	at := time.Date(2026, 3, 1, 12, 0, 0, 123456789, time.UTC)
+	snap := &store.Snapshot{
+		HistoryStart: at.Add(-time.Hour), HistoryEnd: at,
+		Principals: []store.Principal{{Cloud: "aws", ID: "arn:aws:iam::1:user/a", FirstSeen: at}},
+		Resources:  []store.Resource{{Cloud: "aws", ID: "vol-1", Type: "volume", Account: "1", Seen: at}},
+		Chains:     []store.Chain{{ID: "c1", Rule: "r", Cloud: "aws", Account: "1", Updated: at, Open: true, State: []byte(`{}`)}},
+	}
+	if err := s.SaveState(t.Context(), snap); err != nil {
+		t.Fatal(err)
+	}
+	f := testFinding("f1", at)
+	if err := s.PutFindings(t.Context(), []finding.Finding{f}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	s2 := openAt(t, path)
+	got, err := s2.LoadState(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSnapshot(t, got, snap)
+	fs, err := s2.Findings(t.Context())
+	if err != nil || len(fs) != 1 || fs[0].ID != "f1" {
+		t.Errorf("findings after reopen: %+v, %v", fs, err)
+	}
+}
