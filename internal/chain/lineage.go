@@ -2,6 +2,7 @@ package chain
 
 import (
 	"github.com/snapwarden/snapwarden/internal/event"
+	"strings"
 )
 
 // node is a resource of the lineage graph. Its size matters: a long hunt
@@ -40,7 +41,7 @@ const maxAncestors = 8
 // graph is the lineage graph: resources by canonical id.
 type graph struct {
 	nodes   map[string]*node
-	strs    map[string]string // interned actor ids and accounts
+	strs    map[string]string // interned actor ids and accounts (ids are the nodes' keys)
 	max     int
 	dropped int // nodes not tracked because the graph was full
 }
@@ -57,7 +58,7 @@ func (g *graph) intern(s string) string {
 	if v, ok := g.strs[s]; ok {
 		return v
 	}
-	s = string([]byte(s)) // detach from the decoder's buffer
+	s = strings.Clone(s) // detach from the decoder's buffer
 	g.strs[s] = s
 	return s
 }
@@ -75,7 +76,7 @@ func (g *graph) node(cloud event.Cloud, r *event.Resource, at int64) *node {
 		g.dropped++
 		return nil
 	}
-	id := g.intern(r.ID)
+	id := strings.Clone(r.ID) // the map key and the node's id: one copy
 	n := &node{id: id, cloud: cloud, typ: r.Type, account: g.intern(r.Account), seen: at}
 	g.nodes[id] = n
 	return n

@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"strings"
 	"time"
 
 	"github.com/snapwarden/snapwarden/internal/event"
@@ -36,7 +37,7 @@ func (p *principals) get(cloud event.Cloud, id string) *principal {
 		return nil
 	}
 	x := &principal{cloud: cloud}
-	p.byID[string([]byte(id))] = x
+	p.byID[strings.Clone(id)] = x
 	return x
 }
 

@@ -2,6 +2,7 @@ package chain
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/finding"
@@ -43,7 +44,7 @@ type stepEvent struct {
 // maxHits bounds the events a step keeps (a copy shared again and again).
 const maxHits = 8
 
-func clone(s string) string { return string([]byte(s)) }
+func clone(s string) string { return strings.Clone(s) }
 
 // stepEvent copies what a chain needs of ev: the event dies after Feed.
 func (e *Engine) stepEvent(ev *event.Event, t int64) stepEvent {

@@ -2,6 +2,7 @@ package chain
 
 import (
 	"github.com/snapwarden/snapwarden/internal/event"
+	"strings"
 )
 
 // isCopy tells the resource types that are copies of data: lineage walks
@@ -44,7 +45,7 @@ func (e *Engine) updateLineage(ev *event.Event, t int64) []*node {
 		case r.Role == event.RoleSource && source == nil:
 			source = n
 		case r.Role == event.RoleCreated && n.created == 0:
-			n.created, n.event = t, string([]byte(ev.ID))
+			n.created, n.event = t, strings.Clone(ev.ID)
 			n.creator = e.g.intern(ev.Actor.ID)
 		}
 		switch {

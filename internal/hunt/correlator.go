@@ -3,6 +3,7 @@ package hunt
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -89,7 +90,7 @@ func (c *Correlator) observe(w *Worker, ev *event.Event) error {
 	if !ev.Time.IsZero() {
 		t := ev.Time.UnixNano()
 		if old, ok := w.seen[actorKey{ev.Cloud, ev.Actor.ID}]; !ok || t < old {
-			w.seen[actorKey{ev.Cloud, string([]byte(ev.Actor.ID))}] = t
+			w.seen[actorKey{ev.Cloud, strings.Clone(ev.Actor.ID)}] = t
 		}
 	}
 	if !chain.Wants(ev) {
