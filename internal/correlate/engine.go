@@ -52,10 +52,11 @@ type Stats struct {
 	Evicted      int64 // windows dropped for MaxGroups
 	Truncated    int64 // events dropped from full windows (MaxWindow)
 	Late         int64 // observations older than the newest fed before them
+	Dropped      int64 // late observations too old for their group's window, left out
 	Invalid      int64 // observations of an unknown rule, base rule or group shape
 	NoGroup      int64 // hits without a value for a group-by field (not observed)
 	NoValue      int64 // hits without a value for the condition's field (not observed)
-	Combos       int64 // groups left out of an event beyond 16 (many-valued group-by fields)
+	Combos       int64 // hits whose group-by values made more than 16 groups (the rest left out)
 }
 
 // Fresh returns an engine with the same rules and no state.

@@ -90,7 +90,7 @@ func (s *state) feed(p *program, x *corr, o *Observation, yield func(finding.Fin
 		w = nil
 	}
 	if w != nil && x.rising && o.Time.Before(w.newest.Add(-ts)) {
-		s.stats.Late++ // too old for the window: no longer placeable
+		s.stats.Dropped++ // too old for the window: no longer placeable
 		return nil
 	}
 	if w == nil {
