@@ -26,6 +26,7 @@ type Resource struct {
 	Critical                 bool
 	Links                    []string  // ids it is attached to or associated with (instance, SGs, tags…)
 	Seen                     time.Time // last time an event touched it (for TTL)
+	Open                     []byte    // a network object's opening to inbound traffic (the engine's JSON); nil none
 }
 
 // Chain is the engine's state for one open or closed chain finding.
@@ -54,7 +55,7 @@ const (
 
 var (
 	principalCols = []string{"cloud", "id", "first_seen", "created", "created_by"}
-	resourceCols  = []string{"cloud", "id", "type", "account", "created", "creator", "created_by", "parent", "critical", "links", "seen"}
+	resourceCols  = []string{"cloud", "id", "type", "account", "created", "creator", "created_by", "parent", "critical", "links", "seen", "open"}
 	chainCols     = []string{"id", "rule", "cloud", "account", "updated", "is_open", "state"}
 )
 
@@ -143,7 +144,11 @@ func resourceArgs(r *Resource, args []any) ([]any, error) {
 	if err := errors.Join(err1, err2); err != nil {
 		return nil, fmt.Errorf("resource %s/%s: %w", r.Cloud, r.ID, err)
 	}
-	return append(args, r.Cloud, r.ID, r.Type, r.Account, created, r.Creator, r.CreatedBy, r.Parent, boolInt(r.Critical), joinLinks(r.Links), seen), nil
+	var open any
+	if len(r.Open) > 0 {
+		open = r.Open
+	}
+	return append(args, r.Cloud, r.ID, r.Type, r.Account, created, r.Creator, r.CreatedBy, r.Parent, boolInt(r.Critical), joinLinks(r.Links), seen, open), nil
 }
 
 func chainArgs(c *Chain, args []any) ([]any, error) {
@@ -267,7 +272,7 @@ func loadPrincipals(ctx context.Context, tx *sql.Tx, snap *Snapshot) error {
 }
 
 func loadResources(ctx context.Context, tx *sql.Tx, snap *Snapshot) error {
-	rows, err := tx.QueryContext(ctx, `SELECT cloud, id, type, account, created, creator, created_by, parent, critical, links, seen
+	rows, err := tx.QueryContext(ctx, `SELECT cloud, id, type, account, created, creator, created_by, parent, critical, links, seen, open
 		FROM resources ORDER BY cloud, id`)
 	if err != nil {
 		return err
@@ -277,7 +282,7 @@ func loadResources(ctx context.Context, tx *sql.Tx, snap *Snapshot) error {
 		var r Resource
 		var created, links, seen sql.NullString
 		var critical int
-		if err := rows.Scan(&r.Cloud, &r.ID, &r.Type, &r.Account, &created, &r.Creator, &r.CreatedBy, &r.Parent, &critical, &links, &seen); err != nil {
+		if err := rows.Scan(&r.Cloud, &r.ID, &r.Type, &r.Account, &created, &r.Creator, &r.CreatedBy, &r.Parent, &critical, &links, &seen, &r.Open); err != nil {
 			return err
 		}
 		r.Critical = critical != 0

@@ -87,7 +87,7 @@ func richSnapshot() *store.Snapshot {
 		},
 		Resources: []store.Resource{
 			{Cloud: "aws", ID: "snap-1", Type: "snapshot", Account: "111122223333", Created: at, Creator: "arn:aws:iam::1:user/a", CreatedBy: "ev1",
-				Parent: "vol-1", Critical: true, Links: []string{"i-1", "sg-1"}, Seen: at.Add(time.Minute)},
+				Parent: "vol-1", Critical: true, Links: []string{"i-1", "sg-1"}, Seen: at.Add(time.Minute), Open: []byte(`{"at":1}`)},
 			{Cloud: "aws", ID: "vol-1", Type: "volume", Account: "111122223333", Critical: true, Seen: at},
 			{Cloud: "azure", ID: "/subscriptions/s/resourcegroups/g/providers/microsoft.compute/disks/d", Type: "volume", Account: "s",
 				Links: []string{"", `back\slash`, "new\nline", `\n literal`, "tail\\", "\xfe"}},
