@@ -20,6 +20,7 @@ import (
 	"github.com/snapwarden/snapwarden/internal/report"
 	"github.com/snapwarden/snapwarden/internal/scan"
 	"github.com/snapwarden/snapwarden/internal/source"
+	"github.com/snapwarden/snapwarden/internal/store"
 	"github.com/snapwarden/snapwarden/internal/textsafe"
 	"github.com/spf13/cobra"
 )
@@ -44,6 +45,7 @@ type huntOptions struct {
 	accounts    []string
 	suppressed  bool
 	tempDir     string
+	db          string
 }
 
 func newHuntCmd(e env) *cobra.Command {
@@ -102,6 +104,7 @@ files, records and MB/s.`,
 	f.IntVar(&o.maxRows, "max-rows", 5000, "most rows kept for a table")
 	f.IntVar(&o.maxWarnings, "max-warnings", 50, "most bad-input warnings printed (all are counted)")
 	f.BoolVar(&o.suppressed, "show-suppressed", false, "list findings the config's allow-list suppresses, marked with its reason")
+	f.StringVar(&o.db, "db", "", "store FILE (SQLite) that keeps chains, principals' first sight and lineage\nbetween runs, and the findings; created if absent")
 	f.StringVar(&o.tempDir, "temp-dir", "", "where events are ordered by time when they do not fit in memory (default: the system's)")
 	f.StringArrayVar(&o.accounts, "account", nil, "CLOUD=ID: account of records that name none (VK Cloud action logs:\n--account vkcloud=<project_id>); repeatable")
 	return cmd
@@ -114,6 +117,9 @@ type sink struct {
 	close  func() error
 	seen   map[string]bool
 	counts [finding.Critical + 1]int
+	// keep collects the findings for the store.
+	keep bool
+	kept []finding.Finding
 }
 
 func (s *sink) add(f finding.Finding) error {
@@ -125,6 +131,9 @@ func (s *sink) add(f finding.Finding) error {
 	s.seen[f.ID] = true
 	if f.Severity.Valid() {
 		s.counts[f.Severity]++
+	}
+	if s.keep {
+		s.kept = append(s.kept, f)
 	}
 	return s.emit(f)
 }
@@ -243,9 +252,19 @@ func runHunt(ctx context.Context, e env, o huntOptions, paths []string) error {
 	activity := &report.Activity{Max: o.maxRows}
 	fs := newSink(out, o, lang, colorOn(o.color, e.stdout))
 	var workers []*hunt.Worker
-	var corr *hunt.Correlator
+	var (
+		corr *hunt.Correlator
+		db   *store.Store
+	)
+	if o.db != "" && !o.events && !o.activity {
+		if db, err = store.Open(ctx, o.db); err != nil {
+			return &exitError{code: exitFailure, err: err, hint: "--db names a SQLite file snapwarden created, or a new one"}
+		}
+		defer db.Close()
+		fs.keep = true
+	}
 	if !o.events && !o.activity {
-		corr = det.NewCorrelator(hunt.CorrelatorOptions{TempDir: o.tempDir})
+		corr = det.NewCorrelator(hunt.CorrelatorOptions{TempDir: o.tempDir, Store: db})
 	}
 	newEmit := func() scan.Emit {
 		switch {
@@ -291,10 +310,13 @@ func runHunt(ctx context.Context, e env, o huntOptions, paths []string) error {
 	default:
 		if err == nil {
 			// Chains come last: they need every event, in time order.
-			err = corr.Finish(fs.add)
+			err = corr.Finish(ctx, fs.add)
 		}
 		if cerr := fs.close(); cerr != nil && err == nil {
 			err = cerr
+		}
+		if db != nil && err == nil {
+			err = db.PutFindings(ctx, fs.kept)
 		}
 	}
 	if ferr := out.Flush(); ferr != nil && err == nil {

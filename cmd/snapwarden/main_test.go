@@ -122,7 +122,7 @@ func TestHuntExamples(t *testing.T) {
 		}
 	}
 	for _, title := range []string{"Copy shared outside", "Copy exported", "restored from", "Administrative port opened",
-		"Copy of a critical", "Critical database changed"} {
+		"Copy of a critical", "Critical database changed", "Snapshot chain"} {
 		if !strings.Contains(out, title) {
 			t.Errorf("findings lack %q:\n%s", title, out)
 		}
@@ -139,6 +139,42 @@ func TestHuntExamples(t *testing.T) {
 		if code != exitOK || !strings.Contains(out, action) {
 			t.Errorf("activity table lacks %s", action)
 		}
+	}
+}
+
+// TestHuntDB: --db keeps state between runs; a second run over the same
+// logs still lists their chains, unchanged; a file that is not a store is
+// a failure naming it.
+func TestHuntDB(t *testing.T) {
+	aws := filepath.Join("..", "..", "examples", "aws")
+	db := filepath.Join(t.TempDir(), "state.db")
+	var runs []string
+	for range 2 {
+		code, out, stderr := runCLI(t, "", "hunt", "--db", db, "--output", "jsonl", aws)
+		if code != exitOK {
+			t.Fatalf("code %d, stderr %s", code, stderr)
+		}
+		var chains []string
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			if strings.Contains(line, `"kind":"chain"`) {
+				chains = append(chains, line)
+			}
+		}
+		if len(chains) == 0 {
+			t.Fatalf("no chain finding:\n%s", out)
+		}
+		runs = append(runs, strings.Join(chains, "\n"))
+	}
+	if runs[0] != runs[1] {
+		t.Errorf("the second run changed the chains:\n%s\nthen\n%s", runs[0], runs[1])
+	}
+	bad := filepath.Join(t.TempDir(), "bad.db")
+	if err := os.WriteFile(bad, []byte("not a database"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "", "hunt", "--db", bad, aws)
+	if code != exitFailure || !strings.Contains(stderr, "bad.db") {
+		t.Errorf("bad store: code %d, stderr %s", code, stderr)
 	}
 }
 

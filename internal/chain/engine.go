@@ -213,6 +213,24 @@ func Wants(ev *event.Event) bool {
 	return holder && net
 }
 
+// Replayed yields, unchanged, the findings of chains that events fed since
+// the last call only repeated (the same logs read again after a restart):
+// a run over them still lists the chains they belong to.
+func (e *Engine) Replayed(yield func(finding.Finding) error) error {
+	for _, tr := range e.tracks {
+		if !tr.replayed {
+			continue
+		}
+		tr.replayed = false
+		if tr.severity > 0 {
+			if err := yield(e.finding(tr)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // births records principals created, invited or given credentials.
 func (e *Engine) births(ev *event.Event, t int64) {
 	switch ev.Action {

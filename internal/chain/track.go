@@ -22,6 +22,7 @@ type track struct {
 	severity finding.Severity
 	revision int
 	dirty    bool
+	replayed bool // an event it already holds came again (a re-read log)
 }
 
 // stepEvent is what a chain keeps of an event that took one of its steps.
@@ -134,7 +135,8 @@ func (e *Engine) applyCopy(c *compiled, ev *event.Event, t int64) []*track {
 	}
 	tr.id = finding.ID(c.info.ID, ev.ID)
 	if old, ok := e.tracks[tr.id]; ok {
-		return []*track{old} // the same copy event again (a replayed record)
+		old.replayed = true // the same copy event again (a re-read log)
+		return nil
 	}
 	e.tracks[tr.id] = tr
 	e.stats.Chains++
@@ -173,6 +175,7 @@ func (e *Engine) tracksUsing(c *compiled, idx int, ev *event.Event, t int64) []*
 func (e *Engine) take(tr *track, s *step, ev *event.Event, t int64) bool {
 	for _, h := range tr.hits[s.idx] {
 		if h.ID == ev.ID {
+			tr.replayed = true
 			return false
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/snapwarden/snapwarden/internal/hunt"
 	"github.com/snapwarden/snapwarden/internal/scan"
 	"github.com/snapwarden/snapwarden/internal/source"
+	"github.com/snapwarden/snapwarden/internal/store"
 	"github.com/snapwarden/snapwarden/internal/testenv"
 )
 
@@ -72,7 +73,7 @@ func chainFindings(t *testing.T, d *hunt.Detector, events []*event.Event) []find
 		}
 	}
 	var out []finding.Finding
-	if err := c.Finish(func(f finding.Finding) error {
+	if err := c.Finish(context.Background(), func(f finding.Finding) error {
 		if f.Rule.Kind == finding.KindChain {
 			out = append(out, f)
 		}
@@ -299,4 +300,68 @@ func TestChains_CriticalByLineage(t *testing.T) {
 		}
 	}
 	t.Error("no RDS chain")
+}
+
+// TestChains_Restart: a chain begun in one run (copy and share) is
+// continued by the next run over later logs, through the store: same id,
+// a higher revision, the full chain's severity.
+func TestChains_Restart(t *testing.T) {
+	events := exampleEvents(t, "aws")
+	var cut time.Time
+	for _, ev := range events {
+		if ev.Action == event.VolumeRestore && (cut.IsZero() || ev.Time.Before(cut)) {
+			cut = ev.Time
+		}
+	}
+	var before, after []*event.Event
+	for _, ev := range events {
+		if ev.Time.Before(cut) {
+			before = append(before, ev)
+		} else {
+			after = append(after, ev)
+		}
+	}
+	dbFile := filepath.Join(t.TempDir(), "state.db")
+	run := func(evs []*event.Event) []finding.Finding {
+		db, err := store.Open(context.Background(), dbFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		d := chainDetector(t, nil)
+		c := d.NewCorrelator(hunt.CorrelatorOptions{TempDir: t.TempDir(), Store: db})
+		w := d.NewWorker()
+		c.Attach(w)
+		for _, ev := range evs {
+			w.Findings(ev, func(finding.Finding) error { return nil })
+		}
+		var out []finding.Finding
+		if err := c.Finish(context.Background(), func(f finding.Finding) error {
+			out = append(out, f)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	first := run(before)
+	var begun *finding.Finding
+	for i, f := range first {
+		if slices.Contains(actions(f), "snapshot.share") && !slices.Contains(actions(f), "db.snapshot.share") {
+			begun = &first[i]
+		}
+	}
+	if begun == nil || begun.Severity != finding.High {
+		t.Fatalf("first run: no high chain with the EBS share: %+v", first)
+	}
+	for _, f := range run(after) {
+		if f.ID != begun.ID {
+			continue
+		}
+		if f.Severity != finding.Critical || f.Revision <= begun.Revision || !containsAll(actions(f), []string{"snapshot.create", "volume.restore", "network.ingress.open"}) {
+			t.Errorf("second run: %s revision %d (first %d), actions %v", f.Severity, f.Revision, begun.Revision, actions(f))
+		}
+		return
+	}
+	t.Errorf("the second run did not continue chain %s", begun.ID)
 }

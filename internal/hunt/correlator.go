@@ -2,6 +2,8 @@ package hunt
 
 import (
 	"cmp"
+	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -10,15 +12,19 @@ import (
 	"github.com/snapwarden/snapwarden/internal/chain"
 	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/finding"
+	"github.com/snapwarden/snapwarden/internal/store"
 	"github.com/snapwarden/snapwarden/internal/timeorder"
 )
 
-// CorrelatorOptions say where ordering may spill.
+// CorrelatorOptions say where ordering may spill and where state lives.
 type CorrelatorOptions struct {
 	// TempDir holds the sorted runs when the events to order do not fit in
 	// MaxBytes of memory ("" is the system's temporary directory).
 	TempDir  string
 	MaxBytes int64
+	// Store, when set, holds the correlation state between runs: Finish
+	// continues the chains a previous run left open and saves them again.
+	Store *store.Store
 }
 
 // Correlator runs the rules that span events (chain rules) over a whole
@@ -33,6 +39,7 @@ type Correlator struct {
 	mu      sync.Mutex
 	sorter  *timeorder.Sorter[ordered]
 	workers []*Worker
+	store   *store.Store
 	err     error
 	// Chains counts chain findings by what became of them.
 	Chains, ChainsBelow, ChainsAllowed int
@@ -69,6 +76,7 @@ func (d *Detector) NewCorrelator(opts CorrelatorOptions) *Correlator {
 	return &Correlator{
 		d:      d,
 		engine: eng,
+		store:  opts.Store,
 		sorter: timeorder.New(orderedLess, timeorder.JSON[ordered]{}, timeorder.Options{Dir: opts.TempDir, MaxBytes: opts.MaxBytes}),
 	}
 }
@@ -109,13 +117,22 @@ func (c *Correlator) observe(w *Worker, ev *event.Event) error {
 // yields each chain once, in its final state, oldest first. Chains below
 // the minimum severity are counted; allow-listed ones are counted, or
 // yielded marked when ShowSuppressed is set.
-func (c *Correlator) Finish(yield func(finding.Finding) error) error {
+func (c *Correlator) Finish(ctx context.Context, yield func(finding.Finding) error) error {
 	if c == nil {
 		return nil
 	}
 	defer c.sorter.Close()
 	if c.err != nil {
 		return c.err
+	}
+	if c.store != nil {
+		snap, err := c.store.LoadState(ctx)
+		if err == nil {
+			err = c.engine.Restore(snap)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	for _, w := range c.workers {
 		for k, t := range w.seen {
@@ -127,8 +144,30 @@ func (c *Correlator) Finish(yield func(finding.Finding) error) error {
 		last[f.ID] = f
 		return nil
 	}
-	if err := c.sorter.Drain(func(it ordered) error { return c.engine.Feed(it.Event, keep) }); err != nil {
+	if err := c.sorter.Drain(func(it ordered) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return c.engine.Feed(it.Event, keep)
+	}); err != nil {
 		return err
+	}
+	if err := c.engine.Replayed(func(f finding.Finding) error {
+		if _, ok := last[f.ID]; !ok {
+			last[f.ID] = f
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if c.store != nil {
+		snap, err := c.engine.Snapshot()
+		if err == nil {
+			err = c.store.SaveState(ctx, snap)
+		}
+		if err != nil {
+			return fmt.Errorf("saving the correlation state: %w", err)
+		}
 	}
 	fs := make([]finding.Finding, 0, len(last))
 	for _, f := range last {

@@ -1,0 +1,154 @@
+package chain
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/snapwarden/snapwarden/internal/event"
+	"github.com/snapwarden/snapwarden/internal/finding"
+	"github.com/snapwarden/snapwarden/internal/store"
+)
+
+// trackState is a chain's state in a checkpoint (store.Chain.State).
+type trackState struct {
+	Start    int64            `json:"start"`
+	Critical bool             `json:"critical,omitempty"`
+	NewActor bool             `json:"new_actor,omitempty"`
+	Hits     [][]stepEvent    `json:"hits"`
+	Products [][]string       `json:"products"`
+	Severity finding.Severity `json:"severity,omitempty"`
+	Revision int              `json:"revision,omitempty"`
+}
+
+// Snapshot returns the engine's state for a checkpoint: principals' ages,
+// the lineage graph and the open chains.
+func (e *Engine) Snapshot() (*store.Snapshot, error) {
+	s := &store.Snapshot{HistoryStart: unix(e.p.historyStart), HistoryEnd: unix(e.p.historyEnd)}
+	for id, p := range e.p.byID {
+		s.Principals = append(s.Principals, store.Principal{Cloud: string(p.cloud), ID: id,
+			FirstSeen: unix(p.firstSeen), Created: unix(p.created), CreatedBy: p.createdBy})
+	}
+	for id, n := range e.g.nodes {
+		r := store.Resource{Cloud: string(n.cloud), ID: id, Type: string(n.typ), Account: n.account,
+			Created: unix(n.created), Creator: n.creator, CreatedBy: n.event, Critical: n.critical, Seen: unix(n.seen)}
+		if n.parent != nil {
+			r.Parent = n.parent.id
+		}
+		for _, l := range n.links {
+			r.Links = append(r.Links, l.id)
+		}
+		if n.open != nil {
+			b, err := json.Marshal(openState{At: n.open.at, World: n.open.world, Step: n.open.step})
+			if err != nil {
+				return nil, err
+			}
+			r.Open = b
+		}
+		s.Resources = append(s.Resources, r)
+	}
+	for id, tr := range e.tracks {
+		if e.p.historyEnd-tr.start > int64(tr.rule.window) {
+			continue // closed: nothing later can join it
+		}
+		b, err := json.Marshal(trackState{Start: tr.start, Critical: tr.critical, NewActor: tr.newActor,
+			Hits: tr.hits, Products: tr.products, Severity: tr.severity, Revision: tr.revision})
+		if err != nil {
+			return nil, err
+		}
+		updated := tr.start
+		for _, hs := range tr.hits {
+			for _, h := range hs {
+				updated = max(updated, h.Time)
+			}
+		}
+		s.Chains = append(s.Chains, store.Chain{ID: id, Rule: tr.rule.info.ID, Cloud: string(tr.cloud), Account: tr.account,
+			Updated: unix(updated), Open: true, State: b})
+	}
+	// Stable order: checkpoints of the same state are the same.
+	slices.SortFunc(s.Principals, func(a, b store.Principal) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(s.Resources, func(a, b store.Resource) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(s.Chains, func(a, b store.Chain) int { return strings.Compare(a.ID, b.ID) })
+	return s, nil
+}
+
+// openState is a network object's opening in a checkpoint.
+type openState struct {
+	At    int64     `json:"at"`
+	World bool      `json:"world,omitempty"`
+	Step  stepEvent `json:"step"`
+}
+
+// Restore loads a checkpoint into an engine that has seen no event yet.
+// Chains of rules the engine does not have are dropped (a rule removed
+// since); a damaged chain or opening is an error naming it.
+func (e *Engine) Restore(s *store.Snapshot) error {
+	e.p.historyStart, e.p.historyEnd = nanos(s.HistoryStart), nanos(s.HistoryEnd)
+	for _, p := range s.Principals {
+		x := e.p.get(event.Cloud(p.Cloud), p.ID)
+		if x == nil {
+			continue
+		}
+		x.firstSeen, x.created, x.createdBy = nanos(p.FirstSeen), nanos(p.Created), p.CreatedBy
+	}
+	for _, r := range s.Resources {
+		n := &node{id: r.ID, cloud: event.Cloud(r.Cloud), typ: event.ResourceType(r.Type), account: e.g.intern(r.Account),
+			created: nanos(r.Created), seen: nanos(r.Seen), creator: e.g.intern(r.Creator), event: r.CreatedBy, critical: r.Critical}
+		if len(r.Open) > 0 {
+			var o openState
+			if err := json.Unmarshal(r.Open, &o); err != nil {
+				return fmt.Errorf("checkpoint: opening of %s: %w", r.ID, err)
+			}
+			n.open = &openMark{at: o.At, world: o.World, step: o.Step}
+		}
+		e.g.nodes[r.ID] = n
+	}
+	for _, r := range s.Resources {
+		n := e.g.nodes[r.ID]
+		n.parent = e.g.nodes[r.Parent]
+		for _, l := range r.Links {
+			link(n, e.g.nodes[l])
+		}
+	}
+	rules := map[string]*compiled{}
+	for _, c := range e.rules {
+		rules[c.info.ID] = c
+	}
+	for _, c := range s.Chains {
+		rc := rules[c.Rule]
+		if rc == nil || !c.Open {
+			continue
+		}
+		var st trackState
+		if err := json.Unmarshal(c.State, &st); err != nil {
+			return fmt.Errorf("checkpoint: chain %s: %w", c.ID, err)
+		}
+		if len(st.Hits) != len(rc.steps) || len(st.Products) != len(rc.steps) || len(st.Hits[0]) == 0 {
+			continue // the rule's steps changed since: the chain cannot go on
+		}
+		tr := &track{rule: rc, id: c.ID, start: st.Start, cloud: event.Cloud(c.Cloud), account: c.Account,
+			critical: st.Critical, newActor: st.NewActor, hits: st.Hits, products: make([][]string, len(rc.steps)),
+			severity: st.Severity, revision: st.Revision}
+		e.tracks[c.ID] = tr
+		for i, ids := range st.Products {
+			e.addProducts(tr, i, ids)
+		}
+	}
+	return nil
+}
+
+func unix(ns int64) time.Time {
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns).UTC()
+}
+
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
