@@ -2,7 +2,7 @@ package correlate
 
 import (
 	"container/heap"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/snapwarden/snapwarden/internal/finding"
@@ -18,6 +18,7 @@ type state struct {
 	stats   Stats
 	all     bool   // yield the findings of every correlation (test replays)
 	scratch []bool // for temporal_ordered
+	key     []byte // the group key being looked up
 }
 
 func (e *Engine) state() *state {
@@ -79,8 +80,14 @@ func (s *state) expire(p *program, yield func(finding.Finding) error) error {
 
 // feed puts an observation in its group's window and tests the condition.
 func (s *state) feed(p *program, x *corr, o *Observation, yield func(finding.Finding) error) error {
-	key := strings.Join(o.Group, "\x00")
-	w := s.windows[x.idx][key]
+	s.key = appendGroupKey(s.key[:0], o.Group)
+	w := s.windows[x.idx][string(s.key)] // no copy for a lookup
+	key := ""                            // s.key changes when feed recurses (derive)
+	if w != nil {
+		key = w.key
+	} else {
+		key = string(s.key)
+	}
 	ts := x.c.Timespan
 	if w != nil && !x.rising && o.Time.After(w.start.Add(ts)) {
 		// A complete window ends before this event: test it, start anew.
@@ -111,6 +118,17 @@ func (s *state) feed(p *program, x *corr, o *Observation, yield func(finding.Fin
 	w.dropBefore(w.newest.Add(-ts))
 	s.setDeadline(w, w.newest.Add(ts))
 	return s.slide(p, w, o, isNew, yield)
+}
+
+// appendGroupKey appends the map key of group values: each
+// length-prefixed, so that no two groups share one whatever their text.
+func appendGroupKey(dst []byte, group []string) []byte {
+	for _, g := range group {
+		dst = strconv.AppendInt(dst, int64(len(g)), 10)
+		dst = append(dst, ':')
+		dst = append(dst, g...)
+	}
+	return dst
 }
 
 // openWindow starts a group's window, making room under MaxGroups first.

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -227,4 +228,42 @@ correlation: {type: temporal_ordered, rules: [copy, share], group-by: [actor.id]
 			t.Fatalf("shuffled input gave other findings: %d vs %d", len(got), len(want))
 		}
 	}
+}
+
+// TestFeed_groupKeys: group values are kept apart whatever they hold.
+func TestFeed_groupKeys(t *testing.T) {
+	const doc = `
+title: Two copies
+id: c-two
+correlation: {type: event_count, rules: [copy], group-by: [actor.id, account], timespan: 10m, condition: {gte: 2}}
+`
+	det, eng, rs := setup(t, doc, correlate.Options{})
+	fs, err := eng.Replay(det, byID(t, rs, "c-two"), []*event.Event{
+		ev("1", 0, event.SnapshotCopy, "a\x00b", "c"),
+		ev("2", time.Second, event.SnapshotCopy, "a", "b\x00c"),
+	})
+	if err != nil || len(fs) != 0 {
+		t.Errorf("groups merged: %v %v", ids(fs), err)
+	}
+}
+
+// TestObserve_concurrent: workers observe at once (run under -race).
+func TestObserve_concurrent(t *testing.T) {
+	_, eng, rs := setup(t, countDoc, correlate.Options{})
+	base := byID(t, rs, "base-copy")
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			var obs []correlate.Observation
+			for i := range 200 {
+				actor := fmt.Sprintf("actor-%d-%d", g, i)
+				obs = eng.Observe(ev("e", 0, event.SnapshotCopy, actor, "1"), base, obs[:0])
+				if len(obs) != 1 || obs[0].Group[0] != actor {
+					t.Errorf("observed %+v for %s", obs, actor)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
