@@ -81,6 +81,7 @@ type Engine struct {
 	g        *graph
 	p        *principals
 	tracks   map[string]*track
+	queue    []*track // open chains by start time, for sweep
 	ttl      int64
 	swept    int64 // event time of the last eviction sweep
 	stats    Stats
@@ -170,7 +171,7 @@ func (e *Engine) Feed(ev *event.Event, yield func(finding.Finding) error) error 
 	// A link or an opening may complete a chain's "reaches" step, whichever
 	// came first.
 	for _, n := range touched {
-		for _, tr := range n.chains {
+		for _, tr := range n.tracks() {
 			if e.tracks[tr.id] == tr && e.checkReaches(tr) {
 				changed = append(changed, tr)
 			}
@@ -255,20 +256,28 @@ func (e *Engine) births(ev *event.Event, t int64) {
 }
 
 // sweep expires chains past their window and resources past their TTL,
-// at most once per hour of event time, or when a cap is reached.
+// at most once per minute of event time, or when a cap is reached. Both
+// are queued in time order, so a sweep only looks at what it expires.
 func (e *Engine) sweep(t int64) {
 	full := len(e.g.nodes) >= e.g.max || len(e.tracks) >= e.opts.MaxChains
-	if t-e.swept < int64(time.Hour) && !full {
+	if t-e.swept < int64(time.Minute) && !full {
 		return
 	}
 	e.swept = t
-	for id, tr := range e.tracks {
-		if t-tr.start > int64(tr.rule.window) {
+	q := e.queue
+	i := 0
+	for ; i < len(q) && t-q[i].start > int64(q[i].rule.window); i++ {
+		if tr := q[i]; e.tracks[tr.id] == tr {
 			e.closeTrack(tr)
-			delete(e.tracks, id)
+			delete(e.tracks, tr.id)
 			e.stats.Evicted++
 		}
 	}
+	q = q[i:]
+	if cap(q) > 2*len(q)+1024 {
+		q = append([]*track(nil), q...)
+	}
+	e.queue = q
 	ttl := e.ttl
 	if full {
 		ttl /= 2
@@ -280,7 +289,9 @@ func (e *Engine) closeTrack(tr *track) {
 	for _, ids := range tr.products {
 		for _, id := range ids {
 			if n := e.g.nodes[id]; n != nil {
-				n.chains = removeTrack(n.chains, tr)
+				if n.x != nil {
+					n.x.chains = removeTrack(n.x.chains, tr)
+				}
 			}
 		}
 	}

@@ -1,29 +1,63 @@
 package chain
 
 import (
-	"github.com/snapwarden/snapwarden/internal/event"
 	"strings"
+
+	"github.com/snapwarden/snapwarden/internal/event"
 )
 
 // node is a resource of the lineage graph. Its size matters: a long hunt
 // tracks millions, so times are Unix nanoseconds, strings are interned and
-// what few nodes need (world-open marks, chains) hangs off pointers.
+// what few nodes need (links, chains, openings) hangs off one pointer.
 type node struct {
-	id      string // canonical id, interned (the graph's key)
-	cloud   event.Cloud
-	typ     event.ResourceType
-	account string // interned
-	parent  *node  // what it was copied or restored from
-	created int64  // creation time, 0 when not seen
-	seen    int64  // last time an event touched it
-	creator string // actor id of the creating event, interned
-	event   string // id of the creating event
+	id       string // canonical id, interned (the graph's key)
+	cloud    event.Cloud
+	typ      event.ResourceType
+	account  string     // interned
+	parent   string     // id of what it was copied or restored from (its key)
+	created  int64      // creation time, 0 when not seen
+	seen     int64      // last time an event touched it
+	creator  string     // actor id of the creating event, interned
+	event    string     // id of the creating event
+	x        *nodeExtra // nil for most: a snapshot or volume nothing links to
+	critical bool
+}
+
+// nodeExtra is what only some nodes have.
+type nodeExtra struct {
 	// links are neighbours both ways: an instance and its volumes, NICs,
 	// security groups, networks and network tags; a NIC and its groups.
-	links    []*node
-	chains   []*track // chains this node is a product of
-	open     *openMark
-	critical bool
+	links  []*node
+	chains []*track // chains this node is a product of
+	open   *openMark
+}
+
+func (n *node) extra() *nodeExtra {
+	if n.x == nil {
+		n.x = &nodeExtra{}
+	}
+	return n.x
+}
+
+func (n *node) linked() []*node {
+	if n.x == nil {
+		return nil
+	}
+	return n.x.links
+}
+
+func (n *node) tracks() []*track {
+	if n.x == nil {
+		return nil
+	}
+	return n.x.chains
+}
+
+func (n *node) opening() *openMark {
+	if n.x == nil {
+		return nil
+	}
+	return n.x.open
 }
 
 // openMark records that a network object (security group, network tag,
@@ -40,8 +74,11 @@ const maxAncestors = 8
 
 // graph is the lineage graph: resources by canonical id.
 type graph struct {
-	nodes   map[string]*node
-	strs    map[string]string // interned actor ids and accounts (ids are the nodes' keys)
+	nodes map[string]*node
+	strs  map[string]string // interned actor ids and accounts (ids are the nodes' keys)
+	// queue holds the nodes in the order they were added (or found still
+	// in use by evict): eviction pops its front instead of scanning them all.
+	queue   []queued
 	max     int
 	dropped int // nodes not tracked because the graph was full
 }
@@ -78,8 +115,19 @@ func (g *graph) node(cloud event.Cloud, r *event.Resource, at int64) *node {
 	}
 	id := strings.Clone(r.ID) // the map key and the node's id: one copy
 	n := &node{id: id, cloud: cloud, typ: r.Type, account: g.intern(r.Account), seen: at}
-	g.nodes[id] = n
+	g.add(n)
 	return n
+}
+
+// queued is a node in the eviction queue, with the time it was queued at.
+type queued struct {
+	n  *node
+	at int64
+}
+
+func (g *graph) add(n *node) {
+	g.nodes[n.id] = n
+	g.queue = append(g.queue, queued{n, n.seen})
 }
 
 // link joins two nodes both ways, once.
@@ -87,23 +135,23 @@ func link(a, b *node) {
 	if a == nil || b == nil || a == b {
 		return
 	}
-	for _, x := range a.links {
+	for _, x := range a.linked() {
 		if x == b {
 			return
 		}
 	}
-	a.links = append(a.links, b)
-	b.links = append(b.links, a)
+	a.extra().links = append(a.linked(), b)
+	b.extra().links = append(b.linked(), a)
 }
 
 // ancestors calls f on n and its parents, nearest first, until f returns
 // false.
-func ancestors(n *node, f func(*node) bool) {
+func (g *graph) ancestors(n *node, f func(*node) bool) {
 	for i := 0; n != nil && i < maxAncestors; i++ {
 		if !f(n) {
 			return
 		}
-		n = n.parent
+		n = g.nodes[n.parent]
 	}
 }
 
@@ -120,13 +168,13 @@ func isNet(t event.ResourceType) bool {
 // through: its own (security groups, NICs, networks, tags) and the groups
 // of its NICs.
 func reachable(inst *node, f func(*node)) {
-	for _, a := range inst.links {
+	for _, a := range inst.linked() {
 		if !isNet(a.typ) {
 			continue
 		}
 		f(a)
 		if a.typ == event.NIC {
-			for _, b := range a.links {
+			for _, b := range a.linked() {
 				if b != inst && isNet(b.typ) && b.typ != event.NIC {
 					f(b)
 				}
@@ -138,12 +186,12 @@ func reachable(inst *node, f func(*node)) {
 // instancesBehind calls f on the instances a network object leads to:
 // directly, or through a NIC.
 func instancesBehind(net *node, f func(*node)) {
-	for _, a := range net.links {
+	for _, a := range net.linked() {
 		switch a.typ {
 		case event.Instance:
 			f(a)
 		case event.NIC:
-			for _, b := range a.links {
+			for _, b := range a.linked() {
 				if b.typ == event.Instance {
 					f(b)
 				}
@@ -152,25 +200,30 @@ func instancesBehind(net *node, f func(*node)) {
 	}
 }
 
-// evict drops nodes not touched since before cutoff, unlinking them.
+// evict drops nodes not touched since before cutoff, unlinking them. It
+// pops the queue's front while it was queued before cutoff; a node touched
+// since goes to the back, so each node costs O(1) per time-to-live.
 func (g *graph) evict(cutoff int64) (n int) {
-	for id, x := range g.nodes {
+	q := g.queue
+	var again []queued
+	i := 0
+	for ; i < len(q) && q[i].at < cutoff; i++ {
+		x := q[i].n
 		if x.seen >= cutoff {
+			again = append(again, queued{x, x.seen})
 			continue
 		}
-		for _, y := range x.links {
-			y.links = removeNode(y.links, x)
+		for _, y := range x.linked() {
+			y.x.links = removeNode(y.x.links, x)
 		}
-		delete(g.nodes, id)
+		delete(g.nodes, x.id)
 		n++
 	}
-	if n > 0 {
-		for _, x := range g.nodes {
-			if x.parent != nil && x.parent.seen < cutoff {
-				x.parent = nil
-			}
-		}
+	q = append(q[i:], again...)
+	if cap(q) > 2*len(q)+1024 {
+		q = append([]queued(nil), q...) // let the popped front be freed
 	}
+	g.queue = q
 	return n
 }
 

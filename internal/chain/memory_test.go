@@ -34,7 +34,9 @@ func resourceBytes(n int) (perResource, idBytes float64) {
 		r := event.Resource{Role: event.RoleCreated, Type: event.Volume, ID: id}
 		x := g.node(event.Azure, &r, t)
 		x.created, x.creator, x.event = t, g.intern(actors[i%len(actors)]), ""
-		x.parent = prev
+		if prev != nil {
+			x.parent = prev.id
+		}
 		prev = x
 	}
 	runtime.GC()

@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -34,14 +35,12 @@ func (e *Engine) Snapshot() (*store.Snapshot, error) {
 	for id, n := range e.g.nodes {
 		r := store.Resource{Cloud: string(n.cloud), ID: id, Type: string(n.typ), Account: n.account,
 			Created: unix(n.created), Creator: n.creator, CreatedBy: n.event, Critical: n.critical, Seen: unix(n.seen)}
-		if n.parent != nil {
-			r.Parent = n.parent.id
-		}
-		for _, l := range n.links {
+		r.Parent = n.parent
+		for _, l := range n.linked() {
 			r.Links = append(r.Links, l.id)
 		}
-		if n.open != nil {
-			b, err := json.Marshal(openState{At: n.open.at, World: n.open.world, Step: n.open.step})
+		if o := n.opening(); o != nil {
+			b, err := json.Marshal(openState{At: o.at, World: o.world, Step: o.step})
 			if err != nil {
 				return nil, err
 			}
@@ -101,13 +100,15 @@ func (e *Engine) Restore(s *store.Snapshot) error {
 			if err := json.Unmarshal(r.Open, &o); err != nil {
 				return fmt.Errorf("checkpoint: opening of %s: %w", r.ID, err)
 			}
-			n.open = &openMark{at: o.At, world: o.World, step: o.Step}
+			n.extra().open = &openMark{at: o.At, world: o.World, step: o.Step}
 		}
-		e.g.nodes[r.ID] = n
+		e.g.add(n)
 	}
 	for _, r := range s.Resources {
 		n := e.g.nodes[r.ID]
-		n.parent = e.g.nodes[r.Parent]
+		if p := e.g.nodes[r.Parent]; p != nil {
+			n.parent = p.id
+		}
 		for _, l := range r.Links {
 			link(n, e.g.nodes[l])
 		}
@@ -132,10 +133,12 @@ func (e *Engine) Restore(s *store.Snapshot) error {
 			critical: st.Critical, newActor: st.NewActor, hits: st.Hits, products: make([][]string, len(rc.steps)),
 			severity: st.Severity, revision: st.Revision}
 		e.tracks[c.ID] = tr
+		e.queue = append(e.queue, tr)
 		for i, ids := range st.Products {
 			e.addProducts(tr, i, ids)
 		}
 	}
+	slices.SortStableFunc(e.queue, func(a, b *track) int { return cmp.Compare(a.start, b.start) })
 	return nil
 }
 

@@ -139,6 +139,7 @@ func (e *Engine) applyCopy(c *compiled, ev *event.Event, t int64) []*track {
 		return nil
 	}
 	e.tracks[tr.id] = tr
+	e.queue = append(e.queue, tr)
 	e.stats.Chains++
 	se := e.stepEvent(ev, t)
 	se.New = e.p.isNew(ev.Actor.ID, t, c.window, e.opts.NewPrincipal)
@@ -157,8 +158,8 @@ func (e *Engine) tracksUsing(c *compiled, idx int, ev *event.Event, t int64) []*
 		if r.Role != event.RoleSource && r.Role != event.RoleTarget {
 			continue
 		}
-		ancestors(e.g.nodes[r.ID], func(n *node) bool {
-			for _, tr := range n.chains {
+		e.g.ancestors(e.g.nodes[r.ID], func(n *node) bool {
+			for _, tr := range n.tracks() {
 				if tr.rule == c && t-tr.start <= int64(c.window) && t >= tr.start &&
 					slices.Contains(tr.products[idx], n.id) && !slices.Contains(out, tr) {
 					out = append(out, tr)
@@ -204,8 +205,8 @@ func (e *Engine) addProducts(tr *track, idx int, ids []string) {
 			continue
 		}
 		tr.products[idx] = append(tr.products[idx], id)
-		if n := e.g.nodes[id]; n != nil && !slices.Contains(n.chains, tr) {
-			n.chains = append(n.chains, tr)
+		if n := e.g.nodes[id]; n != nil && !slices.Contains(n.tracks(), tr) {
+			n.extra().chains = append(n.tracks(), tr)
 		}
 	}
 }
@@ -227,7 +228,7 @@ func (e *Engine) checkReaches(tr *track) bool {
 					continue
 				}
 				reachable(inst, func(n *node) {
-					m := n.open
+					m := n.opening()
 					if found != nil || m == nil || s.world && !m.world {
 						return
 					}

@@ -37,7 +37,7 @@ func (e *Engine) updateLineage(ev *event.Event, t int64) []*node {
 		if n == nil {
 			continue
 		}
-		if n.created == 0 && n.parent == nil && !n.critical {
+		if n.created == 0 && n.parent == "" && !n.critical {
 			n.critical = e.opts.Critical(ev.Cloud, *r)
 		}
 		touched = append(touched, n)
@@ -63,8 +63,8 @@ func (e *Engine) updateLineage(ev *event.Event, t int64) []*node {
 			if r.Role != event.RoleCreated || r.Type == event.Principal {
 				continue
 			}
-			if n := e.g.nodes[r.ID]; n != nil && n != source && n.parent == nil {
-				n.parent = source
+			if n := e.g.nodes[r.ID]; n != nil && n != source && n.parent == "" {
+				n.parent = source.id
 				n.critical = n.critical || source.critical
 			}
 		}
@@ -97,8 +97,8 @@ func (e *Engine) updateLineage(ev *event.Event, t int64) []*node {
 	if ev.Action == event.IngressOpen && len(ev.Ingress) > 0 {
 		mark := &openMark{at: t, world: worldOpen(ev), step: e.stepEvent(ev, t)}
 		for _, x := range openedBy(nets) {
-			if x.open == nil || mark.world && !x.open.world {
-				x.open = mark
+			if o := x.opening(); o == nil || mark.world && !o.world {
+				x.extra().open = mark
 			}
 			instancesBehind(x, func(in *node) { touched = append(touched, in) })
 		}
