@@ -13,8 +13,8 @@ import (
 // BenchmarkObserve measures one hit of the built-in burst rule's base rule
 // turned into an observation (two group-by fields read from the event).
 func BenchmarkObserve(b *testing.B) {
-	_, eng, rs := builtin(&testing.T{})
-	base := byID(&testing.T{}, rs, "7f4b5c1e-2d3a-4e8f-9a6b-1c2d3e4f5a20")
+	_, eng, rs := builtin(b)
+	base := byID(b, rs, "7f4b5c1e-2d3a-4e8f-9a6b-1c2d3e4f5a20")
 	e := ev("e1", 0, event.SnapshotCopy, "arn:aws:iam::111122223333:user/mallory", "111122223333", "snap-1")
 	var obs []correlate.Observation
 	b.ReportAllocs()
@@ -31,8 +31,8 @@ func BenchmarkObserve(b *testing.B) {
 // burst rule (20 in 10 minutes): every group crosses the threshold and its
 // finding grows.
 func BenchmarkFeed(b *testing.B) {
-	_, eng, rs := builtin(&testing.T{})
-	base := byID(&testing.T{}, rs, "7f4b5c1e-2d3a-4e8f-9a6b-1c2d3e4f5a20")
+	_, eng, rs := builtin(b)
+	base := byID(b, rs, "7f4b5c1e-2d3a-4e8f-9a6b-1c2d3e4f5a20")
 	const actors, perActor = 1000, 50
 	var obs []correlate.Observation
 	for i := range actors * perActor {

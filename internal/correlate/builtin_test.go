@@ -20,7 +20,7 @@ const burstRule = "7f4b5c1e-2d3a-4e8f-9a6b-1c2d3e4f5a21"
 
 // builtin compiles the embedded pack with the configuration its tests
 // assume (trusted principals), as hunt does.
-func builtin(t *testing.T) (*detect.Engine, *correlate.Engine, []*rule.Rule) {
+func builtin(t testing.TB) (*detect.Engine, *correlate.Engine, []*rule.Rule) {
 	t.Helper()
 	rs, errs := rule.LoadFS(rules.FS, ".")
 	if len(errs) > 0 {

@@ -52,7 +52,6 @@ type corr struct {
 	info     finding.RuleInfo
 	summary  map[string]string
 	maxWin   int
-	depth    int // 0 for a correlation of detection rules
 	resolved bool
 }
 
@@ -192,14 +191,23 @@ func (c *compiler) resolve(x *corr, path []*corr) {
 	for i, g := range cr.GroupBy {
 		x.groupBy[i] = g.Name
 	}
+	seen := map[*rule.Rule]string{}
 	for _, rf := range cr.Rules {
 		r := c.lookup(rf.Name)
+		if first, dup := seen[r]; dup && r != nil {
+			c.errorf(x, rf.Pos, "rule %q is the rule %q names: a rule is referenced once", rf.Name, first)
+			continue
+		}
+		seen[r] = rf.Name
 		switch {
 		case r == nil:
 			c.errorf(x, rf.Pos, "rule %q is unknown: no loaded rule has this id or name", rf.Name)
 			continue
 		case r == x.rule:
 			c.errorf(x, rf.Pos, "a correlation cannot reference itself")
+			continue
+		case r.Kind == rule.KindCorrelation && c.corrs[r] == nil:
+			c.errorf(x, rf.Pos, "rule %q is a correlation rule without a correlation block", rf.Name)
 			continue
 		case r.Kind == rule.KindCorrelation:
 			inner := c.corrs[r]
@@ -208,7 +216,6 @@ func (c *compiler) resolve(x *corr, path []*corr) {
 				c.errorf(x, rf.Pos, "rule %q did not compile", rf.Name)
 				continue
 			}
-			x.depth = max(x.depth, inner.depth+1)
 			x.refs = append(x.refs, c.innerRef(x, r, inner))
 		case r.Kind != "" && r.Kind != rule.KindDetection:
 			c.errorf(x, rf.Pos, "rule %q is a %s rule: a correlation references detection or correlation rules", rf.Name, r.Kind)

@@ -31,6 +31,11 @@ id: x
 name: xx
 correlation: {type: temporal, rules: [copy, xx], timespan: 1h}
 `, []string{`rules.yml:4:45: rule "x": a correlation cannot reference itself`}},
+		{"twice", `
+title: X
+id: x
+correlation: {type: temporal, rules: [copy, base-copy], timespan: 1h}
+`, []string{`rules.yml:3:45: rule "x": rule "base-copy" is the rule "copy" names: a rule is referenced once`}},
 		{"cycle", `
 title: X
 id: x

@@ -52,7 +52,7 @@ detection: {s: {eventName: CreateVolume}, condition: s}
 
 // setup parses base rules and the correlation documents, compiles both
 // engines and fails on any error.
-func setup(t *testing.T, corrDocs string, opts correlate.Options) (*detect.Engine, *correlate.Engine, []*rule.Rule) {
+func setup(t testing.TB, corrDocs string, opts correlate.Options) (*detect.Engine, *correlate.Engine, []*rule.Rule) {
 	t.Helper()
 	rs, errs := rule.Parse("rules.yml", []byte(baseRules+"---\n"+corrDocs))
 	if len(errs) > 0 {
@@ -70,7 +70,7 @@ func setup(t *testing.T, corrDocs string, opts correlate.Options) (*detect.Engin
 }
 
 // byID returns the rule with the given id.
-func byID(t *testing.T, rs []*rule.Rule, id string) *rule.Rule {
+func byID(t testing.TB, rs []*rule.Rule, id string) *rule.Rule {
 	t.Helper()
 	for _, r := range rs {
 		if r.ID == id {

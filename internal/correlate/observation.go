@@ -34,12 +34,17 @@ type Observation struct {
 
 	// Group holds the event's value of each group-by field, in order.
 	Group []string `json:"group,omitempty"`
-	// Values are the values of the condition's field (value_* types).
+	// Values are the distinct values of the condition's field (value_*
+	// types), at most maxValues.
 	Values []string `json:"values,omitempty"`
 }
 
-// maxResources bounds the resources an observation carries.
-const maxResources = 8
+// Bounds on what one observation carries: an event's resources, and the
+// values of a list field.
+const (
+	maxResources = 8
+	maxValues    = 64
+)
 
 // Compare orders observations for Feed: by time, then event id, then rule,
 // base rule and group. It is a total order, so that sorting gives the same

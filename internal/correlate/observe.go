@@ -33,6 +33,7 @@ func (e *Engine) Observe(ev *event.Event, base *rule.Rule, dst []Observation) []
 		var values []string
 		if rf.hasValue {
 			values = dedupe(rf.value.Read(ev, nil))
+			values = values[:min(len(values), maxValues)]
 			if len(values) == 0 {
 				e.noValue.Add(1)
 				continue
