@@ -363,7 +363,8 @@ func huntSummary(w io.Writer, det *hunt.Detector, workers []*hunt.Worker, corr *
 		events, hits, allowed, below = events+x.Events, hits+x.Hits, allowed+x.Allowed, below+x.Below
 		candidates += x.Counts().Candidates
 	}
-	fmt.Fprintf(w, "rules: %d active (%d indexed by operation, %d on every event)", st.Rules, st.Indexed, st.Always)
+	chains, corrs := det.Sequences()
+	fmt.Fprintf(w, "rules: %d active (%d indexed by operation, %d on every event), %d chain, %d correlation", st.Rules, st.Indexed, st.Always, chains, corrs)
 	if inactive > 0 {
 		fmt.Fprintf(w, ", %d inactive (log sources not read)", inactive)
 	}
@@ -379,20 +380,23 @@ func huntSummary(w io.Writer, det *hunt.Detector, workers []*hunt.Worker, corr *
 	}
 	fmt.Fprintln(w)
 	if corr != nil {
-		cs, os := corr.Stats()
-		fmt.Fprintf(w, "chains: %d copies tracked, %d chains found", cs.Chains, corr.Chains)
-		if corr.ChainsAllowed > 0 {
-			fmt.Fprintf(w, ", %d allowed by the config", corr.ChainsAllowed)
+		cs, xs, os := corr.Stats()
+		fmt.Fprintf(w, "correlation: %d copies tracked, %d chain and correlation findings", cs.Chains, corr.Found)
+		if corr.Allowed > 0 {
+			fmt.Fprintf(w, ", %d allowed by the config", corr.Allowed)
 		}
-		if corr.ChainsBelow > 0 {
-			fmt.Fprintf(w, ", %d below --min-severity", corr.ChainsBelow)
+		if corr.Below > 0 {
+			fmt.Fprintf(w, ", %d below --min-severity", corr.Below)
 		}
-		fmt.Fprintf(w, "; %d events ordered by time", os.Items)
+		fmt.Fprintf(w, "; %d events and observations ordered by time", os.Items)
 		if os.Runs > 0 {
 			fmt.Fprintf(w, " (%d runs spilled to disk)", os.Runs)
 		}
 		if d := cs.DroppedResource + cs.DroppedChain + cs.DroppedActor; d > 0 {
 			fmt.Fprintf(w, "; state full: %d resources, %d chains, %d principals not tracked", cs.DroppedResource, cs.DroppedChain, cs.DroppedActor)
+		}
+		if xs.Evicted > 0 {
+			fmt.Fprintf(w, "; %d correlation windows dropped (state full)", xs.Evicted)
 		}
 		fmt.Fprintln(w)
 	}

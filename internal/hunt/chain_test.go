@@ -3,6 +3,7 @@ package hunt_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -365,3 +366,51 @@ func TestChains_Restart(t *testing.T) {
 	}
 	t.Errorf("the second run did not continue chain %s", begun.ID)
 }
+
+// TestCorrelation_Burst: the built-in correlation (many copies by one
+// principal in a short window) fires through the hunt pipeline in any
+// order of its events, and its base rule makes no finding of its own.
+func TestCorrelation_Burst(t *testing.T) {
+	d := chainDetector(t, nil)
+	var events []*event.Event
+	for i := range 30 {
+		events = append(events, &event.Event{ID: fmt.Sprintf("b%02d", i), Time: t0.Add(time.Duration(i) * 10 * time.Second),
+			Cloud: event.AWS, Account: "111122223333", Operation: "CreateSnapshot", Action: event.SnapshotCreate, Outcome: event.Success,
+			Actor:     event.Actor{ID: "arn:aws:iam::111122223333:user/mallory"},
+			Resources: []event.Resource{{Role: event.RoleSource, Type: event.Volume, ID: fmt.Sprintf("vol-%d", i)}, {Role: event.RoleCreated, Type: event.Snapshot, ID: fmt.Sprintf("snap-%d", i)}}})
+	}
+	run := func(evs []*event.Event) (corr []finding.Finding, base int) {
+		c := d.NewCorrelator(hunt.CorrelatorOptions{TempDir: t.TempDir()})
+		w := d.NewWorker()
+		c.Attach(w)
+		for _, ev := range evs {
+			w.Findings(ev, func(f finding.Finding) error {
+				if strings.Contains(f.Rule.Title, "copied, shared or exported") {
+					base++
+				}
+				return nil
+			})
+		}
+		c.Finish(context.Background(), func(f finding.Finding) error {
+			if f.Rule.Kind == finding.KindCorrelation {
+				corr = append(corr, f)
+			}
+			return nil
+		})
+		return corr, base
+	}
+	want, base := run(events)
+	if len(want) != 1 || base != 0 || len(want[0].Events) < 20 {
+		t.Fatalf("burst: %d correlation findings (%+v), %d base findings", len(want), want, base)
+	}
+	shuffled := slices.Clone(events)
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	got, _ := run(shuffled)
+	a, _ := json.Marshal(want)
+	b, _ := json.Marshal(got)
+	if string(a) != string(b) {
+		t.Errorf("shuffled burst differs:\n got %s\nwant %s", b, a)
+	}
+}
+
+var t0 = time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)

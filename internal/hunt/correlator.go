@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/snapwarden/snapwarden/internal/chain"
+	"github.com/snapwarden/snapwarden/internal/correlate"
 	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/finding"
 	"github.com/snapwarden/snapwarden/internal/store"
@@ -27,38 +28,57 @@ type CorrelatorOptions struct {
 	Store *store.Store
 }
 
-// Correlator runs the rules that span events (chain rules) over a whole
-// hunt: workers hand it the events that matter (successful operations with
-// a normalized action) as they decode them, in any order; Finish orders
-// them by event time across all inputs, spilling to disk when needed, and
-// feeds them to the chain engine, so that any order of files and records
-// gives the same findings.
+// Correlator runs the rules that span events over a whole hunt — chain
+// rules and Sigma correlation rules: workers hand it what those need (the
+// snapshot-relevant events, the observations of correlations' base rules)
+// as they decode, in any order; Finish orders them by event time across
+// all inputs, spilling to disk when needed, and feeds the engines, so that
+// any order of files and records gives the same findings.
 type Correlator struct {
 	d       *Detector
 	engine  *chain.Engine
+	corr    *correlate.Engine // nil without correlation rules
 	mu      sync.Mutex
 	sorter  *timeorder.Sorter[ordered]
 	workers []*Worker
 	store   *store.Store
 	err     error
-	// Chains counts chain findings by what became of them.
-	Chains, ChainsBelow, ChainsAllowed int
+	// Found counts the chain and correlation findings by what became of
+	// them.
+	Found, Below, Allowed int
 }
 
-// ordered is an event waiting for its turn.
+// ordered is an event, or a correlation's observation, waiting for its turn.
 type ordered struct {
-	Rank  int          `json:"r"`
-	Event *event.Event `json:"e"`
+	Rank  int                    `json:"r"`
+	Event *event.Event           `json:"e,omitempty"`
+	Obs   *correlate.Observation `json:"o,omitempty"`
+}
+
+// observationRank puts observations after the events of their second.
+const observationRank = 100
+
+func (o *ordered) time() time.Time {
+	if o.Obs != nil {
+		return o.Obs.Time
+	}
+	return o.Event.Time
 }
 
 func orderedLess(a, b *ordered) bool {
-	if c := a.Event.Time.Compare(b.Event.Time); c != 0 {
+	if c := a.time().Compare(b.time()); c != 0 {
 		return c < 0
 	}
 	if a.Rank != b.Rank {
 		return a.Rank < b.Rank
 	}
-	return a.Event.ID < b.Event.ID
+	if a.Obs != nil && b.Obs != nil {
+		return correlate.Less(a.Obs, b.Obs)
+	}
+	if a.Event != nil && b.Event != nil {
+		return a.Event.ID < b.Event.ID
+	}
+	return false
 }
 
 type actorKey struct {
@@ -67,18 +87,39 @@ type actorKey struct {
 }
 
 // NewCorrelator returns a Correlator for one run, or nil when there are no
-// chain rules.
+// chain or correlation rules.
 func (d *Detector) NewCorrelator(opts CorrelatorOptions) *Correlator {
-	if len(d.chains) == 0 {
+	if len(d.chains) == 0 && d.corr == nil {
 		return nil
 	}
 	eng, _ := chain.New(d.chains, d.chainOpt) // checked in New
-	return &Correlator{
+	c := &Correlator{
 		d:      d,
 		engine: eng,
 		store:  opts.Store,
 		sorter: timeorder.New(orderedLess, timeorder.JSON[ordered]{}, timeorder.Options{Dir: opts.TempDir, MaxBytes: opts.MaxBytes}),
 	}
+	if d.corr != nil {
+		c.corr = d.corr.Fresh()
+	}
+	return c
+}
+
+// add queues correlation observations.
+func (c *Correlator) add(obs []correlate.Observation) error {
+	if len(obs) == 0 {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := range obs {
+		if c.err != nil {
+			break
+		}
+		o := obs[i]
+		c.err = c.sorter.Add(ordered{Rank: observationRank, Obs: &o})
+	}
+	return c.err
 }
 
 // Attach makes w hand its events to c as well.
@@ -148,9 +189,20 @@ func (c *Correlator) Finish(ctx context.Context, yield func(finding.Finding) err
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if it.Obs != nil {
+			if c.corr == nil {
+				return nil
+			}
+			return c.corr.Feed(*it.Obs, keep)
+		}
 		return c.engine.Feed(it.Event, keep)
 	}); err != nil {
 		return err
+	}
+	if c.corr != nil {
+		if err := c.corr.Flush(keep); err != nil {
+			return err
+		}
 	}
 	if err := c.engine.Replayed(func(f finding.Finding) error {
 		if _, ok := last[f.ID]; !ok {
@@ -177,13 +229,16 @@ func (c *Correlator) Finish(ctx context.Context, yield func(finding.Finding) err
 		return cmp.Or(a.Time.Compare(b.Time), cmp.Compare(a.ID, b.ID))
 	})
 	for _, f := range fs {
-		c.Chains++
+		c.Found++
+		if f.Rule.Kind == finding.KindCorrelation {
+			c.d.suppressAll(&f)
+		}
 		switch {
 		case f.Severity < c.d.min:
-			c.ChainsBelow++
+			c.Below++
 			continue
 		case f.Status == finding.StatusSuppressed:
-			c.ChainsAllowed++
+			c.Allowed++
 			if !c.d.showSuppressed {
 				continue
 			}
@@ -195,7 +250,31 @@ func (c *Correlator) Finish(ctx context.Context, yield func(finding.Finding) err
 	return nil
 }
 
-// Stats returns the chain engine's counters and the ordering's.
-func (c *Correlator) Stats() (chain.Stats, timeorder.Stats) {
-	return c.engine.Stats(), c.sorter.Stats()
+// Stats returns the engines' counters and the ordering's.
+func (c *Correlator) Stats() (chain.Stats, correlate.Stats, timeorder.Stats) {
+	var cs correlate.Stats
+	if c.corr != nil {
+		cs = c.corr.Stats()
+	}
+	return c.engine.Stats(), cs, c.sorter.Stats()
+}
+
+// suppressAll marks a finding suppressed when the allow-list covers every
+// one of its actors (a finding made of many events, like a chain's).
+func (d *Detector) suppressAll(f *finding.Finding) {
+	if len(f.Actors) == 0 || f.Status == finding.StatusSuppressed {
+		return
+	}
+	var reason, expires string
+	for _, id := range f.Actors {
+		r, x, ok := d.matchers.Allowance(f.Rule.ID, event.Actor{ID: id}, d.now)
+		if !ok {
+			return
+		}
+		if reason == "" {
+			reason, expires = r, x
+		}
+	}
+	f.Status = finding.StatusSuppressed
+	f.Suppression = &finding.Suppression{Reason: reason, By: "config allow", Expires: expires}
 }

@@ -7,10 +7,12 @@ package hunt
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/snapwarden/snapwarden/internal/chain"
 	"github.com/snapwarden/snapwarden/internal/config"
+	"github.com/snapwarden/snapwarden/internal/correlate"
 	"github.com/snapwarden/snapwarden/internal/detect"
 	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/finding"
@@ -40,6 +42,7 @@ type Detector struct {
 	engine   *detect.Engine
 	chains   []*rule.Rule // compiled (checked) chain rules
 	chainOpt chain.Options
+	corr     *correlate.Engine // Sigma correlation rules; nil when none
 	matchers *config.Matchers
 	tags     *tagBook
 	info     map[*rule.Rule]finding.RuleInfo
@@ -88,11 +91,14 @@ func New(rs []*rule.Rule, opts Options) (*Detector, rule.ErrorList) {
 	}
 	book := newTagBook(DefaultMaxTagged)
 	m := cfg.Matchers().WithTags(book.lookup)
-	var detections, chains []*rule.Rule
+	var detections, chains, corrs []*rule.Rule
 	for _, r := range rs {
-		if r.Kind == rule.KindChain {
+		switch r.Kind {
+		case rule.KindChain:
 			chains = append(chains, r)
-		} else {
+		case rule.KindCorrelation:
+			corrs = append(corrs, r)
+		default:
 			detections = append(detections, r)
 		}
 	}
@@ -128,6 +134,13 @@ func New(rs []*rule.Rule, opts Options) (*Detector, rule.ErrorList) {
 	ce, cerrs := chain.New(chains, d.chainOpt)
 	real = append(real, cerrs...)
 	d.chains = ce.Rules()
+	if len(corrs) > 0 {
+		co, cerrs := correlate.Compile(append(slices.Clone(detections), corrs...), eng, correlate.Options{})
+		real = append(real, cerrs...)
+		if len(co.Rules()) > 0 {
+			d.corr = co
+		}
+	}
 	for _, r := range eng.Rules() {
 		sev, err := finding.FromSigmaLevel(r.Level)
 		if err != nil {
@@ -138,8 +151,16 @@ func New(rs []*rule.Rule, opts Options) (*Detector, rule.ErrorList) {
 	return d, real
 }
 
-// Stats describes the compiled rules.
+// Stats describes the compiled detection rules.
 func (d *Detector) Stats() detect.Stats { return d.engine.Stats() }
+
+// Sequences counts the rules that span events: chain and correlation rules.
+func (d *Detector) Sequences() (chains, correlations int) {
+	if d.corr != nil {
+		correlations = len(d.corr.Rules())
+	}
+	return len(d.chains), correlations
+}
 
 // Worker matches events for one goroutine.
 type Worker struct {
@@ -153,6 +174,7 @@ type Worker struct {
 	// corr, when set, also receives the events correlation needs.
 	corr *Correlator
 	seen map[actorKey]int64 // earliest time each actor acted, for the correlator
+	obs  []correlate.Observation
 }
 
 // NewWorker returns a Worker with its own matcher state.
@@ -168,6 +190,19 @@ func (w *Worker) Findings(ev *event.Event, yield func(finding.Finding) error) er
 	w.hits = w.m.Match(ev, w.hits[:0])
 	for _, h := range w.hits {
 		w.Hits++
+		if w.d.corr != nil {
+			if referenced, generate := w.d.corr.Base(h.Rule); referenced {
+				if w.corr != nil {
+					w.obs = w.d.corr.Observe(ev, h.Rule, w.obs[:0])
+					if err := w.corr.add(w.obs); err != nil {
+						return err
+					}
+				}
+				if !generate {
+					continue
+				}
+			}
+		}
 		info := w.d.info[h.Rule]
 		if info.Severity < w.d.min {
 			w.Below++

@@ -53,6 +53,17 @@ func RunTests(rs []*rule.Rule, opts Options) ([]TestResult, rule.ErrorList) {
 		}
 		out = append(out, res)
 	}
+	if d.corr != nil {
+		// Correlation tests are sequences of normalized events: their
+		// observations are read while the events are matched.
+		for _, cr := range d.corr.RunTests(d.engine, nil) {
+			res := TestResult{Rule: cr.Rule, Passed: cr.Passed, Failures: cr.Failures}
+			if cr.Passed+len(cr.Failures) == 0 {
+				res.Failures = append(res.Failures, fmt.Sprintf("%s: correlation rule %q has no test", cr.Rule.Pos, cr.Rule.ID))
+			}
+			out = append(out, res)
+		}
+	}
 	for _, r := range d.chains {
 		res := TestResult{Rule: r}
 		if len(r.ChainTests) == 0 {
