@@ -65,6 +65,15 @@ default); "jsonl", one finding a line; "ocsf", OCSF Detection Findings
 lines instead of findings; --activity prints a table of all snapshot-relevant
 activity (copies, shares, restores, attachments, ingress) instead.
 
+Chains and correlations: after every input is read, the events are ordered
+by time (spilling to --temp-dir when they do not fit in memory) and the
+chain rules follow each copy through restores, attachments and openings,
+across accounts and clouds; Sigma correlation rules count their base
+rules' hits in windows. Each chain is printed once, in its final state, so
+any order of files and records gives the same findings. --db FILE keeps
+open chains, principals' first sight and the resources' lineage for the
+next run, and stores the findings.
+
 Bad records are counted and reported with file and line, and the run goes
 on; a truncated .gz fails that file only, after what could be read.
 --strict makes any bad input fatal (exit code 2). --fail-on SEVERITY exits
@@ -78,7 +87,8 @@ files, records and MB/s.`,
   zcat trail.json.gz | snapwarden hunt --format cloudtrail -
   snapwarden hunt --output jsonl logs/ | jq 'select(.severity == "high")'
   snapwarden hunt --rules ../sigma/rules/cloud/aws --no-builtin cloudtrail/
-  snapwarden hunt --events logs/ | jq 'select(.action == "snapshot.share")'`,
+  snapwarden hunt --events logs/ | jq 'select(.action == "snapshot.share")'
+  snapwarden hunt --db /var/lib/snapwarden/state.db --output jsonl logs/2026-11-26/`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErr("snapwarden hunt examples/", "hunt needs at least one PATH (a file, directory, glob or - for stdin)")
