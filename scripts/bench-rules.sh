@@ -21,7 +21,9 @@ size=$(stat -c %s "$work/corpus.ndjson")
 echo "corpus: $n records, $((size / n)) bytes a record on average"
 
 export GOMAXPROCS=1
-"$work/benchcorpus" -parse "$work/corpus.ndjson"
+"$work/benchcorpus" -parse "$work/corpus.ndjson" | tee "$work/parse.txt"
+# records/s of the plain parse, for each run's ratio to it
+parse_rate=$(sed -n 's/.*: \([0-9]*\) records\/s.*/\1/p' "$work/parse.txt")
 
 # run LABEL ARGS...: best of three, then the rules' summary lines.
 run() {
@@ -37,8 +39,10 @@ run() {
 		t=$(echo "$end - $start" | bc -l)
 		if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
 	done
-	printf '%s: %.0f records/s (%d records in %.3fs, best of 3; process start and file read included)\n' \
-		"$label" "$(echo "$n / $best" | bc -l)" "$n" "$best"
+	local rate
+	rate=$(echo "$n / $best" | bc -l)
+	printf '%s: %.0f records/s, %.2f of the plain parse (%d records in %.3fs, best of 3; process start and file read included)\n' \
+		"$label" "$rate" "$(echo "$rate / $parse_rate" | bc -l)" "$n" "$best"
 	grep -E '^(rules|findings)' "$work/summary.txt" | sed 's/^/    /'
 }
 

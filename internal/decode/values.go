@@ -308,10 +308,25 @@ func parseUTC(s string) (time.Time, bool) {
 		}
 		nsec = f
 	}
-	if month < 1 || month > 12 || day < 1 || day > daysIn(time.Month(month), year) || hour > 23 || minute > 59 || sec > 59 {
+	if year < 1 || month < 1 || month > 12 || day < 1 || day > daysIn(time.Month(month), year) || hour > 23 || minute > 59 || sec > 59 {
 		return time.Time{}, false
 	}
-	return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC), true
+	unix := int64(daysSinceEpoch(year, month, day))*86400 + int64(hour*3600+minute*60+sec)
+	return time.Unix(unix, int64(nsec)).UTC(), true
+}
+
+// daysSinceEpoch counts days from 1970-01-01 to a date of the proleptic
+// Gregorian calendar (year ≥ 1), in closed form: the year is taken to start
+// in March, so that a leap day ends it.
+func daysSinceEpoch(year, month, day int) int {
+	if month <= 2 {
+		year--
+	}
+	era := year / 400
+	yoe := year - era*400                     // year of the 400-year era
+	doy := (153*((month+9)%12)+2)/5 + day - 1 // day of the March-based year
+	doe := yoe*365 + yoe/4 - yoe/100 + doy    // day of the era
+	return era*146097 + doe - 719468          // 719468: days from 0000-03-01 to 1970-01-01
 }
 
 // atoiDigits reads a run of ASCII digits; ok is false if any byte is not one.

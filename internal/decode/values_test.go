@@ -106,3 +106,23 @@ func FuzzParseTime(f *testing.F) {
 		}
 	})
 }
+
+// TestParseTimeEveryDay: the fast path reads every day of the calendar as
+// time.Date places it (every day from 0001 to 9999; under -short, 1899 to
+// 2101), each at a different time of day.
+func TestParseTimeEveryDay(t *testing.T) {
+	from, to := 1, 9999
+	if testing.Short() {
+		from, to = 1899, 2101
+	}
+	end := time.Date(to+1, 1, 1, 0, 0, 0, 0, time.UTC)
+	i := 0
+	for d := time.Date(from, 1, 1, 0, 0, 0, 0, time.UTC); d.Before(end); d = d.AddDate(0, 0, 1) {
+		i++
+		want := d.Add(time.Duration(i%86400)*time.Second + time.Duration(i%1000)*time.Millisecond)
+		s := want.Format("2006-01-02T15:04:05.000Z")
+		if got, ok := decode.ParseTime(s); !ok || got != want {
+			t.Fatalf("ParseTime(%q) = %#v, %v; want %#v", s, got, ok, want)
+		}
+	}
+}
