@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -175,6 +176,40 @@ func TestHuntDB(t *testing.T) {
 	code, _, stderr := runCLI(t, "", "hunt", "--db", bad, aws)
 	if code != exitFailure || !strings.Contains(stderr, "bad.db") {
 		t.Errorf("bad store: code %d, stderr %s", code, stderr)
+	}
+}
+
+// TestHuntFileOrder: the files of all six clouds named in opposite orders,
+// decoded by one worker or several, give the same chains.
+func TestHuntFileOrder(t *testing.T) {
+	var files []string
+	err := filepath.WalkDir(filepath.Join("..", "..", "examples"), func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.HasSuffix(path, ".yaml") {
+			files = append(files, path)
+		}
+		return err
+	})
+	if err != nil || len(files) < 6 {
+		t.Fatalf("%d example files, %v", len(files), err)
+	}
+	chains := func(args ...string) string {
+		code, out, stderr := runCLI(t, "", append([]string{"hunt", "--output", "jsonl"}, args...)...)
+		if code != exitOK {
+			t.Fatalf("code %d: %s", code, stderr)
+		}
+		var lines []string
+		for _, line := range strings.Split(out, "\n") {
+			if strings.Contains(line, `"kind":"chain"`) {
+				lines = append(lines, line)
+			}
+		}
+		return strings.Join(lines, "\n")
+	}
+	want := chains(append([]string{"--workers", "1"}, files...)...)
+	reversed := slices.Clone(files)
+	slices.Reverse(reversed)
+	if got := chains(append([]string{"--workers", "3"}, reversed...)...); got != want || want == "" {
+		t.Errorf("chains depend on the order of files:\n%s\nthen\n%s", want, got)
 	}
 }
 
