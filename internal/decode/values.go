@@ -257,6 +257,12 @@ func ParseTime(s string) (t time.Time, ok bool) {
 	if t, ok := parseUTC(s); ok {
 		return t, true
 	}
+	return parseTime(s)
+}
+
+// parseTime is ParseTime's general path, apart so that the fast one does
+// not pay for its frame.
+func parseTime(s string) (t time.Time, ok bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return time.Time{}, false
