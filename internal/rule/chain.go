@@ -246,7 +246,7 @@ func (p *docParser) checkChainRefs(c *Chain) {
 		}
 		names = append(names, s.Name)
 	}
-	if c.Copy.Uses != "" || len(c.Copy.Reaches) > 0 || c.Copy.Actor != ActorAny {
+	if c.Copy.Name == CopyStep && (c.Copy.Uses != "" || len(c.Copy.Reaches) > 0 || c.Copy.Actor != ActorAny) {
 		p.errorf(c.Copy.Pos, "the copy step starts the chain: it takes no uses, reaches or actor")
 	}
 	for _, l := range c.Levels {
