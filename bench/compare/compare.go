@@ -30,8 +30,11 @@ type Result struct {
 	// Match is snapwarden's decoder and detection engine, Hunt the same
 	// decoder with hunt's Worker (findings built too), Peer sigma-go.
 	Match, Hunt, Peer Engine
-	Rules             []RuleRow   // one per rule snapwarden loaded, by title
-	PeerErrors        []RuleError // rules the peer could not parse or evaluate
+	// Decode and PeerDecode are what each side spends before any rule:
+	// snapwarden's decoder alone, the peer's encoding/json alone.
+	Decode, PeerDecode Engine
+	Rules              []RuleRow   // one per rule snapwarden loaded, by title
+	PeerErrors         []RuleError // rules the peer could not parse or evaluate
 }
 
 // Engine is one engine's timing.
@@ -118,7 +121,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	lines, ndjson := opts.Events.Lines(), opts.Events.NDJSON()
 	res := &Result{Events: len(lines), Bytes: len(ndjson),
-		Match: Engine{Name: "snapwarden"}, Hunt: Engine{Name: "snapwarden hunt worker"}, Peer: Engine{Name: peerName}}
+		Match: Engine{Name: "snapwarden"}, Hunt: Engine{Name: "snapwarden hunt worker"}, Peer: Engine{Name: peerName},
+		Decode: Engine{Name: "snapwarden decode, no rules"}, PeerDecode: Engine{Name: peerName + " JSON, no rules"}}
 	type (
 		hitFunc  = func(rule, line int)
 		failFunc = func(rule, line int, err error)
@@ -129,11 +133,16 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		{&res.Peer, len(pe.ids), func(ctx context.Context, hit hitFunc, fail failFunc) (int, error) {
 			return pe.run(ctx, lines, hit, fail)
 		}},
+		{&res.Decode, 0, func(ctx context.Context, _ hitFunc, _ failFunc) (int, error) { return sw.decodeOnly(ctx, ndjson) }},
+		{&res.PeerDecode, 0, func(ctx context.Context, _ hitFunc, _ failFunc) (int, error) { return pe.decodeOnly(ctx, lines) }},
 	}
 
 	// The recording runs: which lines each rule matched or failed on.
 	recs := make([]record, len(runners))
 	for i, r := range runners {
+		if r.rules == 0 {
+			continue // a floor: no rule to record
+		}
 		rec := record{hits: make([][]int, r.rules), failed: make([][]int, r.rules), firstErr: make([]string, r.rules)}
 		hit := func(rule, line int) { rec.hits[rule] = append(rec.hits[rule], line) }
 		fail := func(rule, line int, err error) {

@@ -78,7 +78,7 @@ func TestRun_SigmaHQ(t *testing.T) {
 			}
 		}
 	}
-	for _, e := range []compare.Engine{res.Match, res.Hunt, res.Peer} {
+	for _, e := range []compare.Engine{res.Match, res.Hunt, res.Peer, res.Decode, res.PeerDecode} {
 		if len(e.Runs) != 1 || e.Best() <= 0 || e.Bad != 0 {
 			t.Errorf("%s: runs %v, %d bad records", e.Name, e.Runs, e.Bad)
 		}
@@ -206,4 +206,23 @@ func TestRepoRoot(t *testing.T) {
 	if err != nil || got != top {
 		t.Errorf("RepoRoot = %q, %v; want %q", got, err, top)
 	}
+}
+
+// The report names the version bench/go.mod pins.
+func TestPeerVersionPinned(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := compare.PeerModule + " " + compare.PeerVersion
+	for l := range strings.Lines(string(data)) {
+		f := strings.Fields(strings.TrimPrefix(strings.TrimSpace(l), "require "))
+		if len(f) >= 2 && f[0] == compare.PeerModule {
+			if f[0]+" "+f[1] != want {
+				t.Errorf("go.mod requires %s %s, the report says %s", f[0], f[1], want)
+			}
+			return
+		}
+	}
+	t.Errorf("go.mod does not require %s", compare.PeerModule)
 }

@@ -80,8 +80,15 @@ func parseRule(data []byte) (r sigma.Rule, err error) {
 	return sigma.ParseRule(data)
 }
 
-// peerName is the peer as the report names it: the version go.mod pins.
-const peerName = "sigma-go v0.6.6"
+// PeerModule and PeerVersion are the peer bench/go.mod pins (a test checks
+// that the two agree).
+const (
+	PeerModule  = "github.com/bradleyjkemp/sigma-go"
+	PeerVersion = "v0.6.6"
+)
+
+// peerName is the peer as the report names it.
+const peerName = "sigma-go " + PeerVersion
 
 // run evaluates every rule on every line, calling hit(rule, line) for each
 // match and fail(rule, line, err) for each evaluation that failed. A line
@@ -120,4 +127,19 @@ func matches(ctx context.Context, e *evaluator.RuleEvaluator, ev map[string]inte
 	}()
 	res, err := e.Matches(ctx, ev)
 	return res.Match, err
+}
+
+// decodeOnly decodes each line as run does and drops it: the floor under
+// run.
+func (p *peer) decodeOnly(ctx context.Context, lines [][]byte) (bad int, err error) {
+	for i, l := range lines {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return bad, ctx.Err()
+		}
+		var ev map[string]interface{}
+		if json.Unmarshal(l, &ev) != nil {
+			bad++
+		}
+	}
+	return bad, nil
 }

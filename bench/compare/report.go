@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"text/tabwriter"
+	"time"
 )
 
 // Target is the goal: snapwarden at least this many times the
@@ -28,13 +29,15 @@ func Print(w io.Writer, res *Result, ev *Events, rulesDir string) error {
 	p.f("one goroutine, GOMAXPROCS=%d, GOGC=%d, %s; fastest of %d runs each, engines taking turns\n\n",
 		runtime.GOMAXPROCS(0), gcPercent(), runtime.Version(), len(res.Peer.Runs))
 
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "engine\tevents/s per core\tMB/s\tfastest run\tbad records\t\n")
-	for _, e := range []Engine{res.Match, res.Hunt, res.Peer} {
-		fmt.Fprintf(tw, "%s\t%.0f\t%.1f\t%v\t%d\t\n", e.Name, e.Rate(res.Events),
-			float64(res.Bytes)/1e6/e.Best().Seconds(), e.Best().Round(100_000), e.Bad)
+	row := "%-34s %17s %7s %11s %11s\n"
+	p.f(row, "engine", "events/s per core", "MB/s", "fastest run", "bad records")
+	for i, e := range []Engine{res.Match, res.Hunt, res.Peer, res.Decode, res.PeerDecode} {
+		if i == 3 {
+			p.f("floors, each side's decoding alone:\n")
+		}
+		p.f(row, e.Name, fmt.Sprintf("%.0f", e.Rate(res.Events)), fmt.Sprintf("%.1f", float64(res.Bytes)/1e6/e.Best().Seconds()),
+			e.Best().Round(100*time.Microsecond), fmt.Sprint(e.Bad))
 	}
-	tw.Flush()
 	verdict := "met"
 	if res.Ratio(res.Match) < Target {
 		verdict = "NOT met"
@@ -59,8 +62,8 @@ func Print(w io.Writer, res *Result, ev *Events, rulesDir string) error {
 		}
 	}
 	p.f("\nmatches per rule: %d rules, %d differ, %d unexplained\n", len(res.Rules), differ, unexplained)
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  rule id\ttitle\tsnapwarden\t%s\t\n", res.Peer.Name)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  rule id\ttitle\tsnapwarden\t%s\n", res.Peer.Name)
 	for _, r := range res.Rules {
 		peer := fmt.Sprint(r.Peer)
 		if !r.PeerLoaded {
@@ -70,7 +73,7 @@ func Print(w io.Writer, res *Result, ev *Events, rulesDir string) error {
 		if r.Differs() {
 			mark = "  *"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s%s\t\n", r.ID, clip(r.Title, 60), r.Snapwarden, peer, mark)
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s%s\n", r.ID, clip(r.Title, 60), r.Snapwarden, peer, mark)
 	}
 	tw.Flush()
 

@@ -117,3 +117,8 @@ func (s *snapwarden) decode(ctx context.Context, ndjson []byte, emit func(*event
 	_, err = dec.Decode(ctx, bytes.NewReader(ndjson), "events", emit, onBad)
 	return bad, err
 }
+
+// decodeOnly decodes ndjson and drops the events: the floor under match.
+func (s *snapwarden) decodeOnly(ctx context.Context, ndjson []byte) (bad int, err error) {
+	return s.decode(ctx, ndjson, func(*event.Event) error { return nil })
+}

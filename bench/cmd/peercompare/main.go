@@ -59,11 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	runtime.GOMAXPROCS(*procs)
 	debug.SetGCPercent(*gogc)
 	err := compareAll(ctx, options{rules: *rules, events: *events, n: *n, cases: *cases, runs: *runs, strict: *strict}, stdout, stderr)
-	switch {
-	case errors.Is(err, errUnexplained):
-		fmt.Fprintln(stderr, "peercompare:", err)
-		return 1
-	case err != nil:
+	if err != nil {
 		fmt.Fprintln(stderr, "peercompare:", err)
 		return 1
 	}
@@ -131,7 +127,7 @@ func compareAll(ctx context.Context, o options, stdout, stderr io.Writer) error 
 		return err
 	}
 	if u := res.Unexplained(); o.strict && len(u) > 0 {
-		return fmt.Errorf("%w: %d rules", errUnexplained, len(u))
+		return fmt.Errorf("%w in %d of %d rules (-strict)", errUnexplained, len(u), len(res.Rules))
 	}
 	return nil
 }
