@@ -1,0 +1,236 @@
+package yandex
+
+import (
+	"errors"
+	"math/rand/v2"
+)
+
+// Background reads are data events: Audit Trails logs no management Get or
+// List call, but it does log the use of keys, secrets and certificates,
+// database metadata reads, Kubernetes API reads and OS Login checks. Each is
+// one DONE record; the decoder gives them no action.
+
+// readSpec is one read operation and the services that log it.
+type readSpec struct {
+	name     string
+	variants []evType // one is drawn per op
+	details  func(b []byte, c *call) []byte
+}
+
+type evType struct{ src, typ string }
+
+func kms(sub, name string) []evType {
+	return []evType{{"kms", "kms." + sub + name}}
+}
+
+var mdbEngines = []string{"mdb.postgresql", "mdb.mysql", "mdb.mongodb"}
+
+func mdb(name string) []evType {
+	out := make([]evType, len(mdbEngines))
+	for i, e := range mdbEngines {
+		out[i] = evType{e, e + "." + name}
+	}
+	return out
+}
+
+func k8s(name string) []evType { return []evType{{"k8s", "k8s.apiserver." + name}} }
+
+var readSpecs = []readSpec{
+	{"Decrypt", kms("", "Decrypt"), symmetricKeyUse},
+	{"Encrypt", kms("", "Encrypt"), symmetricKeyUse},
+	{"GenerateDataKey", kms("", "GenerateDataKey"), symmetricKeyUse},
+	{"ReEncrypt", kms("", "ReEncrypt"), symmetricKeyUse},
+	{"AsymmetricGetPublicKey", kms("asymmetricsignature.", "AsymmetricGetPublicKey"), asymmetricKeyUse},
+	{"AsymmetricDecrypt", kms("asymmetricencryption.", "AsymmetricDecrypt"), asymmetricKeyUse},
+	{"GetPayload", []evType{{"lockbox", "lockbox.GetPayload"}}, secretRead},
+	{"GetPayloadEx", []evType{{"lockbox", "lockbox.GetPayloadEx"}}, secretRead},
+	{"GetCertificateContent", []evType{{"certificatemanager", "certificatemanager.GetCertificateContent"}}, certificateRead},
+	{"CheckSshPolicy", []evType{{"iam", "iam.oslogin.CheckSshPolicy"}}, sshPolicyCheck},
+	{"GetDatabase", mdb("GetDatabase"), databaseRead},
+	{"ListDatabases", mdb("ListDatabases"), clusterRead},
+	{"GetUser", mdb("GetUser"), userRead},
+	{"ListUsers", mdb("ListUsers"), clusterRead},
+	{"ApiServerGet", k8s("ApiServerGet"), kubeRead("get", "Metadata")},
+	{"ApiServerList", k8s("ApiServerList"), kubeRead("list", "Metadata")},
+	{"ApiServerWatch", k8s("ApiServerWatch"), kubeRead("watch", "Metadata")},
+	{"ApiServerHead", k8s("ApiServerHead"), kubeRead("head", "Metadata")},
+	{"GetDatabaseStructure", []evType{{"websql", "websql.GetDatabaseStructure"}}, webSQL},
+	{"GenerateSql", []evType{{"websql", "websql.GenerateSql"}}, webSQL},
+}
+
+// readsByName indexes readSpecs.
+var readsByName = func() map[string]*readSpec {
+	m := make(map[string]*readSpec, len(readSpecs))
+	for i := range readSpecs {
+		m[readSpecs[i].name] = &readSpecs[i]
+	}
+	return m
+}()
+
+var errUnknownRead = errors.New("yandex: unknown read operation")
+
+// read renders a read op as one data event.
+func (w *writer) read(c *call) error {
+	spec := readsByName[c.op.Name]
+	if spec == nil {
+		return errUnknownRead
+	}
+	v := spec.variants[int(c.h>>3%uint64(len(spec.variants)))]
+	c.src, c.typ = v.src, v.typ
+	t := c.at(c.op.Time, 0)
+	status := statusDone
+	if c.op.Failed {
+		status = statusError
+	}
+	b := c.head(w.buf[:0], c.op.ID, t, status)
+	b = append(b, `,"details":{`...)
+	b = spec.details(b, c)
+	b = append(b, '}', '}')
+	w.buf = b
+	return w.emit(c.f.tf, t, b)
+}
+
+// pick returns one of s, chosen by the op.
+func pick(s []named, c *call, salt uint) named { return s[int(c.h>>(salt*5)%uint64(len(s)))] }
+
+func symmetricKeyUse(b []byte, c *call) []byte {
+	k := pick(c.f.resources().keys, c, 2)
+	b = append(b, `"key_id":`...)
+	b = appendStr(b, k.id)
+	b = appendField(b, "key_name", k.name)
+	return appendField(b, "version_id", derive(prefixKMS, k.id, 1))
+}
+
+func asymmetricKeyUse(b []byte, c *call) []byte {
+	k := pick(c.f.resources().keys, c, 2)
+	b = append(b, `"key_id":`...)
+	b = appendStr(b, k.id)
+	return appendField(b, "key_name", k.name)
+}
+
+func secretRead(b []byte, c *call) []byte {
+	s := pick(c.f.resources().secrets, c, 2)
+	b = append(b, `"secret_id":`...)
+	b = appendStr(b, s.id)
+	b = appendField(b, "secret_name", s.name)
+	return appendField(b, "version_id", derive(prefixLockbox, s.id, 1))
+}
+
+func certificateRead(b []byte, c *call) []byte {
+	s := pick(c.f.resources().certs, c, 2)
+	b = append(b, `"certificate_id":`...)
+	b = appendStr(b, s.id)
+	return appendField(b, "certificate_name", s.name)
+}
+
+func sshPolicyCheck(b []byte, c *call) []byte {
+	in := pick(c.f.resources().instances, c, 2)
+	b = append(b, `"subject_id":`...)
+	b = appendStr(b, c.a.id)
+	b = appendField(b, "instance_id", in.id)
+	b = appendField(b, "folder_id", c.f.f.id)
+	return append(b, `,"ssh_policy":"LOGIN","success":true`...)
+}
+
+func clusterRead(b []byte, c *call) []byte {
+	cl := pick(c.f.resources().clusters, c, 2)
+	b = append(b, `"cluster_id":`...)
+	b = appendStr(b, cl.id)
+	return appendField(b, "cluster_name", cl.name)
+}
+
+var databases = []string{"orders", "billing", "inventory", "analytics", "sessions"}
+var dbUsers = []string{"app", "reporting", "migrator", "readonly", "grafana"}
+
+func databaseRead(b []byte, c *call) []byte {
+	b = clusterRead(b, c)
+	return appendField(b, "database_name", databases[c.h>>20%uint64(len(databases))])
+}
+
+func userRead(b []byte, c *call) []byte {
+	b = clusterRead(b, c)
+	return appendField(b, "user_name", dbUsers[c.h>>20%uint64(len(dbUsers))])
+}
+
+var kubeURIs = []string{"/api/v1/namespaces/prod/pods", "/api/v1/namespaces/prod/configmaps",
+	"/apis/apps/v1/namespaces/prod/deployments", "/api/v1/nodes", "/api/v1/namespaces/monitoring/services",
+	"/apis/batch/v1/namespaces/prod/jobs"}
+
+// kubeRead renders a Kubernetes API read as the API server's own audit
+// event wrapped in the cluster's id.
+func kubeRead(verb, level string) func(b []byte, c *call) []byte {
+	return func(b []byte, c *call) []byte {
+		cl := pick(c.f.resources().kube, c, 2)
+		t := c.at(c.op.Time, 0)
+		b = append(b, `"native_api_server_event":{"api_version":"audit.k8s.io/v1","kind":"Event","level":"`...)
+		b = append(b, level...)
+		b = append(b, `","audit_id":"`...)
+		b = appendUUID(b, c.h2, c.h)
+		b = append(b, `","stage":"ResponseComplete"`...)
+		b = appendField(b, "request_uri", kubeURIs[c.h>>24%uint64(len(kubeURIs))])
+		b = appendField(b, "verb", verb)
+		b = append(b, `,"user":{"username":`...)
+		b = appendStr(b, c.a.id)
+		b = append(b, `,"groups":["system:authenticated"]},"source_ips":[`...)
+		b = appendStr(b, c.op.Actor.IP)
+		b = append(b, `],"user_agent":"kubectl/v1.30.4 (linux/amd64) kubernetes/a51b3b7","response_status":{"code":"200"},"request_received_timestamp":"`...)
+		b = appendTime(b, t, false)
+		b = append(b, `","stage_timestamp":"`...)
+		b = appendTime(b, t.Add(spread(c.h2, 40e6)), false)
+		b = append(b, `"},"cluster_id":`...)
+		return appendStr(b, cl.id)
+	}
+}
+
+// webSQL is a WebSQL call on a managed database connection.
+func webSQL(b []byte, c *call) []byte {
+	cl := pick(c.f.resources().clusters, c, 2)
+	b = append(b, `"connection_id":`...)
+	b = appendStr(b, derive("e4u", cl.id, 1))
+	b = appendField(b, "cluster_id", cl.id)
+	return appendField(b, "database_name", databases[c.h>>20%uint64(len(databases))])
+}
+
+// named is a resource and its name.
+type named struct{ id, name string }
+
+// pool is what a folder's data events touch: made once per folder from its
+// id, so it does not depend on the order of ops.
+type pool struct {
+	keys, secrets, certs, clusters, kube, instances []named
+	image                                           named
+}
+
+func (fo *folderOut) resources() *pool {
+	if fo.pool != nil {
+		return fo.pool
+	}
+	r := rand.New(rand.NewPCG(hash(fo.f.id, 11), hash(fo.f.id, 12)))
+	p := &pool{image: named{newID(r, prefixGlobal), "ubuntu-2204-lts"}}
+	for _, n := range []string{"app-secrets", "backup-encryption", "tfstate", "s3-sse"} {
+		p.keys = append(p.keys, named{newID(r, prefixKMS), n})
+	}
+	for _, n := range []string{"db-credentials", "api-tokens", "smtp-relay", "ci-deploy-key", "grafana-admin"} {
+		p.secrets = append(p.secrets, named{newID(r, prefixLockbox), n})
+	}
+	for _, n := range []string{"www-wildcard", "api-gateway"} {
+		p.certs = append(p.certs, named{newID(r, prefixCert), n})
+	}
+	for _, n := range []string{"prod-k8s", "tools-k8s"} {
+		p.kube = append(p.kube, named{newID(r, prefixK8s), n})
+	}
+	for i := range 6 {
+		p.instances = append(p.instances, named{newID(r, prefixZoneA), "web-" + string(rune('1'+i))})
+	}
+	// The folder's database clusters the run made, else some of its own.
+	p.clusters = fo.clusters
+	if len(p.clusters) == 0 {
+		for _, n := range []string{"orders-pg", "billing-pg"} {
+			p.clusters = append(p.clusters, named{newID(r, prefixMDB), n})
+		}
+	}
+	fo.pool = p
+	return p
+}
+
+func (fo *folderOut) images() named { return fo.resources().image }
