@@ -8,6 +8,7 @@ package compare
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -110,6 +111,9 @@ type record struct {
 func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Runs <= 0 {
 		opts.Runs = 3
+	}
+	if opts.Events == nil || opts.Events.Len() == 0 {
+		return nil, errors.New("no records to compare")
 	}
 	sw, err := newSnapwarden(opts.RulesDir)
 	if err != nil {
