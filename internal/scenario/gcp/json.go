@@ -1,0 +1,145 @@
+package gcp
+
+import (
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// Append-only JSON pieces: records are rendered without encoding/json or
+// fmt, so a read costs well under a microsecond.
+
+// appendString appends s as a JSON string.
+func appendString(b []byte, s string) []byte {
+	b = appendEscaped(append(b, '"'), s)
+	return append(b, '"')
+}
+
+// appendEscaped appends s escaped for the inside of a JSON string.
+func appendEscaped(b []byte, s string) []byte {
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r != utf8.RuneError || size != 1 {
+				i += size
+				continue
+			}
+		}
+		b = append(b, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\r':
+			b = append(b, '\\', 'r')
+		default:
+			if c < 0x20 {
+				const hex = "0123456789abcdef"
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			} else {
+				b = append(b, "\ufffd"...) // invalid UTF-8
+			}
+		}
+		i++
+		start = i
+	}
+	return append(b, s[start:]...)
+}
+
+// appendField appends "key":"value" (key needs no escaping).
+func appendField(b []byte, key, value string) []byte {
+	b = append(b, '"')
+	b = append(b, key...)
+	b = append(b, '"', ':')
+	return appendString(b, value)
+}
+
+// appendQuotedUint appends a number as a JSON string (int64 fields of
+// protobuf messages are strings in JSON).
+func appendQuotedUint(b []byte, v uint64) []byte {
+	b = append(b, '"')
+	b = strconv.AppendUint(b, v, 10)
+	return append(b, '"')
+}
+
+// appendTime appends t in UTC as RFC 3339, quoted, with up to frac
+// fractional digits and no trailing zeros, as Cloud Logging writes times.
+func appendTime(b []byte, t time.Time, frac int) []byte {
+	t = t.UTC()
+	return appendClock(append(b, '"'), t, frac, true, "Z\"")
+}
+
+// appendClock appends t's date and time of day, frac fractional digits
+// (trimmed of trailing zeros when trim says so) and the zone suffix.
+func appendClock(b []byte, t time.Time, frac int, trim bool, zone string) []byte {
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	b = append4(b, y)
+	b = append(b, '-')
+	b = append2(b, int(mo))
+	b = append(b, '-')
+	b = append2(b, d)
+	b = append(b, 'T')
+	b = append2(b, h)
+	b = append(b, ':')
+	b = append2(b, mi)
+	b = append(b, ':')
+	b = append2(b, s)
+	var digits [9]byte
+	ns := t.Nanosecond()
+	for i := 8; i >= 0; i-- {
+		digits[i] = byte('0' + ns%10)
+		ns /= 10
+	}
+	n := min(frac, 9)
+	for trim && n > 0 && digits[n-1] == '0' {
+		n--
+	}
+	if n > 0 {
+		b = append(append(b, '.'), digits[:n]...)
+	}
+	return append(b, zone...)
+}
+
+// appendPacific appends t quoted as Compute's operations show it: in the
+// API's home time zone, US Pacific, with milliseconds and the offset.
+func appendPacific(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	off, zone := -8*time.Hour, "-08:00\""
+	if pacificSummer(t) {
+		off, zone = -7*time.Hour, "-07:00\""
+	}
+	return appendClock(append(b, '"'), t.Add(off), 3, false, zone)
+}
+
+// pacificSummer reports US daylight saving time: from the second Sunday of
+// March, 10:00 UTC, to the first Sunday of November, 09:00 UTC.
+func pacificSummer(t time.Time) bool {
+	y := t.Year()
+	start := nthSunday(y, time.March, 2).Add(10 * time.Hour)
+	end := nthSunday(y, time.November, 1).Add(9 * time.Hour)
+	return !t.Before(start) && t.Before(end)
+}
+
+func nthSunday(y int, m time.Month, n int) time.Time {
+	first := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
+	days := (7 - int(first.Weekday())) % 7
+	return first.AddDate(0, 0, days+7*(n-1))
+}
+
+func append2(b []byte, v int) []byte {
+	return append(b, byte('0'+v/10%10), byte('0'+v%10))
+}
+
+func append4(b []byte, v int) []byte {
+	return append(b, byte('0'+v/1000%10), byte('0'+v/100%10), byte('0'+v/10%10), byte('0'+v%10))
+}
