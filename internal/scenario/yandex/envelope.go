@@ -41,8 +41,10 @@ type call struct {
 	secs bool   // event_time in whole seconds, as IAM writes it
 }
 
+// call readies the writer's one call for op.
 func (w *writer) call(op *scenario.Op) *call {
-	c := &call{op: op, a: w.actor(op.Actor), f: w.folder(op.Account), zone: op.Region,
+	c := &w.cur
+	*c = call{op: op, a: w.actor(op.Actor), f: w.folder(op.Account), zone: op.Region,
 		h: hash(op.ID, 0), h2: hash(op.ID, 1)}
 	if c.zone == "" {
 		c.zone = defaultZone
@@ -95,9 +97,19 @@ const (
 // folder returns how acct is rendered, from the Cloud's record of it or,
 // for an account the Cloud did not make, a folder of a cloud named after it.
 func (w *writer) folder(acct *scenario.Account) *folderOut {
-	if fo := w.folders[acct.ID]; fo != nil {
-		return fo
+	if acct == w.lastAcct {
+		return w.lastFolder
 	}
+	fo := w.folders[acct.ID]
+	if fo == nil {
+		fo = w.newFolder(acct)
+		w.folders[acct.ID] = fo
+	}
+	w.lastAcct, w.lastFolder = acct, fo
+	return fo
+}
+
+func (w *writer) newFolder(acct *scenario.Account) *folderOut {
 	f := w.c.folders[acct.ID]
 	if f == nil {
 		f = &folder{id: acct.ID, name: acct.Name, cloudID: derive(prefixCloud, acct.ID, 1), cloud: "cloud",
@@ -115,14 +127,13 @@ func (w *writer) folder(acct *scenario.Account) *folderOut {
 	for _, id := range w.c.dbs[acct.ID] {
 		fo.clusters = append(fo.clusters, named{id, w.c.names[id]})
 	}
-	w.folders[acct.ID] = fo
 	return fo
 }
 
 // actor returns how p is rendered: as the Cloud made it, or as a service
 // account once CreateServiceAccount made it.
 func (w *writer) actor(p *scenario.Principal) *actorOut {
-	if a := w.actors[p.ID]; a != nil {
+	if a := w.actors[p]; a != nil {
 		return a
 	}
 	s := w.c.subjects[p.ID]
@@ -152,7 +163,7 @@ func (w *writer) actor(p *scenario.Principal) *actorOut {
 	req = appendField(req, "user_agent", p.UserAgent)
 	req = append(req, `,"request_id":"`...)
 	a := &actorOut{id: p.ID, auth: b, req: req}
-	w.actors[p.ID] = a
+	w.actors[p] = a
 	return a
 }
 

@@ -13,7 +13,11 @@ func serviceAccountCreate(w *writer, b []byte, c *call, _ bool) []byte {
 // from now on.
 func serviceAccountCreated(w *writer, c *call) {
 	w.sa[c.op.Created] = true
-	delete(w.actors, c.op.Created)
+	for p := range w.actors {
+		if p.ID == c.op.Created {
+			delete(w.actors, p)
+		}
+	}
 }
 
 // subjectOfNew is the service account name a principal gets when created.

@@ -21,10 +21,12 @@ func (w *writer) createInstance(c *call) error {
 	if op.Failed {
 		status = statusError
 	}
-	b := c.head(w.buf[:0], op.ID, t0, status)
-	b = w.instanceDetails(b, c, &in, false)
-	w.buf = b
-	if err := w.emit(c.f.tf, t0, b); err != nil || op.Failed {
+	b, err := w.start(c.f.tf, t0)
+	if err != nil {
+		return err
+	}
+	b = w.instanceDetails(c.head(b, op.ID, t0, status), c, &in, false)
+	if err := w.commit(c.f.tf, b); err != nil || op.Failed {
 		return err
 	}
 	if in.image != "" {

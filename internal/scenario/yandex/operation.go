@@ -35,10 +35,12 @@ func (w *writer) operation(c *call, r *renderer) error {
 	case r.single:
 		status = statusDone
 	}
-	b := c.head(w.buf[:0], op.ID, t0, status)
-	b = w.details(b, c, r, status == statusDone)
-	w.buf = b
-	if err := w.emit(c.f.tf, t0, b); err != nil {
+	b, err := w.start(c.f.tf, t0)
+	if err != nil {
+		return err
+	}
+	b = c.head(b, op.ID, t0, status)
+	if err := w.commit(c.f.tf, w.details(b, c, r, status == statusDone)); err != nil {
 		return err
 	}
 	if op.Failed {

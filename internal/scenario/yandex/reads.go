@@ -82,12 +82,14 @@ func (w *writer) read(c *call) error {
 	if c.op.Failed {
 		status = statusError
 	}
-	b := c.head(w.buf[:0], c.op.ID, t, status)
+	b, err := w.start(c.f.tf, t)
+	if err != nil {
+		return err
+	}
+	b = c.head(b, c.op.ID, t, status)
 	b = append(b, `,"details":{`...)
 	b = spec.details(b, c)
-	b = append(b, '}', '}')
-	w.buf = b
-	return w.emit(c.f.tf, t, b)
+	return w.commit(c.f.tf, append(b, '}', '}'))
 }
 
 // pick returns one of s, chosen by the op.

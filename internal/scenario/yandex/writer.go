@@ -1,7 +1,6 @@
 package yandex
 
 import (
-	"bufio"
 	"errors"
 	"os"
 	"path/filepath"
@@ -27,14 +26,18 @@ type writer struct {
 	root    string
 	trails  map[string]*trailFile // by trail id
 	folders map[string]*folderOut // by folder id
-	actors  map[string]*actorOut  // by principal id
-	sa      map[string]bool       // principals made by CreateServiceAccount
-	sgRules map[string][]ingress  // a security group's INGRESS rules so far
-	pending []pend
-	seq     uint64
-	buf     []byte
-	bytes   int64
-	err     error
+	actors  map[*scenario.Principal]*actorOut
+	// The folder of the previous op, and the op being rendered.
+	lastAcct   *scenario.Account
+	lastFolder *folderOut
+	cur        call
+	sa         map[string]bool      // principals made by CreateServiceAccount
+	sgRules    map[string][]ingress // a security group's INGRESS rules so far
+	pending    []pend
+	seq        uint64
+	buf        []byte
+	bytes      int64
+	err        error
 }
 
 // pend is a record waiting for its time.
@@ -53,7 +56,7 @@ func (c *Cloud) NewWriter(dir string) (scenario.Writer, error) {
 		return nil, err
 	}
 	return &writer{c: c, root: dir, trails: map[string]*trailFile{}, folders: map[string]*folderOut{},
-		actors: map[string]*actorOut{}, sa: map[string]bool{}, sgRules: map[string][]ingress{},
+		actors: map[*scenario.Principal]*actorOut{}, sa: map[string]bool{}, sgRules: map[string][]ingress{},
 		buf: make([]byte, 0, 4096)}, nil
 }
 
@@ -140,43 +143,65 @@ func (w *writer) flush(t time.Time, all bool) error {
 	return nil
 }
 
-// trailFile is the file a trail is filling.
+// trailFile is the file a trail is filling. Records are rendered straight
+// into its buffer, which goes to the file in large writes.
 type trailFile struct {
 	dir    string // <root>/trail/<trail id>
 	f      *os.File
-	bw     *bufio.Writer
+	buf    []byte
 	end    time.Time // the file's window closes here
-	size   int
+	size   int       // bytes in the file, written or buffered
 	n      int
 	last   time.Time // the time in the previous file's name
 	dayDir string
 }
 
-// emit appends a record to its trail's current file, opening the next file
-// when the window closed or the file is full.
-func (w *writer) emit(tf *trailFile, t time.Time, rec []byte) error {
-	if tf.bw != nil && (!t.Before(tf.end) || tf.size+len(rec) > maxFile) {
+const flushAt = 256 << 10
+
+// start returns the trail's buffer ready for a record at t: the next file
+// opened when the window closed or the file is full, the separator written.
+// The caller appends the record and hands the buffer to commit.
+func (w *writer) start(tf *trailFile, t time.Time) ([]byte, error) {
+	if tf.f != nil && (!t.Before(tf.end) || tf.size > maxFile) {
 		if err := w.closeFile(tf); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	if tf.bw == nil {
+	if tf.f == nil {
 		if err := w.openFile(tf, t); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	b := tf.buf
 	if tf.n > 0 {
-		tf.bw.WriteString(",\n")
-		tf.size += 2
-		w.bytes += 2
+		b = append(b, ',', '\n')
 	}
-	if _, err := tf.bw.Write(rec); err != nil {
+	return b, nil
+}
+
+// commit takes the buffer back with a record appended, writing it out when
+// it has grown large.
+func (w *writer) commit(tf *trailFile, b []byte) error {
+	added := len(b) - len(tf.buf)
+	tf.size += added
+	w.bytes += int64(added)
+	tf.n++
+	tf.buf = b
+	if len(b) >= flushAt {
+		_, err := tf.f.Write(b)
+		tf.buf = b[:0]
 		return err
 	}
-	tf.n++
-	tf.size += len(rec)
-	w.bytes += int64(len(rec))
 	return nil
+}
+
+// emit writes a record rendered elsewhere.
+func (w *writer) emit(tf *trailFile, t time.Time, rec []byte) error {
+	b, err := w.start(tf, t)
+	if err != nil {
+		return err
+	}
+	return w.commit(tf, append(b, rec...))
 }
 
 // openFile starts a file named by t (HHMMSSmmm.json in the day's folder),
@@ -206,25 +231,27 @@ func (w *writer) openFile(tf *trailFile, t time.Time) error {
 	if err != nil {
 		return err
 	}
-	tf.f, tf.bw = f, bufio.NewWriterSize(f, 256<<10)
+	if tf.buf == nil {
+		tf.buf = make([]byte, 0, flushAt+64<<10)
+	}
+	tf.f, tf.buf = f, append(tf.buf[:0], '[')
 	tf.end = t.Truncate(fileWindow).Add(fileWindow)
 	tf.size, tf.n = 1, 0
-	tf.bw.WriteByte('[')
 	w.bytes++
 	return nil
 }
 
 func (w *writer) closeFile(tf *trailFile) error {
-	if tf.bw == nil {
+	if tf.f == nil {
 		return nil
 	}
-	tf.bw.WriteByte(']')
+	tf.buf = append(tf.buf, ']')
 	w.bytes++
-	err := tf.bw.Flush()
+	_, err := tf.f.Write(tf.buf)
 	if cerr := tf.f.Close(); err == nil {
 		err = cerr
 	}
-	tf.f, tf.bw = nil, nil
+	tf.f, tf.buf = nil, tf.buf[:0]
 	return err
 }
 
