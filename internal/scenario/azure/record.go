@@ -1,0 +1,154 @@
+package azure
+
+import (
+	"time"
+)
+
+// stage is a record's place in its operation, as resultType says it.
+type stage int
+
+const (
+	start stage = iota
+	accept
+	success
+	failure
+)
+
+var resultTypes = [...]string{start: "Start", accept: "Accept", success: "Success", failure: "Failure"}
+
+// call is what the records of one operation share.
+type call struct {
+	id      *ident
+	scope   string // the resource id, ARM-cased
+	upper   string // the resource id as resourceId writes it ("" to upper-case scope)
+	op      string // the operation name, ARM-cased
+	opUpper string // as operationName writes it ("" to upper-case op)
+	version string
+	corr    string
+	sub     string
+	refused bool // refused by authorization: no evidence, a Failure record
+}
+
+// rec is one record of a call.
+type rec struct {
+	t          time.Time
+	stage      stage
+	sig        string // resultSignature
+	status     string // properties.statusCode, "" for none
+	durationMs int64
+	eventID    string
+	req, resp  []byte // request and response bodies (JSON), nil for none
+}
+
+// appendRecord appends one record and its newline.
+func (c *call) appendRecord(b []byte, r *rec) []byte {
+	b = append(b, `{"time":"`...)
+	b = appendTime(b, r.t)
+	b = append(b, `","resourceId":"`...)
+	if c.upper != "" {
+		b = append(b, c.upper...)
+	} else {
+		b = appendUpper(b, c.scope)
+	}
+	b = append(b, `","operationName":"`...)
+	if c.opUpper != "" {
+		b = append(b, c.opUpper...)
+	} else {
+		b = appendUpper(b, c.op)
+	}
+	b = append(b, `","operationVersion":"`...)
+	b = append(b, c.version...)
+	b = append(b, `","category":"Administrative","resultType":"`...)
+	b = append(b, resultTypes[r.stage]...)
+	b = append(b, `","resultSignature":"`...)
+	b = append(b, r.sig...)
+	b = append(b, `","durationMs":`...)
+	b = appendInt(b, r.durationMs)
+	b = append(b, `,"callerIpAddress":`...)
+	b = appendString(b, c.id.p.IP)
+	b = append(b, `,"correlationId":"`...)
+	b = append(b, c.corr...)
+	b = append(b, `","eventDataId":"`...)
+	b = append(b, r.eventID...)
+	b = append(b, `",`...)
+	b = c.id.appendIdentity(b, c.scope, c.op, r.t.Unix(), c.refused)
+	b = append(b, `,"level":"`...)
+	if r.stage == failure {
+		b = append(b, "Error"...)
+	} else {
+		b = append(b, "Information"...)
+	}
+	b = append(b, `","location":"global","properties":{`...)
+	if r.status != "" {
+		b = append(b, `"statusCode":"`...)
+		b = append(b, r.status...)
+		b = append(b, `",`...)
+	}
+	if r.stage == failure {
+		b = append(b, `"statusMessage":`...)
+		b = appendString(b, c.denial())
+		b = append(b, ',')
+	}
+	b = append(b, `"eventCategory":"Administrative","entity":`...)
+	b = appendString(b, c.scope)
+	b = append(b, `,"message":"`...)
+	b = append(b, c.op...)
+	b = append(b, `","hierarchy":"`...)
+	b = append(b, c.id.tenant...)
+	b = append(b, '/')
+	b = append(b, c.sub...)
+	b = append(b, '"')
+	if r.req != nil {
+		b = append(b, `,"requestbody":`...)
+		b = appendEmbedded(b, r.req)
+	}
+	if r.resp != nil {
+		b = append(b, `,"responseBody":`...)
+		b = appendEmbedded(b, r.resp)
+	}
+	b = append(b, `},"tenantId":"`...)
+	b = append(b, c.id.tenant...)
+	return append(b, "\"}\n"...)
+}
+
+// denial is ARM's error for a call the caller's roles do not allow, as
+// properties.statusMessage carries it (JSON in a string).
+func (c *call) denial() string {
+	who := c.id.p.Name
+	return `{"error":{"code":"AuthorizationFailed","message":"The client '` + who + `' with object id '` + c.id.p.ID +
+		`' does not have authorization to perform action '` + c.op + `' over scope '` + c.scope +
+		`' or the scope is invalid. If access was recently granted, please refresh your credentials."}}`
+}
+
+// flow is how an operation's records follow its request: a synchronous
+// call ends in one Success record (code is its HTTP status: Created, OK);
+// an asynchronous one answers first (Accept, code Accepted, Created or OK)
+// and succeeds later.
+type flow struct {
+	async bool
+	code  string
+}
+
+// appendCall appends the records of one operation: Start with the request
+// body, then Accept and Success (or Success alone), the response body in
+// the first answer; a refused call ends in a Failure. The first record
+// carries the op's event id; the others get their own.
+func (c *call) appendCall(b []byte, m *mix, at time.Time, eventID string, f flow, req, resp []byte) []byte {
+	b = c.appendRecord(b, &rec{t: at, stage: start, sig: "Started.", eventID: eventID, req: req})
+	if c.refused {
+		d := 80 + int64(m.intn(600))
+		return c.appendRecord(b, &rec{t: at.Add(time.Duration(d) * time.Millisecond), stage: failure, sig: "Failed.Forbidden",
+			status: "Forbidden", durationMs: d, eventID: m.uuid()})
+	}
+	if !f.async {
+		d := 90 + int64(m.intn(2400))
+		return c.appendRecord(b, &rec{t: at.Add(time.Duration(d) * time.Millisecond), stage: success, sig: "Succeeded." + f.code,
+			status: f.code, durationMs: d, eventID: m.uuid(), resp: resp})
+	}
+	d := 150 + int64(m.intn(1500))
+	b = c.appendRecord(b, &rec{t: at.Add(time.Duration(d) * time.Millisecond), stage: accept, sig: "Accepted." + f.code,
+		status: f.code, durationMs: d, eventID: m.uuid(), resp: resp})
+	d += 2000 + int64(m.intn(40_000))
+	return c.appendRecord(b, &rec{t: at.Add(time.Duration(d) * time.Millisecond), stage: success, sig: "Succeeded.OK",
+		status: "OK", durationMs: d, eventID: m.uuid()})
+}
