@@ -31,6 +31,7 @@ type writer struct {
 	dir   string
 	pages map[string]*page // by project id
 	rec   rec              // the record being rendered
+	seq   seq              // the record's own values (kept here: no allocation per record)
 	out   []byte           // a page being written
 	bytes int64
 	// parent is the volume of each snapshot written, so that records about
@@ -159,11 +160,11 @@ func appendDay(dst []byte, y, m, d int) []byte {
 // appendRecord renders op as one action-log record. Keys are in the order
 // VK's API writes them (alphabetical); every value is a string.
 func (w *writer) appendRecord(dst []byte, op *scenario.Op) ([]byte, error) {
-	s := newSeq(op.ID)
-	reqHi, reqLo := s.next(), s.next()
+	w.seq = newSeq(op.ID)
+	reqHi, reqLo := w.seq.next(), w.seq.next()
 	r := &w.rec
 	r.reset()
-	if err := w.render(op, &s); err != nil {
+	if err := w.render(op, &w.seq); err != nil {
 		return dst, err
 	}
 	dst = append(dst, `{"action":`...)
