@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	decvk "github.com/snapwarden/snapwarden/internal/decode/vkcloud"
 	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
+	decvk "github.com/snapwarden/snapwarden/internal/decode/vkcloud"
 	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/scenario"
 	"github.com/snapwarden/snapwarden/internal/scenario/vkcloud"
