@@ -6,17 +6,11 @@ import "strconv"
 // published event schemas (CreateDisk, AttachInstanceDisk, DeleteSnapshot)
 // and the decoder's reading of CreateSnapshot's source disk (disk_id).
 
-func snapshotCreate(w *writer, b []byte, c *call, done bool) []byte {
+func snapshotCreate(w *writer, b []byte, c *call, _ bool) []byte {
 	op := c.op
 	b = appendField(b, "snapshot_id", op.Created)
 	b = appendField(b, "snapshot_name", w.name(op.Created))
-	b = appendField(b, "disk_id", op.Source)
-	if done {
-		b = append(b, `,"disk_size":"`...)
-		b = append(b, diskSize(c.h)...)
-		b = append(b, '"')
-	}
-	return b
+	return appendField(b, "disk_id", op.Source)
 }
 
 func snapshotDelete(w *writer, b []byte, c *call, _ bool) []byte {

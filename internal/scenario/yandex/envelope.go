@@ -52,10 +52,14 @@ func (w *writer) call(op *scenario.Op) *call {
 	return c
 }
 
-// at is t with sub-millisecond digits drawn from the op, as services stamp
-// events in nanoseconds.
+// at is t with digits below its precision drawn from the op, as services
+// stamp events in nanoseconds; t stays in its second.
 func (c *call) at(t time.Time, salt uint64) time.Time {
-	return t.Add(time.Duration(bits.RotateLeft64(c.h, int(salt)*13) % uint64(time.Millisecond)))
+	scale := uint64(time.Millisecond)
+	if t.Nanosecond() == 0 {
+		scale = uint64(time.Second)
+	}
+	return t.Add(time.Duration(bits.RotateLeft64(c.h, int(salt)*13) % scale))
 }
 
 // head appends an event up to its status (and error, for ERROR).
@@ -125,7 +129,7 @@ func (w *writer) newFolder(acct *scenario.Account) *folderOut {
 	b = append(b, `}]}`...)
 	fo := &folderOut{f: f, meta: b, tf: w.trail(f.trail)}
 	for _, id := range w.c.dbs[acct.ID] {
-		fo.clusters = append(fo.clusters, named{id, w.c.names[id]})
+		fo.clusters = append(fo.clusters, named{id: id, name: w.c.names[id]})
 	}
 	return fo
 }

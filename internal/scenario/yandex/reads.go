@@ -3,6 +3,8 @@ package yandex
 import (
 	"errors"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 )
 
 // Background reads are data events: Audit Trails logs no management Get or
@@ -13,8 +15,10 @@ import (
 // readSpec is one read operation and the services that log it.
 type readSpec struct {
 	name     string
-	variants []evType // one is drawn per op
+	variants []evType // one is drawn per op, or the cluster's engine's
 	details  func(b []byte, c *call) []byte
+	// perEngine: variants are mdbEngines' and the cluster read says which.
+	perEngine bool
 }
 
 type evType struct{ src, typ string }
@@ -23,6 +27,8 @@ func kms(sub, name string) []evType {
 	return []evType{{"kms", "kms." + sub + name}}
 }
 
+// mdbEngines are the managed databases whose data events hold reads; a
+// cluster's engine is its index here.
 var mdbEngines = []string{"mdb.postgresql", "mdb.mysql", "mdb.mongodb"}
 
 func mdb(name string) []evType {
@@ -36,26 +42,26 @@ func mdb(name string) []evType {
 func k8s(name string) []evType { return []evType{{"k8s", "k8s.apiserver." + name}} }
 
 var readSpecs = []readSpec{
-	{"Decrypt", kms("", "Decrypt"), symmetricKeyUse},
-	{"Encrypt", kms("", "Encrypt"), symmetricKeyUse},
-	{"GenerateDataKey", kms("", "GenerateDataKey"), symmetricKeyUse},
-	{"ReEncrypt", kms("", "ReEncrypt"), symmetricKeyUse},
-	{"AsymmetricGetPublicKey", kms("asymmetricsignature.", "AsymmetricGetPublicKey"), asymmetricKeyUse},
-	{"AsymmetricDecrypt", kms("asymmetricencryption.", "AsymmetricDecrypt"), asymmetricKeyUse},
-	{"GetPayload", []evType{{"lockbox", "lockbox.GetPayload"}}, secretRead},
-	{"GetPayloadEx", []evType{{"lockbox", "lockbox.GetPayloadEx"}}, secretRead},
-	{"GetCertificateContent", []evType{{"certificatemanager", "certificatemanager.GetCertificateContent"}}, certificateRead},
-	{"CheckSshPolicy", []evType{{"iam", "iam.oslogin.CheckSshPolicy"}}, sshPolicyCheck},
-	{"GetDatabase", mdb("GetDatabase"), databaseRead},
-	{"ListDatabases", mdb("ListDatabases"), clusterRead},
-	{"GetUser", mdb("GetUser"), userRead},
-	{"ListUsers", mdb("ListUsers"), clusterRead},
-	{"ApiServerGet", k8s("ApiServerGet"), kubeRead("get", "Metadata")},
-	{"ApiServerList", k8s("ApiServerList"), kubeRead("list", "Metadata")},
-	{"ApiServerWatch", k8s("ApiServerWatch"), kubeRead("watch", "Metadata")},
-	{"ApiServerHead", k8s("ApiServerHead"), kubeRead("head", "Metadata")},
-	{"GetDatabaseStructure", []evType{{"websql", "websql.GetDatabaseStructure"}}, webSQL},
-	{"GenerateSql", []evType{{"websql", "websql.GenerateSql"}}, webSQL},
+	{"Decrypt", kms("", "Decrypt"), symmetricKeyUse, false},
+	{"Encrypt", kms("", "Encrypt"), symmetricKeyUse, false},
+	{"GenerateDataKey", kms("", "GenerateDataKey"), symmetricKeyUse, false},
+	{"ReEncrypt", kms("", "ReEncrypt"), symmetricKeyUse, false},
+	{"AsymmetricGetPublicKey", kms("asymmetricsignature.", "AsymmetricGetPublicKey"), asymmetricKeyUse, false},
+	{"AsymmetricDecrypt", kms("asymmetricencryption.", "AsymmetricDecrypt"), asymmetricKeyUse, false},
+	{"GetPayload", []evType{{"lockbox", "lockbox.GetPayload"}}, secretRead, false},
+	{"GetPayloadEx", []evType{{"lockbox", "lockbox.GetPayloadEx"}}, secretRead, false},
+	{"GetCertificateContent", []evType{{"certificatemanager", "certificatemanager.GetCertificateContent"}}, certificateRead, false},
+	{"CheckSshPolicy", []evType{{"iam", "iam.oslogin.CheckSshPolicy"}}, sshPolicyCheck, false},
+	{"GetDatabase", mdb("GetDatabase"), databaseRead, true},
+	{"ListDatabases", mdb("ListDatabases"), clusterRead, true},
+	{"GetUser", mdb("GetUser"), userRead, true},
+	{"ListUsers", mdb("ListUsers"), clusterRead, true},
+	{"ApiServerGet", k8s("ApiServerGet"), kubeRead("get", "Metadata"), false},
+	{"ApiServerList", k8s("ApiServerList"), kubeRead("list", "Metadata"), false},
+	{"ApiServerWatch", k8s("ApiServerWatch"), kubeRead("watch", "Metadata"), false},
+	{"ApiServerHead", k8s("ApiServerHead"), kubeRead("head", "Metadata"), false},
+	{"GetDatabaseStructure", []evType{{"websql", "websql.GetDatabaseStructure"}}, webSQL, false},
+	{"GenerateSql", []evType{{"websql", "websql.GenerateSql"}}, webSQL, false},
 }
 
 // readsByName indexes readSpecs.
@@ -76,6 +82,9 @@ func (w *writer) read(c *call) error {
 		return errUnknownRead
 	}
 	v := spec.variants[int(c.h>>3%uint64(len(spec.variants)))]
+	if spec.perEngine {
+		v = spec.variants[c.cluster().engine]
+	}
 	c.src, c.typ = v.src, v.typ
 	t := c.at(c.op.Time, 0)
 	status := statusDone
@@ -134,8 +143,11 @@ func sshPolicyCheck(b []byte, c *call) []byte {
 	return append(b, `,"ssh_policy":"LOGIN","success":true`...)
 }
 
+// cluster is the database cluster a read touches.
+func (c *call) cluster() named { return pick(c.f.resources().clusters, c, 2) }
+
 func clusterRead(b []byte, c *call) []byte {
-	cl := pick(c.f.resources().clusters, c, 2)
+	cl := c.cluster()
 	b = append(b, `"cluster_id":`...)
 	b = appendStr(b, cl.id)
 	return appendField(b, "cluster_name", cl.name)
@@ -174,7 +186,7 @@ func kubeRead(verb, level string) func(b []byte, c *call) []byte {
 		b = append(b, `,"user":{"username":`...)
 		b = appendStr(b, c.a.id)
 		b = append(b, `,"groups":["system:authenticated"]},"source_ips":[`...)
-		b = appendStr(b, c.op.Actor.IP)
+		b = appendStr(b, clientIP(c))
 		b = append(b, `],"user_agent":"kubectl/v1.30.4 (linux/amd64) kubernetes/a51b3b7","response_status":{"code":"200"},"request_received_timestamp":"`...)
 		b = appendTime(b, t, false)
 		b = append(b, `","stage_timestamp":"`...)
@@ -186,15 +198,18 @@ func kubeRead(verb, level string) func(b []byte, c *call) []byte {
 
 // webSQL is a WebSQL call on a managed database connection.
 func webSQL(b []byte, c *call) []byte {
-	cl := pick(c.f.resources().clusters, c, 2)
+	cl := c.cluster()
 	b = append(b, `"connection_id":`...)
 	b = appendStr(b, derive("e4u", cl.id, 1))
 	b = appendField(b, "cluster_id", cl.id)
 	return appendField(b, "database_name", databases[c.h>>20%uint64(len(databases))])
 }
 
-// named is a resource and its name.
-type named struct{ id, name string }
+// named is a resource and its name (and a cluster's engine).
+type named struct {
+	id, name string
+	engine   int
+}
 
 // pool is what a folder's data events touch: made once per folder from its
 // id, so it does not depend on the order of ops.
@@ -208,31 +223,43 @@ func (fo *folderOut) resources() *pool {
 		return fo.pool
 	}
 	r := rand.New(rand.NewPCG(hash(fo.f.id, 11), hash(fo.f.id, 12)))
-	p := &pool{image: named{newID(r, prefixGlobal), "ubuntu-2204-lts"}}
+	p := &pool{image: named{id: newID(r, prefixGlobal), name: "ubuntu-2204-lts"}}
 	for _, n := range []string{"app-secrets", "backup-encryption", "tfstate", "s3-sse"} {
-		p.keys = append(p.keys, named{newID(r, prefixKMS), n})
+		p.keys = append(p.keys, named{id: newID(r, prefixKMS), name: n})
 	}
 	for _, n := range []string{"db-credentials", "api-tokens", "smtp-relay", "ci-deploy-key", "grafana-admin"} {
-		p.secrets = append(p.secrets, named{newID(r, prefixLockbox), n})
+		p.secrets = append(p.secrets, named{id: newID(r, prefixLockbox), name: n})
 	}
 	for _, n := range []string{"www-wildcard", "api-gateway"} {
-		p.certs = append(p.certs, named{newID(r, prefixCert), n})
+		p.certs = append(p.certs, named{id: newID(r, prefixCert), name: n})
 	}
 	for _, n := range []string{"prod-k8s", "tools-k8s"} {
-		p.kube = append(p.kube, named{newID(r, prefixK8s), n})
+		p.kube = append(p.kube, named{id: newID(r, prefixK8s), name: n})
 	}
 	for i := range 6 {
-		p.instances = append(p.instances, named{newID(r, prefixZoneA), "web-" + string(rune('1'+i))})
+		p.instances = append(p.instances, named{id: newID(r, prefixZoneA), name: "web-" + string(rune('1'+i))})
 	}
-	// The folder's database clusters the run made, else some of its own.
-	p.clusters = fo.clusters
+	// The folder's PostgreSQL clusters the run made (or two of its own),
+	// and a MySQL and a MongoDB one.
+	p.clusters = append([]named(nil), fo.clusters...)
 	if len(p.clusters) == 0 {
 		for _, n := range []string{"orders-pg", "billing-pg"} {
-			p.clusters = append(p.clusters, named{newID(r, prefixMDB), n})
+			p.clusters = append(p.clusters, named{id: newID(r, prefixMDB), name: n})
 		}
 	}
+	p.clusters = append(p.clusters, named{id: newID(r, prefixMDB), name: "shop-mysql", engine: 1},
+		named{id: newID(r, prefixMDB), name: "events-mongo", engine: 2})
 	fo.pool = p
 	return p
 }
 
 func (fo *folderOut) images() named { return fo.resources().image }
+
+// clientIP is the caller's address, or for a console user (whose calls
+// come from "cloud.yandex") the address of their workstation.
+func clientIP(c *call) string {
+	if ip := c.op.Actor.IP; ip != "" && (ip[0] >= '0' && ip[0] <= '9' || strings.Contains(ip, ":")) {
+		return ip
+	}
+	return ispPrefixes[c.h2%uint64(len(ispPrefixes))] + strconv.Itoa(int(c.h2>>8&255)) + "." + strconv.Itoa(int(1+c.h2>>16%254))
+}
