@@ -41,11 +41,12 @@ type writer struct {
 
 // page is a project's page being filled.
 type page struct {
-	dir     string // <dir>/actionlog/<project_id>
-	y, m, d int    // the day of its records
-	n       int    // pages written that day
-	buf     []byte // records, oldest first
-	ends    []int  // where each record ends in buf
+	dir     string      // <dir>/actionlog/<project_id>
+	y, m, d int         // the day of its records
+	n       int         // pages written that day
+	written map[int]int // pages written per day (yyyymmdd), should a day come back
+	buf     []byte      // records, oldest first
+	ends    []int       // where each record ends in buf
 	oldest  time.Time
 }
 
@@ -63,14 +64,15 @@ func (w *writer) Write(op *scenario.Op) error {
 	}
 	p := w.pages[op.Account.ID]
 	if p == nil {
-		p = &page{dir: filepath.Join(w.dir, "actionlog", op.Account.ID)}
+		p = &page{dir: filepath.Join(w.dir, "actionlog", op.Account.ID), written: map[int]int{}}
 		w.pages[op.Account.ID] = p
 	}
 	if y, m, d := op.Time.UTC().Date(); y != p.y || int(m) != p.m || d != p.d {
 		if err := w.flush(p, true); err != nil {
 			return err
 		}
-		p.y, p.m, p.d, p.n = y, int(m), d, 0
+		p.y, p.m, p.d = y, int(m), d
+		p.n = p.written[p.day()]
 	}
 	start := len(p.buf)
 	buf, err := w.appendRecord(p.buf, op)
@@ -105,6 +107,7 @@ func (w *writer) flush(p *page, last bool) error {
 		return nil
 	}
 	p.n++
+	p.written[p.day()] = p.n
 	dir := filepath.Join(p.dir, string(appendDay(nil, p.y, p.m, p.d)))
 	if p.n == 1 {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -138,6 +141,9 @@ func (w *writer) flush(p *page, last bool) error {
 	w.bytes += int64(len(out))
 	return nil
 }
+
+// day is the page's day as yyyymmdd.
+func (p *page) day() int { return p.y*10000 + p.m*100 + p.d }
 
 // appendMarker writes the paging token of the next page: base64 of
 // {"tm":<unix time>,"ofs":<records already returned>}.

@@ -126,3 +126,21 @@ func TestWriter_Empty(t *testing.T) {
 		t.Errorf("%d bytes, files %v", n, pages(t, dir))
 	}
 }
+
+// TestWriter_DayComesBack: ops out of time order across days add pages to
+// the earlier day instead of overwriting its first.
+func TestWriter_DayComesBack(t *testing.T) {
+	w := newWorld()
+	day := time.Date(2026, 11, 3, 12, 0, 0, 0, time.UTC)
+	var ops []*scenario.Op
+	for _, at := range []time.Time{day, day.Add(24 * time.Hour), day.Add(time.Hour)} {
+		ops = append(ops, &scenario.Op{ID: w.c.EventID(w.r), Time: at, Kind: scenario.Read, Name: w.c.Reads()[0], Account: w.main, Actor: w.alice})
+	}
+	dir, _ := write(t, w.c, ops...)
+	if got := len(pages(t, filepath.Join(dir, "actionlog", w.main.ID, "2026-11-03"))); got != 2 {
+		t.Errorf("%d pages on the day that came back, want 2", got)
+	}
+	if events := decodeDir(t, dir); len(events) != len(ops) {
+		t.Errorf("%d events from %d ops", len(events), len(ops))
+	}
+}
