@@ -25,7 +25,7 @@ func appendAuthentication(b []byte, p *scenario.Principal) []byte {
 			b = append(b, "/serviceAccounts/"...)
 			b = appendEscaped(b, p.ID)
 			b = append(b, "/keys/"...)
-			b = append(b, keyID(p.ID)...)
+			b = appendKeyID(b, p.ID)
 			b = append(b, '"')
 		}
 	} else {
@@ -89,9 +89,10 @@ func serviceAccountProject(email string) string {
 	return p
 }
 
-// keyID is the 40-hex id of the key a person created for a service
-// account: the same in the key's creation and in the calls made with it.
-func keyID(email string) string {
+// appendKeyID appends the 40-hex id of the key a person created for a
+// service account: the same in the key's creation and in the calls made
+// with it.
+func appendKeyID(b []byte, email string) []byte {
 	var raw [20]byte
 	for i := range 3 {
 		h := hash(email, uint64(20+i))
@@ -99,5 +100,5 @@ func keyID(email string) string {
 			raw[i*8+j] = byte(h >> (8 * j))
 		}
 	}
-	return hex.EncodeToString(raw[:])
+	return hex.AppendEncode(b, raw[:])
 }

@@ -163,7 +163,7 @@ func (r *render) createServiceAccountKey() {
 	}
 	r.c.response = func(b []byte) []byte {
 		b = append(b, `{"@type":"type.googleapis.com/google.iam.admin.v1.ServiceAccountKey","key_algorithm":2,"key_origin":2,"key_type":1,`...)
-		b = appendField(b, "name", "projects/"+project+"/serviceAccounts/"+email+"/keys/"+keyID(email))
+		b = appendField(b, "name", "projects/"+project+"/serviceAccounts/"+email+"/keys/"+string(appendKeyID(nil, email)))
 		b = append(b, `,"private_key_type":2,"valid_after_time":{"seconds":`...)
 		b = strconv.AppendInt(b, op.Time.Unix(), 10)
 		return append(b, `},"valid_before_time":{"seconds":253402300799}}`...)

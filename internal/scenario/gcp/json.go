@@ -15,12 +15,27 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// plain marks the bytes that JSON strings hold as they are.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendEscaped appends s escaped for the inside of a JSON string.
 func appendEscaped(b []byte, s string) []byte {
+	i := 0
+	for i < len(s) && plain[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		return append(b, s...) // the common case: nothing to escape
+	}
 	start := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+		if plain[c] {
 			i++
 			continue
 		}
@@ -81,11 +96,16 @@ func appendTime(b []byte, t time.Time, frac int) []byte {
 // appendClock appends t's date and time of day, frac fractional digits
 // (trimmed of trailing zeros when trim says so) and the zone suffix.
 func appendClock(b []byte, t time.Time, frac int, trim bool, zone string) []byte {
-	y, mo, d := t.Date()
-	h, mi, s := t.Clock()
+	secs := t.Unix()
+	days, sod := secs/86400, int(secs%86400)
+	if sod < 0 {
+		days, sod = days-1, sod+86400
+	}
+	y, mo, d := civil(days)
+	h, mi, s := sod/3600, sod/60%60, sod%60
 	b = append4(b, y)
 	b = append(b, '-')
-	b = append2(b, int(mo))
+	b = append2(b, mo)
 	b = append(b, '-')
 	b = append2(b, d)
 	b = append(b, 'T')
@@ -134,6 +154,30 @@ func nthSunday(y int, m time.Month, n int) time.Time {
 	first := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
 	days := (7 - int(first.Weekday())) % 7
 	return first.AddDate(0, 0, days+7*(n-1))
+}
+
+// civil converts days since 1970-01-01 to a proleptic Gregorian date
+// (Howard Hinnant's days_from_civil, inverted), without time's tables.
+func civil(days int64) (y, m, d int) {
+	z := days + 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d = int(doy - (153*mp+2)/5 + 1)
+	m = int(mp + 3)
+	if m > 12 {
+		m -= 12
+	}
+	y = int(yoe + era*400)
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
 }
 
 func append2(b []byte, v int) []byte {
