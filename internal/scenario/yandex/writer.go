@@ -34,7 +34,6 @@ type writer struct {
 	sa         map[string]bool      // principals made by CreateServiceAccount
 	sgRules    map[string][]ingress // a security group's INGRESS rules so far
 	pending    []pend
-	seq        uint64
 	buf        []byte
 	bytes      int64
 	err        error
@@ -43,7 +42,6 @@ type writer struct {
 // pend is a record waiting for its time.
 type pend struct {
 	t   time.Time
-	seq uint64
 	tf  *trailFile
 	rec []byte
 }
@@ -115,10 +113,9 @@ func (w *writer) Close() (int64, error) {
 	return w.bytes, err
 }
 
-// later queues a record for time t.
+// later queues a record for time t, after those queued for the same time.
 func (w *writer) later(tf *trailFile, t time.Time, rec []byte) {
-	w.seq++
-	p := pend{t: t, seq: w.seq, tf: tf, rec: append([]byte(nil), rec...)}
+	p := pend{t: t, tf: tf, rec: append([]byte(nil), rec...)}
 	i := len(w.pending)
 	for i > 0 && w.pending[i-1].t.After(t) {
 		i--
