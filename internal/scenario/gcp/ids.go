@@ -87,9 +87,9 @@ var (
 		"Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0,gzip(gfe),gzip(gfe)",
 	}
 	cliAgents = []string{
-		"google-cloud-sdk gcloud/502.0.0,gzip(gfe)",
-		"google-cloud-sdk gcloud/498.0.0,gzip(gfe)",
-		"apitools google-cloud-sdk/502.0.0,gzip(gfe)",
+		"google-cloud-sdk gcloud/502.0.0 environment/None environment-version/None client-os/MACOSX client-os-ver/24.1.0 client-pltf-arch/arm interactive/True from-script/False python/3.12.7 term/xterm-256color (Macintosh; Intel Mac OS X 24.1.0),gzip(gfe)",
+		"google-cloud-sdk gcloud/498.0.0 environment/None environment-version/None client-os/LINUX client-os-ver/6.8.0 client-pltf-arch/x86_64 interactive/True from-script/False python/3.11.10 term/xterm-256color (Linux 6.8.0-48-generic),gzip(gfe)",
+		"google-cloud-sdk gcloud/502.0.0 environment/devshell environment-version/None client-os/LINUX client-os-ver/6.6.56 client-pltf-arch/x86_64 interactive/True from-script/False python/3.12.7 term/screen (Linux 6.6.56+),gzip(gfe)",
 	}
 	toolAgents = map[string]string{
 		"terraform-ci":      "Terraform/1.9.8 (+https://www.terraform.io) Terraform-Plugin-SDK/2.33.0 terraform-provider-google/6.12.0,gzip(gfe)",

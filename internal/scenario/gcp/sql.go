@@ -3,17 +3,17 @@ package gcp
 import "strconv"
 
 // sqlUserUpdate: a Cloud SQL user's password reset, logged against the
-// instance as instances/I with the project beside it.
+// instance (projects/P/instances/I), the request naming project and
+// instance apart.
 func (r *render) sqlUserUpdate() {
 	op := r.op
 	db := op.Target
 	inst := lastSegment(db)
-	name := "instances/" + inst
 	const user = "postgres"
 	opID := sqlOperationID(op.ID)
 	api := "https://sqladmin.googleapis.com/sql/v1beta4/projects/" + r.project
-	r.c = call{service: "cloudsql.googleapis.com", method: "cloudsql.users.update", resource: name,
-		authz: []authz{{"cloudsql.users.update", name, ""}}, resType: "cloudsql_database",
+	r.c = call{service: "cloudsql.googleapis.com", method: "cloudsql.users.update", resource: db,
+		authz: []authz{{"cloudsql.users.update", db, ""}}, resType: "cloudsql_database",
 		labels:  []string{"database_id", r.project + ":" + inst, "project_id", r.project, "region", regionOf(zoneOf(op.Region))},
 		reqType: "google.cloud.sql.v1beta4.SqlUsersUpdateRequest", status: true}
 	r.c.request = func(b []byte) []byte {
