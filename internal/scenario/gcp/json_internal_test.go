@@ -3,6 +3,7 @@ package gcp
 import (
 	"encoding/json"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -75,10 +76,8 @@ func TestAppendString(t *testing.T) {
 func TestParse(t *testing.T) {
 	v := vars{project: "p-1", zone: "europe-west1-b", region: "europe-west1"}
 	got := string(parse(`{"a":"{P}/{Z}/{R}","n":"{N}","x":"{Q}{"}`).expand(nil, &v))
-	want := `{"a":"p-1/europe-west1-b/europe-west1","n":"` + strings.TrimSpace(uitoa(projectNumber("p-1"))) + `","x":"{Q}{"}`
+	want := `{"a":"p-1/europe-west1-b/europe-west1","n":"` + strconv.FormatUint(projectNumber("p-1"), 10) + `","x":"{Q}{"}`
 	if got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
 }
-
-func uitoa(v uint64) string { return string(appendQuotedUint(nil, v)[1 : len(appendQuotedUint(nil, v))-1]) }
