@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Background reads are data events: Audit Trails logs no management Get or
@@ -81,24 +82,29 @@ func (w *writer) read(c *call) error {
 	if spec == nil {
 		return errUnknownRead
 	}
+	t := c.at(c.op.Time, 0)
+	b, err := w.start(c.f.tf, t)
+	if err != nil {
+		return err
+	}
+	return w.commit(c.f.tf, c.readEvent(b, spec, t))
+}
+
+// readEvent appends the data event of a read at t.
+func (c *call) readEvent(b []byte, spec *readSpec, t time.Time) []byte {
 	v := spec.variants[int(c.h>>3%uint64(len(spec.variants)))]
 	if spec.perEngine {
 		v = spec.variants[c.cluster().engine]
 	}
 	c.src, c.typ = v.src, v.typ
-	t := c.at(c.op.Time, 0)
 	status := statusDone
 	if c.op.Failed {
 		status = statusError
 	}
-	b, err := w.start(c.f.tf, t)
-	if err != nil {
-		return err
-	}
 	b = c.head(b, c.op.ID, t, status)
 	b = append(b, `,"details":{`...)
 	b = spec.details(b, c)
-	return w.commit(c.f.tf, append(b, '}', '}'))
+	return append(b, '}', '}')
 }
 
 // pick returns one of s, chosen by the op.
