@@ -3,6 +3,7 @@ package gcp_test
 import (
 	"io/fs"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -142,4 +143,13 @@ func describe(e *event.Event) string {
 		b.WriteString(string(r.Role) + " " + string(r.Type) + " " + r.ID + "; ")
 	}
 	return b.String()
+}
+
+func readFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

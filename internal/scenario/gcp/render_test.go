@@ -209,3 +209,104 @@ func TestWriter_Unsupported(t *testing.T) {
 		w.Close()
 	}
 }
+
+// TestWriter_Failed: every write the cloud supports, refused, is one
+// record that decodes with outcome failure and the intended action.
+func TestWriter_Failed(t *testing.T) {
+	f := newFixture(t)
+	restored := f.id(scenario.VolumeID, "refused")
+	kinds := map[scenario.Kind]event.Action{
+		scenario.VolumeCreate: event.VolumeCreate, scenario.VolumeDelete: event.VolumeDelete,
+		scenario.VolumeRestore: event.VolumeRestore, scenario.SnapshotCreate: event.SnapshotCreate,
+		scenario.SnapshotDelete: event.SnapshotDelete, scenario.SnapshotShare: event.SnapshotShare,
+		// A refused change logs no policy delta: an unshare then reads as
+		// a (refused) share of the policy left.
+		scenario.SnapshotUnshare: event.SnapshotShare, scenario.SnapshotExport: event.ImageExport,
+		scenario.ImageCreate: event.ImageCreate, scenario.ImageShare: event.ImageShare,
+		scenario.VolumeAttach: event.VolumeAttach, scenario.InstanceCreate: event.InstanceCreate,
+		scenario.IngressOpen: event.IngressOpen, scenario.PrincipalCreate: event.PrincipalCreate,
+		scenario.CredentialCreate: event.CredentialCreate, scenario.RoleAssign: event.RoleAssign,
+		scenario.DBModify: event.DBModify,
+	}
+	var ops []*scenario.Op
+	for k := scenario.Read + 1; k <= scenario.DBModify; k++ {
+		if !f.c.Supports(k) {
+			continue
+		}
+		if _, ok := kinds[k]; !ok {
+			t.Errorf("kind %d is supported but not tested", k)
+			continue
+		}
+		ops = append(ops, f.op(k, f.stranger, func(op *scenario.Op) {
+			op.Failed = true
+			op.Source, op.Target, op.Created, op.Net, op.Port, op.CIDR, op.ShareWith = f.disk, f.inst, restored, f.tag, 22, "0.0.0.0/0", event.Public
+			switch k {
+			case scenario.SnapshotDelete, scenario.SnapshotShare, scenario.SnapshotUnshare, scenario.SnapshotExport:
+				op.Target = f.snap
+			case scenario.ImageShare:
+				op.Target = f.img
+			case scenario.VolumeDelete:
+				op.Target = f.disk
+			case scenario.IngressOpen:
+				op.Target = f.tag
+			case scenario.PrincipalCreate:
+				op.Created = f.newcomer.ID
+			case scenario.CredentialCreate, scenario.RoleAssign:
+				op.Target = f.newcomer.ID
+			case scenario.DBModify:
+				op.Target = f.db
+			case scenario.ImageCreate:
+				op.Created = f.img
+			case scenario.SnapshotCreate:
+				op.Created = f.snap
+			case scenario.VolumeRestore:
+				op.Source = f.snap
+			}
+		}))
+	}
+	dir, _ := write(t, ops...)
+	lines := 0
+	for _, p := range files(t, dir) {
+		lines += strings.Count(string(readFile(t, p)), "\n")
+	}
+	if lines != len(ops) {
+		t.Errorf("%d refused ops wrote %d records", len(ops), lines)
+	}
+	got := byID(decodeOps(t, ops...))
+	for _, op := range ops {
+		e := got[op.ID]
+		if e == nil {
+			t.Errorf("kind %d: no event", op.Kind)
+			continue
+		}
+		if e.Outcome != event.Failure || e.Action != kinds[op.Kind] || e.Actor.ID != op.Actor.ID {
+			t.Errorf("kind %d: %s %s by %s, want failure %s by %s", op.Kind, e.Action, e.Outcome, e.Actor.ID, kinds[op.Kind], op.Actor.ID)
+		}
+	}
+}
+
+// TestWriter_CrossProjectRestore: a disk made in the stranger's project
+// from the company's shared snapshot names the snapshot in its project.
+func TestWriter_CrossProjectRestore(t *testing.T) {
+	f := newFixture(t)
+	theirs := f.c.ResourceID(f.r, scenario.VolumeID, f.outside, f.outside.Regions[0], "copied")
+	op := f.op(scenario.VolumeRestore, f.stranger, func(op *scenario.Op) {
+		op.Account, op.Region, op.Source, op.Created = f.outside, f.outside.Regions[0], f.snap, theirs
+	})
+	evs := decodeOps(t, op)
+	if len(evs) != 1 {
+		t.Fatalf("%d events", len(evs))
+	}
+	e := evs[0]
+	if e.ID != op.ID || e.Account != f.outside.ID || e.Action != event.VolumeRestore || e.Outcome != event.Success {
+		t.Errorf("event %s in %s: %s %s", e.ID, e.Account, e.Action, e.Outcome)
+	}
+	for _, r := range e.Resources {
+		if r.Role == event.RoleSource && (r.ID != f.snap || r.Account != f.main.ID) {
+			t.Errorf("source %s of account %q, want %s of %s", r.ID, r.Account, f.snap, f.main.ID)
+		}
+	}
+	if !hasResource(e, event.RoleCreated, event.Volume, theirs) {
+		t.Errorf("no created disk %s among %s", theirs, describe(e))
+	}
+}
