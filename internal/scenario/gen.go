@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/snapwarden/snapwarden/internal/event"
 )
 
 // Options configure a run of the generator.
@@ -50,7 +52,7 @@ func Generate(opts Options) (Stats, error) {
 	}
 	var (
 		st     Stats
-		truth  = Truth{Seed: opts.Seed, Start: opts.Start, Days: opts.Days}
+		truth  = Truth{Seed: opts.Seed, Start: opts.Start, Days: opts.Days, Accounts: map[event.Cloud]string{}}
 		worlds []*world
 	)
 	perDay := opts.Events / (len(opts.Clouds) * opts.Days)
@@ -58,6 +60,7 @@ func Generate(opts Options) (Stats, error) {
 		w := newWorld(c, opts.Seed)
 		worlds = append(worlds, w)
 		truth.Clouds = append(truth.Clouds, c.Name())
+		truth.Accounts[c.Name()] = w.main.ID
 		wr, err := c.NewWriter(filepath.Join(opts.Out, string(c.Name())))
 		if err != nil {
 			return st, err

@@ -111,6 +111,16 @@ func (g *cloudGen) scenarios(truth *Truth) map[int][]*Op {
 			b.next(SnapshotShare, a, func(op *Op) { op.Target, op.ShareWith = s, c.ShareTarget(w.outside) })
 		})
 	}
+	// Where snapshots cannot be shared but images can (OpenStack, VK
+	// Cloud), the copy that leaves is an image.
+	if c.Supports(ImageShare) && !c.Supports(SnapshotShare) {
+		add("image-share-outside", false, []Expect{{RuleChain, "high"}, {RuleSharedOutside, "high"}}, func(b *builder) {
+			a := w.human()
+			img := c.ResourceID(r, ImageID, w.main, w.region, "web-image")
+			b.next(ImageCreate, a, func(op *Op) { op.Source, op.Created = pick(r, w.volumes), img })
+			b.next(ImageShare, a, func(op *Op) { op.Target, op.ShareWith = img, c.ShareTarget(w.outside) })
+		})
+	}
 	if c.Supports(SnapshotExport) {
 		add("export", false, []Expect{{RuleChain, "high"}, {RuleExported, "high"}}, func(b *builder) {
 			a := w.human()

@@ -18,12 +18,16 @@ const (
 
 // Truth is what a detector must find in a generated set.
 type Truth struct {
-	Seed       uint64        `json:"seed"`
-	Start      time.Time     `json:"start"`
-	Days       int           `json:"days"`
-	Clouds     []event.Cloud `json:"clouds"`
-	Scenarios  []Scenario    `json:"scenarios"`
-	Lookalikes []Scenario    `json:"lookalikes"` // must stay below high
+	Seed   uint64        `json:"seed"`
+	Start  time.Time     `json:"start"`
+	Days   int           `json:"days"`
+	Clouds []event.Cloud `json:"clouds"`
+	// Accounts are the company's main account per cloud: what `hunt
+	// --account` gives records that name none (VK Cloud's compute and
+	// network action logs).
+	Accounts   map[event.Cloud]string `json:"accounts"`
+	Scenarios  []Scenario             `json:"scenarios"`
+	Lookalikes []Scenario             `json:"lookalikes"` // must stay below high
 }
 
 // Scenario is one injected attack (or look-alike): its events and the
