@@ -12,12 +12,17 @@ import (
 type ident struct {
 	p        *scenario.Principal
 	tenant   string
+	ipQ      string // the caller's address as a JSON string
 	iss      string // `"aud":…,"iss":…,"iat":"` up to the first time
 	claims   []byte // `,"…":…}` after exp, closing the claims
 	evidence []byte // `,"evidence":{…}`
 	phase    int64  // when its tokens renew, seconds into the hour
 	life     int64  // token lifetime, seconds
 	seed     mix
+	// times caches the token times and uti of token tok: a principal's
+	// records mostly fall within one token's life.
+	tok   int64
+	times []byte
 }
 
 type identKey struct {
@@ -57,7 +62,7 @@ func newIdent(p *scenario.Principal, acct *scenario.Account) *ident {
 		home = acct
 	}
 	m := mixOf("ident/" + p.ID)
-	id := &ident{p: p, tenant: tenantOf(home), seed: m}
+	id := &ident{p: p, tenant: tenantOf(home), seed: m, ipQ: string(appendString(nil, p.IP))}
 	id.phase = int64(m.intn(3600))
 	id.life = 3900 + int64(m.intn(1500))
 
@@ -178,23 +183,33 @@ func title(s string) string {
 }
 
 // appendIdentity appends the record's identity object: the authorization
-// (scope, action and, unless the call was refused, the evidence) and the
+// (scope and action, as JSON strings, and, unless the call was refused, the evidence) and the
 // claims of a token valid at unix time t.
-func (id *ident) appendIdentity(b []byte, scope, action string, t int64, refused bool) []byte {
+func (id *ident) appendIdentity(b []byte, scopeQ, actionQ string, t int64, refused bool) []byte {
 	b = append(b, `"identity":{"authorization":{"scope":`...)
-	b = appendString(b, scope)
+	b = append(b, scopeQ...)
 	b = append(b, `,"action":`...)
-	b = appendString(b, action)
+	b = append(b, actionQ...)
 	if !refused {
 		b = append(b, id.evidence...)
 	}
 	b = append(b, `},"claims":{`...)
 	b = append(b, id.iss...)
-	// Tokens renew every hour at the principal's phase and live a little
-	// longer than that.
+	b = append(b, id.tokenTimes(t)...)
+	b = append(b, id.claims...)
+	return append(b, '}')
+}
+
+// tokenTimes returns `<iat>","nbf":"<nbf>","exp":"<exp>","uti":"<uti>"` of
+// the token in use at unix time t. Tokens renew every hour at the
+// principal's phase and live a little longer than that.
+func (id *ident) tokenTimes(t int64) []byte {
 	k := (t - id.phase) / 3600
+	if id.times != nil && k == id.tok {
+		return id.times
+	}
 	iat := k*3600 + id.phase - 300
-	b = appendInt(b, iat)
+	b := appendInt(id.times[:0], iat)
 	b = append(b, `","nbf":"`...)
 	b = appendInt(b, iat)
 	b = append(b, `","exp":"`...)
@@ -203,6 +218,6 @@ func (id *ident) appendIdentity(b []byte, scope, action string, t int64, refused
 	m := id.seed ^ mix(k)
 	b = m.appendToken(b, 22)
 	b = append(b, '"')
-	b = append(b, id.claims...)
-	return append(b, '}')
+	id.tok, id.times = k, b
+	return b
 }

@@ -82,6 +82,16 @@ func appendInt(b []byte, n int64) []byte {
 	return append(b, tmp[i:]...)
 }
 
+// pairs holds "00" to "99", for writing times two digits at a time.
+const pairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
+
+// append2 appends n (0-99) as two digits.
+func append2(b []byte, n int) []byte {
+	return append(b, pairs[2*n], pairs[2*n+1])
+}
+
 // appendDigits appends n as exactly w digits.
 func appendDigits(b []byte, n, w int) []byte {
 	var tmp [9]byte
@@ -98,18 +108,23 @@ func appendTime(b []byte, t time.Time) []byte {
 	t = t.UTC()
 	y, mo, d := t.Date()
 	h, mi, s := t.Clock()
-	b = appendDigits(b, y, 4)
+	f := t.Nanosecond() / 100
+	b = append2(b, y/100%100)
+	b = append2(b, y%100)
 	b = append(b, '-')
-	b = appendDigits(b, int(mo), 2)
+	b = append2(b, int(mo))
 	b = append(b, '-')
-	b = appendDigits(b, d, 2)
+	b = append2(b, d)
 	b = append(b, 'T')
-	b = appendDigits(b, h, 2)
+	b = append2(b, h)
 	b = append(b, ':')
-	b = appendDigits(b, mi, 2)
+	b = append2(b, mi)
 	b = append(b, ':')
-	b = appendDigits(b, s, 2)
+	b = append2(b, s)
 	b = append(b, '.')
-	b = appendDigits(b, t.Nanosecond()/100, 7)
-	return append(b, 'Z')
+	b = append2(b, f/100000)
+	b = append2(b, f/1000%100)
+	b = append2(b, f/10%100)
+	b = append(b, byte('0'+f%10), 'Z')
+	return b
 }

@@ -54,19 +54,18 @@ func versionOf(op string) string {
 }
 
 var (
-	created  = flow{code: "Created"}
-	ok       = flow{code: "OK"}
-	accepted = flow{async: true, code: "Accepted"}
-	madeLate = flow{async: true, code: "Created"} // 201 now, provisioned later
-	updating = flow{async: true, code: "OK"}
+	created  = flow{code: "Created", sig: "Succeeded.Created"}
+	ok       = flow{code: "OK", sig: "Succeeded.OK"}
+	accepted = flow{async: true, code: "Accepted", sig: "Accepted.Accepted"}
+	madeLate = flow{async: true, code: "Created", sig: "Accepted.Created"} // 201 now, provisioned later
+	updating = flow{async: true, code: "OK", sig: "Accepted.OK"}
 )
 
 // render appends the records of op.
 func (w *writer) render(b []byte, op *scenario.Op) ([]byte, error) {
 	m := mixOf(op.ID)
-	c := call{id: w.identOf(op.Actor, op.Account), sub: op.Account.ID, refused: op.Failed}
-	corr := appendUUID(make([]byte, 0, 36), m.next(), m.next())
-	c.corr = string(corr)
+	c := call{id: w.identOf(op.Actor, op.Account), m: &m, sub: op.Account.ID, refused: op.Failed}
+	appendUUID(c.corr[:0], m.next(), m.next()) // fills the array: 36 bytes, its capacity
 	loc := op.Region
 	if loc == "" && len(op.Account.Regions) > 0 {
 		loc = op.Account.Regions[0]
@@ -77,15 +76,15 @@ func (w *writer) render(b []byte, op *scenario.Op) ([]byte, error) {
 
 	switch op.Kind {
 	case scenario.Read:
-		c.op, c.version = op.Name, versionOf(op.Name)
-		ts := w.readSetOf(op.Account)[op.Name]
-		if len(ts) == 0 {
-			c.scope = "/subscriptions/" + op.Account.ID
+		ro := w.readSetOf(op.Account)[op.Name]
+		if ro == nil {
+			c.set("/subscriptions/"+op.Account.ID, op.Name, versionOf(op.Name))
 		} else {
-			t := ts[m.intn(len(ts))]
-			c.scope, c.upper = t.scope, t.upper
+			t := ro.targets[m.intn(len(ro.targets))]
+			c.op, c.opQ, c.opUpperQ, c.version = op.Name, ro.opQ, ro.opUpperQ, ro.version
+			c.scope, c.scopeQ, c.resQ = t.scope, t.scopeQ, t.resQ
 		}
-		return c.appendCall(b, &m, op.Time, op.ID, ok, nil, nil), nil
+		return c.appendCall(b, op.Time, op.ID, ok, nil, nil), nil
 
 	case scenario.VolumeCreate, scenario.VolumeRestore:
 		id := op.Created
@@ -97,7 +96,7 @@ func (w *writer) render(b []byte, op *scenario.Op) ([]byte, error) {
 		size := diskSizes[m.intn(len(diskSizes))]
 		req = diskRequest(req, loc, option, src, size)
 		resp = diskResponse(resp, &m, id, loc, option, src, size, "disks")
-		return c.appendCall(b, &m, op.Time, op.ID, accepted, req, resp), nil
+		return c.appendCall(b, op.Time, op.ID, accepted, req, resp), nil
 
 	case scenario.SnapshotCreate, scenario.SnapshotCopy:
 		id := op.Created
@@ -106,40 +105,40 @@ func (w *writer) render(b []byte, op *scenario.Op) ([]byte, error) {
 		size := diskSizes[m.intn(len(diskSizes))]
 		req = diskRequest(req, loc, "Copy", src, 0)
 		resp = diskResponse(resp, &m, id, loc, "Copy", src, size, "snapshots")
-		return c.appendCall(b, &m, op.Time, op.ID, accepted, req, resp), nil
+		return c.appendCall(b, op.Time, op.ID, accepted, req, resp), nil
 
 	case scenario.VolumeDelete:
 		c.setResource(op.Target, opDiskDelete, versionDisks)
-		return c.appendCall(b, &m, op.Time, op.ID, accepted, nil, nil), nil
+		return c.appendCall(b, op.Time, op.ID, accepted, nil, nil), nil
 
 	case scenario.SnapshotDelete:
 		c.setResource(op.Target, opSnapDelete, versionDisks)
-		return c.appendCall(b, &m, op.Time, op.ID, accepted, nil, nil), nil
+		return c.appendCall(b, op.Time, op.ID, accepted, nil, nil), nil
 
 	case scenario.SnapshotExport:
 		c.setResource(op.Target, opSnapGetAccess, versionDisks)
 		req = append(req, `{"access":"Read","durationInSeconds":`...)
 		req = appendInt(req, sasDurations[m.intn(len(sasDurations))])
 		req = append(req, '}')
-		return c.appendCall(b, &m, op.Time, op.ID, accepted, req, nil), nil
+		return c.appendCall(b, op.Time, op.ID, accepted, req, nil), nil
 
 	case scenario.SnapshotUnshare:
 		c.setResource(op.Target, opSnapEndAccess, versionDisks)
-		return c.appendCall(b, &m, op.Time, op.ID, accepted, nil, nil), nil
+		return c.appendCall(b, op.Time, op.ID, accepted, nil, nil), nil
 
 	case scenario.ImageCreate:
 		id := op.Created
 		c.setResource(id, opImageWrite, versionCompute)
 		req = imageBody(req, nil, "", loc, op.Source, "")
 		resp = imageBody(resp, &m, id, loc, op.Source, "Creating")
-		return c.appendCall(b, &m, op.Time, op.ID, madeLate, req, resp), nil
+		return c.appendCall(b, op.Time, op.ID, madeLate, req, resp), nil
 
 	case scenario.VolumeAttach:
 		vm := vmOf(op.Target)
 		c.setResource(op.Target, opVMWrite, versionCompute)
 		req = vmBody(req, nil, vm, loc, op.Source, "", "")
 		resp = vmBody(resp, &m, vm, loc, op.Source, "", "Updating")
-		return c.appendCall(b, &m, op.Time, op.ID, updating, req, resp), nil
+		return c.appendCall(b, op.Time, op.ID, updating, req, resp), nil
 
 	case scenario.InstanceCreate:
 		return w.instanceCreate(b, &c, &m, op, loc), nil
@@ -155,7 +154,7 @@ func (w *writer) render(b []byte, op *scenario.Op) ([]byte, error) {
 		// az postgres flexible-server update --admin-password: a PATCH; the
 		// log keeps the property, not the secret.
 		req = append(req, `{"properties":{"administratorLoginPassword":"******"}}`...)
-		return c.appendCall(b, &m, op.Time, op.ID, accepted, req, nil), nil
+		return c.appendCall(b, op.Time, op.ID, accepted, req, nil), nil
 	}
 	return b, fmt.Errorf("azure: no Activity Log operation for kind %d", op.Kind)
 }
@@ -173,7 +172,7 @@ func (w *writer) keep(req, resp []byte) {
 // setResource sets the call's resource (a canonical id), operation and API
 // version.
 func (c *call) setResource(id, op, version string) {
-	c.scope, c.upper, c.op, c.version = properID(id), "", op, version
+	c.set(properID(id), op, version)
 }
 
 var (
@@ -376,17 +375,17 @@ func (w *writer) instanceCreate(b []byte, c *call, m *mix, op *scenario.Op, loc 
 	}
 	if !op.Failed {
 		nic := *c
-		nic.scope, nic.upper, nic.op, nic.version = v.nic, "", opNICWrite, versionNetwork
+		nic.set(v.nic, opNICWrite, versionNetwork)
 		req := nicBody(w.req[:0], nil, v, loc, op.Net)
 		resp := nicBody(w.resp[:0], m, v, loc, op.Net)
 		at := op.Time.Add(-time.Duration(4000+m.intn(20_000)) * time.Millisecond)
-		b = nic.appendCall(b, m, at, m.uuid(), created, req, resp)
+		b = nic.appendCall(b, at, "", created, req, resp)
 		w.keep(req, resp)
 	}
 	c.setResource(op.Created, opVMWrite, versionCompute)
 	req := vmBody(w.req[:0], nil, v, loc, attach, image, "")
 	resp := vmBody(w.resp[:0], m, v, loc, attach, image, "Creating")
-	b = c.appendCall(b, m, op.Time, op.ID, madeLate, req, resp)
+	b = c.appendCall(b, op.Time, op.ID, madeLate, req, resp)
 	w.keep(req, resp)
 	return b
 }
@@ -465,9 +464,7 @@ func (w *writer) ingressOpen(b []byte, c *call, m *mix, op *scenario.Op) []byte 
 	if src == "" || src == "0.0.0.0/0" {
 		src = []string{"*", "Internet", "0.0.0.0/0"}[m.intn(3)]
 	}
-	id := op.Target + "/securityrules/" + strings.ToLower(name)
-	c.setResource(id, opRuleWrite, versionNetwork)
-	c.scope = properID(op.Target) + "/securityRules/" + name
+	c.set(properID(op.Target)+"/securityRules/"+name, opRuleWrite, versionNetwork)
 	priority := int64(100 + 10*m.intn(40))
 	props := func(b []byte, state bool) []byte {
 		b = append(b, `"properties":{`...)
@@ -495,7 +492,7 @@ func (w *writer) ingressOpen(b []byte, c *call, m *mix, op *scenario.Op) []byte 
 	resp = props(resp, true)
 	resp = append(resp, '}')
 	w.keep(req, resp)
-	return c.appendCall(b, m, op.Time, op.ID, created, req, resp)
+	return c.appendCall(b, op.Time, op.ID, created, req, resp)
 }
 
 // principalRole is the role a role assignment gives: a new principal is
@@ -519,7 +516,7 @@ func (w *writer) roleAssignment(b []byte, c *call, m *mix, op *scenario.Op) []by
 	scope := "/subscriptions/" + op.Account.ID
 	name := m.uuid()
 	roleDef := scope + "/providers/Microsoft.Authorization/roleDefinitions/" + principalRole(op.Kind)
-	c.scope, c.upper, c.op, c.version = scope+"/providers/Microsoft.Authorization/roleAssignments/"+name, "", opRoleAssign, versionRoles
+	c.set(scope+"/providers/Microsoft.Authorization/roleAssignments/"+name, opRoleAssign, versionRoles)
 
 	req := append(w.req[:0], `{"Id":"`...)
 	req = append(req, name...)
@@ -549,5 +546,5 @@ func (w *writer) roleAssignment(b []byte, c *call, m *mix, op *scenario.Op) []by
 	resp = append(resp, name...)
 	resp = append(resp, `"}`...)
 	w.keep(req, resp)
-	return c.appendCall(b, m, op.Time, op.ID, created, req, resp)
+	return c.appendCall(b, op.Time, op.ID, created, req, resp)
 }

@@ -74,14 +74,20 @@ var readNames = func() []string {
 // Reads returns the read-only operations background traffic uses.
 func (Cloud) Reads() []string { return readNames }
 
-// readTarget is one resource a read is called on, spelled as each record
-// field wants it.
-type readTarget struct {
-	scope, upper string
+// readOp is a read operation of an account, spelled as each record field
+// wants it, and the resources it is called on.
+type readOp struct {
+	opQ, opUpperQ, version string
+	targets                []readTarget
 }
 
-// readSet is an account's read targets by operation name.
-type readSet map[string][]readTarget
+// readTarget is one resource a read is called on.
+type readTarget struct {
+	scope, scopeQ, resQ string
+}
+
+// readSet is an account's reads by operation name.
+type readSet map[string]*readOp
 
 func newReadSet(acct *scenario.Account) readSet {
 	org, env := orgOf(acct), envOf(acct)
@@ -97,9 +103,11 @@ func newReadSet(acct *scenario.Account) readSet {
 				id = "/subscriptions/" + acct.ID + "/resourceGroups/rg-" + env + "-" + s.group + "/providers/" + s.path + n
 			}
 			id = strings.ReplaceAll(id, "{org}", org)
-			ts = append(ts, readTarget{scope: id, upper: strings.ToUpper(id)})
+			ts = append(ts, readTarget{scope: id, scopeQ: string(appendString(nil, id)),
+				resQ: string(appendString(nil, strings.ToUpper(id)))})
 		}
-		set[s.op] = ts
+		set[s.op] = &readOp{opQ: string(appendString(nil, s.op)), opUpperQ: string(appendString(nil, strings.ToUpper(s.op))),
+			version: versionOf(s.op), targets: ts}
 	}
 	return set
 }

@@ -16,17 +16,32 @@ const (
 
 var resultTypes = [...]string{start: "Start", accept: "Accept", success: "Success", failure: "Failure"}
 
-// call is what the records of one operation share.
+// call is what the records of one operation share. The fields ending in
+// Q are JSON strings, quoted and escaped once per call (or once per read
+// target).
 type call struct {
-	id      *ident
-	scope   string // the resource id, ARM-cased
-	upper   string // the resource id as resourceId writes it ("" to upper-case scope)
-	op      string // the operation name, ARM-cased
-	opUpper string // as operationName writes it ("" to upper-case op)
-	version string
-	corr    string
-	sub     string
-	refused bool // refused by authorization: no evidence, a Failure record
+	id       *ident
+	m        *mix
+	scope    string // the resource id, ARM-cased
+	scopeQ   string
+	resQ     string // the resource id as resourceId writes it: upper-case
+	op       string // the operation name, ARM-cased
+	opQ      string
+	opUpperQ string // as operationName writes it: upper-case
+	version  string
+	corr     [36]byte
+	sub      string
+	refused  bool // refused by authorization: no evidence, a Failure record
+}
+
+// set sets the resource (an ARM-cased id), the operation and its API
+// version.
+func (c *call) set(scope, op, version string) {
+	c.scope, c.op, c.version = scope, op, version
+	c.scopeQ = string(appendString(nil, scope))
+	c.resQ = string(appendString(nil, string(appendUpper(nil, scope))))
+	c.opQ = string(appendString(nil, op))
+	c.opUpperQ = string(appendString(nil, string(appendUpper(nil, op))))
 }
 
 // rec is one record of a call.
@@ -36,7 +51,7 @@ type rec struct {
 	sig        string // resultSignature
 	status     string // properties.statusCode, "" for none
 	durationMs int64
-	eventID    string
+	eventID    string // "" for a fresh one
 	req, resp  []byte // request and response bodies (JSON), nil for none
 }
 
@@ -44,19 +59,11 @@ type rec struct {
 func (c *call) appendRecord(b []byte, r *rec) []byte {
 	b = append(b, `{"time":"`...)
 	b = appendTime(b, r.t)
-	b = append(b, `","resourceId":"`...)
-	if c.upper != "" {
-		b = append(b, c.upper...)
-	} else {
-		b = appendUpper(b, c.scope)
-	}
-	b = append(b, `","operationName":"`...)
-	if c.opUpper != "" {
-		b = append(b, c.opUpper...)
-	} else {
-		b = appendUpper(b, c.op)
-	}
-	b = append(b, `","operationVersion":"`...)
+	b = append(b, `","resourceId":`...)
+	b = append(b, c.resQ...)
+	b = append(b, `,"operationName":`...)
+	b = append(b, c.opUpperQ...)
+	b = append(b, `,"operationVersion":"`...)
 	b = append(b, c.version...)
 	b = append(b, `","category":"Administrative","resultType":"`...)
 	b = append(b, resultTypes[r.stage]...)
@@ -65,13 +72,17 @@ func (c *call) appendRecord(b []byte, r *rec) []byte {
 	b = append(b, `","durationMs":`...)
 	b = appendInt(b, r.durationMs)
 	b = append(b, `,"callerIpAddress":`...)
-	b = appendString(b, c.id.p.IP)
+	b = append(b, c.id.ipQ...)
 	b = append(b, `,"correlationId":"`...)
-	b = append(b, c.corr...)
+	b = append(b, c.corr[:]...)
 	b = append(b, `","eventDataId":"`...)
-	b = append(b, r.eventID...)
+	if r.eventID != "" {
+		b = append(b, r.eventID...)
+	} else {
+		b = appendUUID(b, c.m.next(), c.m.next())
+	}
 	b = append(b, `",`...)
-	b = c.id.appendIdentity(b, c.scope, c.op, r.t.Unix(), c.refused)
+	b = c.id.appendIdentity(b, c.scopeQ, c.opQ, r.t.Unix(), c.refused)
 	b = append(b, `,"level":"`...)
 	if r.stage == failure {
 		b = append(b, "Error"...)
@@ -90,10 +101,10 @@ func (c *call) appendRecord(b []byte, r *rec) []byte {
 		b = append(b, ',')
 	}
 	b = append(b, `"eventCategory":"Administrative","entity":`...)
-	b = appendString(b, c.scope)
-	b = append(b, `,"message":"`...)
-	b = append(b, c.op...)
-	b = append(b, `","hierarchy":"`...)
+	b = append(b, c.scopeQ...)
+	b = append(b, `,"message":`...)
+	b = append(b, c.opQ...)
+	b = append(b, `,"hierarchy":"`...)
 	b = append(b, c.id.tenant...)
 	b = append(b, '/')
 	b = append(b, c.sub...)
@@ -127,28 +138,30 @@ func (c *call) denial() string {
 type flow struct {
 	async bool
 	code  string
+	sig   string // resultSignature of the answer: Succeeded.<code> or Accepted.<code>
 }
 
 // appendCall appends the records of one operation: Start with the request
 // body, then Accept and Success (or Success alone), the response body in
 // the first answer; a refused call ends in a Failure. The first record
 // carries the op's event id; the others get their own.
-func (c *call) appendCall(b []byte, m *mix, at time.Time, eventID string, f flow, req, resp []byte) []byte {
+func (c *call) appendCall(b []byte, at time.Time, eventID string, f flow, req, resp []byte) []byte {
+	m := c.m
 	b = c.appendRecord(b, &rec{t: at, stage: start, sig: "Started.", eventID: eventID, req: req})
 	if c.refused {
 		d := 80 + int64(m.intn(600))
 		return c.appendRecord(b, &rec{t: at.Add(time.Duration(d) * time.Millisecond), stage: failure, sig: "Failed.Forbidden",
-			status: "Forbidden", durationMs: d, eventID: m.uuid()})
+			status: "Forbidden", durationMs: d})
 	}
 	if !f.async {
 		d := 90 + int64(m.intn(2400))
-		return c.appendRecord(b, &rec{t: at.Add(time.Duration(d) * time.Millisecond), stage: success, sig: "Succeeded." + f.code,
-			status: f.code, durationMs: d, eventID: m.uuid(), resp: resp})
+		return c.appendRecord(b, &rec{t: at.Add(time.Duration(d) * time.Millisecond), stage: success, sig: f.sig,
+			status: f.code, durationMs: d, resp: resp})
 	}
 	d := 150 + int64(m.intn(1500))
-	b = c.appendRecord(b, &rec{t: at.Add(time.Duration(d) * time.Millisecond), stage: accept, sig: "Accepted." + f.code,
-		status: f.code, durationMs: d, eventID: m.uuid(), resp: resp})
+	b = c.appendRecord(b, &rec{t: at.Add(time.Duration(d) * time.Millisecond), stage: accept, sig: f.sig,
+		status: f.code, durationMs: d, resp: resp})
 	d += 2000 + int64(m.intn(40_000))
 	return c.appendRecord(b, &rec{t: at.Add(time.Duration(d) * time.Millisecond), stage: success, sig: "Succeeded.OK",
-		status: "OK", durationMs: d, eventID: m.uuid()})
+		status: "OK", durationMs: d})
 }
