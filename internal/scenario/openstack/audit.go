@@ -89,11 +89,18 @@ func refusal(op *scenario.Op, d *derive) (a *api, action, typeURI, path string) 
 	return apiNova, "read", "", "/"
 }
 
-// cadf renders one call's request and response notifications.
+// cadf renders one call's request and response notifications. action is
+// one of the audit map's actions (plain text).
 func (w *writer) cadf(op *scenario.Op, d *derive, a *api, action, target string, path []byte, code string, latency time.Duration) {
 	var corr [36]byte
 	d.uuid(corr[:0])
 	ini := w.initiator(op.Actor, op.Account.ID)
+	// Quoted once, written twice.
+	q := appendQuoted(w.quoted[:0], op.ID)
+	idEnd := len(q)
+	q = appendQuoted(q, path)
+	w.quoted = q
+	id, quotedPath := q[:idEnd], q[idEnd:]
 	s := &w.audit
 	for phase := range 2 {
 		t := op.Time.Add(time.Duration(700+d.intn(600)) * time.Microsecond)
@@ -109,9 +116,9 @@ func (w *writer) cadf(op *scenario.Op, d *derive, a *api, action, target string,
 			b = append(b, "response"...)
 		}
 		b = append(b, `", "timestamp": "`...)
-		b = appendTime(b, t, pyTime)
+		b = w.clock.append(b, t, pyTime)
 		b = append(b, `", "payload": {"typeURI": "http://schemas.dmtf.org/cloud/audit/1.0/event", "eventTime": "`...)
-		b = appendTime(b, op.Time, cadfTime)
+		b = w.clock.append(b, op.Time, cadfTime)
 		b = append(b, `", "target": `...)
 		b = append(b, target...)
 		b = append(b, `, "observer": {"id": "target"}, "tags": ["correlation_id?value=`...)
@@ -123,21 +130,21 @@ func (w *writer) cadf(op *scenario.Op, d *derive, a *api, action, target string,
 			b = append(b, `, "reason": {"reasonCode": "`...)
 			b = append(b, code...)
 			b = append(b, `", "reasonType": "HTTP"}, "reporterchain": [{"reporterTime": "`...)
-			b = appendTime(b, t.Add(-time.Duration(200+d.intn(600))*time.Microsecond), cadfTime)
+			b = w.clock.append(b, t.Add(-time.Duration(200+d.intn(600))*time.Microsecond), cadfTime)
 			b = append(b, `", "role": "modifier", "reporter": {"id": "target"}}]`...)
 			outcome = "success"
 			if code[0] >= '4' {
 				outcome = "failure"
 			}
 		}
-		b = append(b, `, "action": `...)
-		b = appendQuoted(b, action)
-		b = append(b, `, "outcome": "`...)
+		b = append(b, `, "action": "`...)
+		b = append(b, action...)
+		b = append(b, `", "outcome": "`...)
 		b = append(b, outcome...)
 		b = append(b, `", "id": `...)
-		b = appendQuoted(b, op.ID)
+		b = append(b, id...)
 		b = append(b, `, "requestPath": `...)
-		b = appendQuoted(b, path)
+		b = append(b, quotedPath...)
 		b = append(b, `}, "priority": "INFO", "publisher_id": "`...)
 		b = append(b, a.publisher...)
 		b = append(b, `", "message_id": "`...)

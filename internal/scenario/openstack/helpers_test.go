@@ -35,7 +35,9 @@ func newFixture() *fixture {
 	f.alice = c.NewPrincipal(r, scenario.Human, f.main, "alice.ops")
 	f.bob = c.NewPrincipal(r, scenario.Human, f.main, "bob.dev")
 	f.backup = c.NewPrincipal(r, scenario.Automation, f.main, "backup-automation")
-	id := func(k scenario.ResourceKind, name string) string { return c.ResourceID(r, k, f.main, openstack.Region, name) }
+	id := func(k scenario.ResourceKind, name string) string {
+		return c.ResourceID(r, k, f.main, openstack.Region, name)
+	}
 	f.vol, f.snap, f.srv = id(scenario.VolumeID, "prod-db-01-data"), id(scenario.SnapshotID, "adhoc"), id(scenario.InstanceID, "box")
 	f.net, f.img, f.db = id(scenario.NetID, "web-sg"), id(scenario.ImageID, "golden"), id(scenario.DatabaseID, "prod-db-orders")
 	return f

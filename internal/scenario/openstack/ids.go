@@ -21,20 +21,27 @@ func hex32(r *rand.Rand) string {
 func appendUUID(b []byte, hi, lo uint64) []byte {
 	hi = hi&^0xf000 | 0x4000     // version 4
 	lo = lo&^(0xc<<60) | 0x8<<60 // RFC 4122 variant
-	var x [32]byte
-	for i := range 16 {
-		x[15-i] = hexDigits[hi>>(4*i)&0xf]
-		x[31-i] = hexDigits[lo>>(4*i)&0xf]
+	var x [36]byte
+	putHex(x[0:8], hi>>32, 4)
+	x[8] = '-'
+	putHex(x[9:13], hi>>16, 2)
+	x[13] = '-'
+	putHex(x[14:18], hi, 2)
+	x[18] = '-'
+	putHex(x[19:23], lo>>48, 2)
+	x[23] = '-'
+	putHex(x[24:36], lo, 6)
+	return append(b, x[:]...)
+}
+
+// putHex writes the low n bytes of v as 2n hex digits into dst.
+func putHex(dst []byte, v uint64, n int) {
+	_ = dst[2*n-1]
+	for i := n - 1; i >= 0; i-- {
+		x := byte(v)
+		dst[2*i], dst[2*i+1] = hexDigits[x>>4], hexDigits[x&0xf]
+		v >>= 8
 	}
-	b = append(b, x[0:8]...)
-	b = append(b, '-')
-	b = append(b, x[8:12]...)
-	b = append(b, '-')
-	b = append(b, x[12:16]...)
-	b = append(b, '-')
-	b = append(b, x[16:20]...)
-	b = append(b, '-')
-	return append(b, x[20:32]...)
 }
 
 // appendHex appends hi and lo as 32 hex digits.

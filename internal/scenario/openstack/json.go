@@ -16,7 +16,7 @@ func appendQuoted[T ~string | ~[]byte](b []byte, s T) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+		if plain[c] {
 			i++
 			continue
 		}
@@ -53,6 +53,15 @@ func appendQuoted[T ~string | ~[]byte](b []byte, s T) []byte {
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// plain marks the bytes a JSON string holds as they are: printable ASCII
+// but the quote and the backslash.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func appendU(b []byte, r rune) []byte {
 	return append(b, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
@@ -195,3 +204,32 @@ func appendTime(b []byte, t time.Time, layout timeLayout) []byte {
 func append2(b []byte, n int) []byte { return append(b, byte('0'+n/10%10), byte('0'+n%10)) }
 func append4(b []byte, n int) []byte { return append2(append2(b, n/100), n%100) }
 func append6(b []byte, n int) []byte { return append2(append2(append2(b, n/10000), n/100%100), n%100) }
+
+// clock prints the times of one second fast: the date and the time of day
+// once a second, the fraction each time. The audit stream's records stamp
+// a call's request, response and event within a second or so.
+type clock struct {
+	sec  int64
+	text [19]byte // 2006-01-02T15:04:05
+	set  bool
+}
+
+// append appends t in pyTime or cadfTime layout.
+func (c *clock) append(b []byte, t time.Time, layout timeLayout) []byte {
+	if sec := t.Unix(); !c.set || sec != c.sec {
+		var tmp [32]byte
+		copy(c.text[:], appendTime(tmp[:0], t, isoZ))
+		c.sec, c.set = sec, true
+	}
+	n := len(b)
+	b = append(b, c.text[:]...)
+	us := t.Nanosecond() / 1000
+	if layout == pyTime {
+		b[n+10] = ' '
+		if us != 0 {
+			b = append6(append(b, '.'), us)
+		}
+		return b
+	}
+	return append(append6(append(b, '.'), us), "+0000"...)
+}

@@ -111,6 +111,8 @@ type writer struct {
 	snapVolume map[string]string   // snapshot → the volume it was taken of
 	scratch    jw
 	path       []byte
+	quoted     []byte
+	clock      clock
 }
 
 // initiator is a principal's CADF initiator, rendered once per project.
