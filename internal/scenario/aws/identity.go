@@ -133,18 +133,29 @@ func serviceOf(arn string) (string, bool) {
 // appendIdentity appends the userIdentity object of a call at t.
 func (id *ident) appendIdentity(b []byte, t time.Time) []byte {
 	b = append(b, id.pre...)
+	start := id.sessionStart(t)
 	if id.key != "" {
 		b = append(b, id.key...)
 	} else {
-		start := t.Truncate(id.session)
 		s := stream(id.seed ^ uint64(start.Unix()))
 		b = append(b, "ASIA"...)
 		b = appendChars(b, &s, iamChars, 16)
 	}
 	b = append(b, id.mid...)
 	if id.post != nil {
-		b = appendTimeRaw(b, t.Truncate(id.session))
+		b = appendTimeRaw(b, start)
 		b = append(b, id.post...)
 	}
 	return b
+}
+
+// sessionStart returns when the session holding a call at t began:
+// sessions last id.session, each principal's starting at its own offset
+// into the hour or day.
+func (id *ident) sessionStart(t time.Time) time.Time {
+	if id.session <= 0 {
+		return t
+	}
+	off := time.Duration(id.seed%uint64(id.session/time.Second)) * time.Second
+	return t.Add(-off).Truncate(id.session).Add(off)
 }

@@ -87,6 +87,23 @@ var bucketSuffixes = []string{"app-logs", "build-artifacts", "terraform-state", 
 
 var errUnknownRead = errors.New("unknown read operation")
 
+// appendBucketName appends name as the start of an S3 bucket name: lower
+// case, characters outside [a-z0-9.-] made hyphens.
+func appendBucketName(b []byte, name string) []byte {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '.', c == '-':
+		default:
+			c = '-'
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
 // renderRead renders a read. S3 calls name one of the account's buckets in
 // the request, the host and the resources, and carry S3's
 // additionalEventData.
@@ -106,20 +123,24 @@ func (r *rec) renderRead() error {
 		r.end()
 		return nil
 	}
-	var host []byte
 	r.request()
 	b := r.b
+	host := r.host[:0]
 	if d.bucket {
-		i := r.s.next() % uint64(len(bucketSuffixes))
-		bucket := r.op.Account.Name + "-" + bucketSuffixes[i]
+		// A bucket name holds lower-case letters, digits, dots and
+		// hyphens only: it needs no escaping.
+		bucket := appendBucketName(r.tmp[:0], r.op.Account.Name)
+		bucket = append(append(bucket, '-'), bucketSuffixes[r.s.next()%uint64(len(bucketSuffixes))]...)
+		r.tmp = bucket
 		host = append(append(append(host, bucket...), ".s3."...), r.region...)
 		host = append(host, ".amazonaws.com"...)
-		b = append(b, `{"bucketName":`...)
-		b = appendStr(b, bucket)
-		b = append(b, `,"Host":`...)
-		b = appendStr(b, string(host))
-		b = appendField(b, d.rp, "")
-		b = append(b, '}')
+		b = append(b, `{"bucketName":"`...)
+		b = append(b, bucket...)
+		b = append(b, `","Host":"`...)
+		b = append(b, host...)
+		b = append(b, `","`...)
+		b = append(b, d.rp...)
+		b = append(b, `":""}`...)
 		r.res = append(r.res, `[{"accountId":"`...)
 		r.res = append(r.res, r.account...)
 		r.res = append(r.res, `","type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::`...)
@@ -127,12 +148,11 @@ func (r *rec) renderRead() error {
 		r.res = append(r.res, `"}]`...)
 	} else {
 		host = append(append(append(host, "s3."...), r.region...), ".amazonaws.com"...)
-		b = append(b, `{"Host":`...)
-		b = appendStr(b, string(host))
-		b = append(b, '}')
+		b = append(b, `{"Host":"`...)
+		b = append(b, host...)
+		b = append(b, `"}`...)
 	}
-	r.b = b
-	r.host = string(host)
+	r.b, r.host = b, host
 	if r.response() {
 		r.b = append(r.b, "null"...)
 	}

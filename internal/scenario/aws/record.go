@@ -35,9 +35,10 @@ type rec struct {
 	s       stream // this record's derived ids
 	region  string // awsRegion
 	account string // recipientAccountId
-	host    string // clientProvidedHostHeader, when not the service endpoint
+	host    []byte // clientProvidedHostHeader, when not the service endpoint
 	reqID   []byte
 	res     []byte // the resources array, when the record has one
+	tmp     []byte // scratch
 }
 
 // begin writes the record's head: identity, time, operation, caller and,
@@ -57,7 +58,7 @@ func (r *rec) begin(a *api, res string) {
 	} else {
 		r.reqID = appendUUID(r.reqID, &r.s)
 	}
-	r.host, r.res = "", r.res[:0]
+	r.host, r.res = r.host[:0], r.res[:0]
 
 	b := append(r.b, `{"eventVersion":"`...)
 	b = append(b, a.version...)
@@ -174,7 +175,7 @@ func (r *rec) end() {
 	if !r.id.service {
 		b = append(b, `,"tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"`...)
 		switch {
-		case r.host != "":
+		case len(r.host) > 0:
 			b = append(b, r.host...)
 		case a.global:
 			b = append(b, a.source...)
