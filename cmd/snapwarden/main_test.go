@@ -213,6 +213,42 @@ func TestHuntFileOrder(t *testing.T) {
 	}
 }
 
+// TestGenAndVerify: gen writes every cloud in its layout with the truth
+// and config; --verify over it finds every scenario with no false
+// positive (exit 0); a set whose truth names an event never written is a
+// miss (exit 1); bad flags are usage errors.
+func TestGenAndVerify(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := runCLI(t, "", "gen", "--out", dir, "--seed", "7", "--days", "2", "--events", "6000")
+	if code != exitOK || !strings.Contains(stderr, "scenarios") {
+		t.Fatalf("gen: code %d, stderr %s", code, stderr)
+	}
+	for _, name := range []string{"truth.json", "snapwarden.yaml", "aws/AWSLogs", "azure", "gcp", "openstack", "vkcloud", "yandex"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("gen wrote no %s: %v", name, err)
+		}
+	}
+	code, out, stderr := runCLI(t, "", "gen", "--verify", dir)
+	if code != exitOK || !strings.Contains(out, "all ") || !strings.Contains(out, "100%") || !strings.Contains(out, "false positives at high and above: 0") {
+		t.Fatalf("verify: code %d\n%s\n%s", code, out, stderr)
+	}
+	// A scenario whose events were never written is missed.
+	truth, err := os.ReadFile(filepath.Join(dir, "truth.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(string(truth), `"events": [`, `"events": ["no-such-event"],"x": [`, 1)
+	if err := os.WriteFile(filepath.Join(dir, "truth.json"), []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := runCLI(t, "", "gen", "--verify", dir); code != exitFindings || !strings.Contains(out, "missed:") {
+		t.Errorf("verify of a broken truth: code %d\n%s", code, out)
+	}
+	if code, _, _ := runCLI(t, "", "gen", "--out", dir, "--clouds", "ibm"); code != exitUsage {
+		t.Errorf("unknown cloud: code %d", code)
+	}
+}
+
 func TestHuntOutputsAndFailOn(t *testing.T) {
 	in := record("e1", "aws-cli/2.0")
 	code, out, _ := runCLI(t, in, "hunt", "--output", "jsonl", "--fail-on", "high", "-")
