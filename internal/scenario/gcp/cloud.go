@@ -1,8 +1,11 @@
 // Package gcp renders the scenario generator's operations as GCP Cloud
-// Audit Logs: LogEntry records, one JSON object a line, as a log sink
-// writes them to Cloud Storage (cloudaudit.googleapis.com/activity/… and
-// …/data_access/…). Compute's long-running operations log a first and a
-// last entry under one operation id, as the real service does.
+// Audit Logs: LogEntry records, one JSON object a line, as an
+// organization's aggregated log sink writes every project's entries to one
+// Cloud Storage bucket (cloudaudit.googleapis.com/activity/YYYY/MM/DD/
+// HH:00:00_HH:59:59_S0.json, reads under …/data_access/…). Compute's
+// long-running operations log a first and a last entry under one
+// operation id, as the real service does; the event's id is the first
+// entry's insertId.
 //
 // It imports the generator core (internal/scenario) and the event
 // vocabulary only; the decoder (internal/decode/gcpaudit) is its yardstick

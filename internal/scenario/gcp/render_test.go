@@ -1,6 +1,7 @@
 package gcp_test
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -308,5 +309,29 @@ func TestWriter_CrossProjectRestore(t *testing.T) {
 	}
 	if !hasResource(e, event.RoleCreated, event.Volume, theirs) {
 		t.Errorf("no created disk %s among %s", theirs, describe(e))
+	}
+}
+
+// TestWriter_SparseOps: ops missing their resources still render as JSON
+// (no panic, no broken record).
+func TestWriter_SparseOps(t *testing.T) {
+	f := newFixture(t)
+	var ops []*scenario.Op
+	for k := scenario.Read; k <= scenario.DBModify; k++ {
+		if f.c.Supports(k) {
+			ops = append(ops, f.op(k, f.human, func(op *scenario.Op) { op.Region = "" }),
+				f.op(k, f.human, func(op *scenario.Op) { op.Region, op.Failed, op.Name = "", true, "no.such.method" }))
+		}
+	}
+	dir, _ := write(t, ops...)
+	for _, p := range files(t, dir) {
+		for i, line := range strings.Split(strings.TrimSuffix(string(readFile(t, p)), "\n"), "\n") {
+			if !json.Valid([]byte(line)) {
+				t.Errorf("%s:%d: not JSON: %s", p, i+1, line)
+			}
+		}
+	}
+	if evs := decodeOps(t, ops...); len(evs) != len(ops) {
+		t.Errorf("%d ops decoded as %d events", len(ops), len(evs))
 	}
 }
