@@ -155,6 +155,9 @@ func automationAgent(name string) string {
 // ResourceID makes a full ARM id, lower-case (the canonical form), in a
 // resource group chosen by the resource's kind and name.
 func (Cloud) ResourceID(r *rand.Rand, kind scenario.ResourceKind, acct *scenario.Account, region, name string) string {
+	if acct == nil {
+		return ""
+	}
 	name = strings.ToLower(name)
 	base := "/subscriptions/" + acct.ID + "/resourcegroups/" + groupFor(kind, acct, name) + "/providers/"
 	switch kind {
@@ -223,7 +226,12 @@ func (Cloud) Supports(k scenario.Kind) bool {
 }
 
 // ShareTarget is the subscription id (no share kind is supported).
-func (Cloud) ShareTarget(acct *scenario.Account) string { return acct.ID }
+func (Cloud) ShareTarget(acct *scenario.Account) string {
+	if acct == nil {
+		return ""
+	}
+	return acct.ID
+}
 
 // ServiceAccount is "": no cloud service takes shared snapshots.
 func (Cloud) ServiceAccount() string { return "" }

@@ -173,16 +173,6 @@ func lastSegment(id string) string {
 	return id[strings.LastIndexByte(id, '/')+1:]
 }
 
-// parentID strips the last type/name pair of an id.
-func parentID(id string) string {
-	for range 2 {
-		if i := strings.LastIndexByte(id, '/'); i > 0 {
-			id = id[:i]
-		}
-	}
-	return id
-}
-
 // groupOf returns the resource group segment of an id ("" if none).
 func groupOf(id string) string {
 	const p = "/resourcegroups/"

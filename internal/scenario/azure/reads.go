@@ -8,8 +8,9 @@ import (
 
 // readSpec is a read-only operation of background traffic and the
 // resources it is called on: in a resource group (group is its suffix,
-// after rg-<env>-) under path, one of names; with no path, the group
-// itself. {org} in a name is the organisation.
+// after rg-<env>-, or watcherGroup) under path, one of names; with no
+// path, the group itself. {org} and {region} in a name are the
+// organisation and the account's first region.
 type readSpec struct {
 	op    string
 	group string
@@ -25,6 +26,9 @@ var (
 	groups    = []string{"web", "data", "network", "ops"}
 )
 
+// watcherGroup is the resource group Azure makes for Network Watchers.
+const watcherGroup = "NetworkWatcherRG"
+
 // readSpecs are the reads: GETs and the POST actions that only read
 // (listKeys, validate, whatIf, retrieving boot diagnostics…). None of them
 // has a normalized action.
@@ -39,7 +43,7 @@ var readSpecs = []readSpec{
 	{"Microsoft.Network/networkInterfaces/read", "web", "Microsoft.Network/networkInterfaces/", []string{"prod-web-01-nic", "prod-web-02-nic", "prod-web-03-nic"}},
 	{"Microsoft.Network/virtualNetworks/read", "network", "Microsoft.Network/virtualNetworks/", []string{"vnet-{org}-hub", "vnet-{org}-spoke-web"}},
 	{"Microsoft.Network/publicIPAddresses/read", "web", "Microsoft.Network/publicIPAddresses/", []string{"agw-{org}-pip", "prod-web-01-ip"}},
-	{"Microsoft.Network/networkWatchers/ipFlowVerify/action", "network", "Microsoft.Network/networkWatchers/", []string{"NetworkWatcher_westeurope"}},
+	{"Microsoft.Network/networkWatchers/ipFlowVerify/action", watcherGroup, "Microsoft.Network/networkWatchers/", []string{"NetworkWatcher_{region}"}},
 	{"Microsoft.Storage/storageAccounts/read", "ops", "Microsoft.Storage/storageAccounts/", storage},
 	{"Microsoft.Storage/storageAccounts/listKeys/action", "ops", "Microsoft.Storage/storageAccounts/", storage},
 	{"Microsoft.Storage/storageAccounts/blobServices/containers/read", "ops", "Microsoft.Storage/storageAccounts/{org}prodlogs/blobServices/default/containers/", []string{"insights-activity-logs", "tfstate", "exports"}},
@@ -90,7 +94,10 @@ type readTarget struct {
 type readSet map[string]*readOp
 
 func newReadSet(acct *scenario.Account) readSet {
-	org, env := orgOf(acct), envOf(acct)
+	org, env, region := orgOf(acct), envOf(acct), ""
+	if len(acct.Regions) > 0 {
+		region = acct.Regions[0]
+	}
 	set := readSet{}
 	for _, s := range readSpecs {
 		var ts []readTarget
@@ -99,10 +106,12 @@ func newReadSet(acct *scenario.Account) readSet {
 			switch {
 			case s.path == "":
 				id = "/subscriptions/" + acct.ID + "/resourceGroups/rg-" + env + "-" + n
+			case s.group == watcherGroup:
+				id = "/subscriptions/" + acct.ID + "/resourceGroups/" + s.group + "/providers/" + s.path + n
 			default:
 				id = "/subscriptions/" + acct.ID + "/resourceGroups/rg-" + env + "-" + s.group + "/providers/" + s.path + n
 			}
-			id = strings.ReplaceAll(id, "{org}", org)
+			id = strings.NewReplacer("{org}", org, "{region}", region).Replace(id)
 			ts = append(ts, readTarget{scope: id, scopeQ: string(appendString(nil, id)),
 				resQ: string(appendString(nil, strings.ToUpper(id)))})
 		}

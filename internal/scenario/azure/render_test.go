@@ -162,6 +162,13 @@ func TestWriter_DecodesPerKind(t *testing.T) {
 				if e.Actor.ID != op.Actor.ID {
 					t.Errorf("actor.id = %q, want %q", e.Actor.ID, op.Actor.ID)
 				}
+				wantType := "user"
+				if op.Actor.Kind == scenario.Automation {
+					wantType = "service_principal"
+				}
+				if e.Actor.Name != op.Actor.Name || e.Actor.Type != wantType {
+					t.Errorf("actor = %q (%s), want %q (%s)", e.Actor.Name, e.Actor.Type, op.Actor.Name, wantType)
+				}
 				if e.Actor.IP != op.Actor.IP {
 					t.Errorf("actor.ip = %q, want %q", e.Actor.IP, op.Actor.IP)
 				}
