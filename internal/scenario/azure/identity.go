@@ -13,7 +13,7 @@ type ident struct {
 	p        *scenario.Principal
 	tenant   string
 	ipQ      string // the caller's address as a JSON string
-	iss      string // `"aud":…,"iss":…,"iat":"` up to the first time
+	iss      string // `"aud":…,"iss":…,"iat":"`, up to the token times
 	claims   []byte // `,"…":…}` after exp, closing the claims
 	evidence []byte // `,"evidence":{…}`
 	phase    int64  // when its tokens renew, seconds into the hour
@@ -35,13 +35,12 @@ const (
 	roleOwner           = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
 	roleContributor     = "b24988ac-6180-42a0-ab88-20f7382dd24c"
 	roleReader          = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
-	roleVMContributor   = "9980e02c-c2be-4d73-94e8-173b1dc7cf3c"
 	roleSnapContributor = "7efff54f-a5b4-42b5-a1c5-5411624893ce"
 )
 
 var roleNames = map[string]string{
 	roleOwner: "Owner", roleContributor: "Contributor", roleReader: "Reader",
-	roleVMContributor: "Virtual Machine Contributor", roleSnapContributor: "Disk Snapshot Contributor",
+	roleSnapContributor: "Disk Snapshot Contributor",
 }
 
 // identOf returns the principal's rendered identity in acct, making it on
@@ -92,7 +91,7 @@ func newIdent(p *scenario.Principal, acct *scenario.Account) *ident {
 		b = append(b, `,"name":`...)
 		b = appendString(b, strings.TrimSpace(given+" "+sur))
 		b = append(b, `,"http://schemas.microsoft.com/identity/claims/objectidentifier":"`...)
-		b = append(b, oid...)
+		b = appendEscaped(b, oid)
 		b = append(b, `","puid":"`...)
 		for range 16 {
 			b = append(b, "0123456789ABCDEF"[m.intn(16)])
@@ -114,15 +113,15 @@ func newIdent(p *scenario.Principal, acct *scenario.Account) *ident {
 		b = append(b, `,"aio":"`...)
 		b = m.appendToken(b, 64)
 		b = append(b, `","appid":"`...)
-		b = append(b, p.Name...)
+		b = appendEscaped(b, p.Name)
 		b = append(b, `","appidacr":"1","http://schemas.microsoft.com/identity/claims/identityprovider":"https://sts.windows.net/`...)
 		b = append(b, id.tenant...)
 		b = append(b, `/","idtyp":"app","http://schemas.microsoft.com/identity/claims/objectidentifier":"`...)
-		b = append(b, oid...)
+		b = appendEscaped(b, oid)
 		b = append(b, `","rh":"1.AQ`...)
 		b = m.appendToken(b, 54)
 		b = append(b, `.","http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier":"`...)
-		b = append(b, oid...)
+		b = appendEscaped(b, oid)
 		b = append(b, `","http://schemas.microsoft.com/identity/claims/tenantid":"`...)
 		b = append(b, id.tenant...)
 		b = append(b, `","ver":"1.0","xms_idrel":"7 28","xms_tcdt":"1591862540"`...)
@@ -149,7 +148,7 @@ func newIdent(p *scenario.Principal, acct *scenario.Account) *ident {
 	e = append(e, `","roleDefinitionId":"`...)
 	e = append(e, plainID(role)...)
 	e = append(e, `","principalId":"`...)
-	e = append(e, plainID(oid)...)
+	e = appendEscaped(e, plainID(oid))
 	e = append(e, `","principalType":"`...)
 	e = append(e, typ...)
 	e = append(e, `"}`...)
