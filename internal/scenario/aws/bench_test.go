@@ -78,3 +78,19 @@ func BenchmarkWriter(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGenerate runs the whole generator (core and this writer) for
+// AWS alone, plain: MB/s of uncompressed JSON, as scripts/bench.sh uses it.
+func BenchmarkGenerate(b *testing.B) {
+	const events = 200_000
+	var bytes int64
+	for b.Loop() {
+		st, err := scenario.Generate(scenario.Options{Out: b.TempDir(), Seed: 1, Days: 1, Events: events, Clouds: []scenario.Cloud{&aws.Cloud{Plain: true}}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		bytes = st.Bytes
+	}
+	b.SetBytes(bytes)
+	b.ReportMetric(float64(events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}

@@ -123,6 +123,9 @@ func (r *rec) ec2(id string) string { return ec2ARN(r.op.Region, r.op.Account.ID
 func (r *rec) createSnapshot() error {
 	op := r.op
 	r.begin(&apiCreateSnapshot, r.ec2(op.Source))
+	if !op.Failed {
+		r.w.facts.copied(op.Source, op.Created)
+	}
 	var desc string
 	if op.Actor.Kind == scenario.Automation {
 		desc = "Created by " + op.Actor.Name
@@ -146,7 +149,7 @@ func (r *rec) createSnapshot() error {
 		if desc != "" {
 			b = appendField(b, "description", desc)
 		}
-		b = appendInt(b, "volumeSize", sizeOf(op.Source))
+		b = appendInt(b, "volumeSize", r.w.facts.size(op.Source))
 		b = appendBool(b, "encrypted", encryptedOf(op.Source))
 		r.b = append(r.appendNewTags(b, op.Created, "snapshot", false), '}')
 	}
@@ -156,6 +159,9 @@ func (r *rec) createSnapshot() error {
 
 func (r *rec) deleteSnapshot() error {
 	r.begin(&apiDeleteSnapshot, r.ec2(r.op.Target))
+	if !r.op.Failed {
+		r.w.facts.forget(r.op.Target)
+	}
 	if r.request() {
 		r.b = append(appendStr(append(r.b, `{"snapshotId":`...), r.op.Target), '}')
 	}
@@ -169,6 +175,9 @@ func (r *rec) deleteSnapshot() error {
 func (r *rec) copySnapshot() error {
 	op := r.op
 	r.begin(&apiCopySnapshot, r.ec2(op.Source))
+	if !op.Failed {
+		r.w.facts.copied(op.Source, op.Created)
+	}
 	if r.request() {
 		b := appendStr(append(r.b, `{"sourceRegion":`...), op.Region)
 		b = appendField(b, "sourceSnapshotId", op.Source)
@@ -290,7 +299,10 @@ func (r *rec) createVolume() error {
 	r.begin(&apiCreateVolume, res)
 	size := sizeOf(op.Created)
 	if snap != "" {
-		size = sizeOf(snap)
+		size = r.w.facts.size(snap)
+	}
+	if !op.Failed {
+		r.w.facts.sizes[op.Created] = size
 	}
 	enc := encryptedOf(op.Created)
 	if r.request() {
@@ -329,6 +341,9 @@ func (r *rec) createVolume() error {
 
 func (r *rec) deleteVolume() error {
 	r.begin(&apiDeleteVolume, r.ec2(r.op.Target))
+	if !r.op.Failed {
+		r.w.facts.forget(r.op.Target)
+	}
 	if r.request() {
 		r.b = append(appendStr(append(r.b, `{"volumeId":`...), r.op.Target), '}')
 	}

@@ -61,8 +61,11 @@ func (r *rec) createDBSnapshot() error {
 	}
 	snap := rdsNameOf(op.Created)
 	snapARN := event.RDSID(op.Account.ID, op.Region, event.RDSSnapshot, op.Created)
-	e := engineOf(rdsNameOf(op.Source))
+	e := r.w.facts.engine(op.Source)
 	r.begin(&apiCreateDBSnapshot, op.Source)
+	if !op.Failed {
+		r.w.facts.copiedDB(op.Source, op.Created)
+	}
 	if r.request() {
 		b := appendStr(append(r.b, `{"dBSnapshotIdentifier":`...), snap)
 		r.b = append(appendField(b, "dBInstanceIdentifier", db), '}')
@@ -71,7 +74,7 @@ func (r *rec) createDBSnapshot() error {
 		b := appendStr(append(r.b, `{"dBSnapshotIdentifier":`...), snap)
 		b = appendField(b, "dBInstanceIdentifier", rdsNameOf(op.Source))
 		b = appendField(b, "engine", e.name)
-		b = appendInt(b, "allocatedStorage", sizeOf(op.Source))
+		b = appendInt(b, "allocatedStorage", r.w.facts.size(op.Source))
 		b = append(b, `,"status":"creating"`...)
 		b = appendInt(b, "port", e.port)
 		b = r.appendZone(append(b, `,"availabilityZone":`...), op.Source)
@@ -132,6 +135,9 @@ func (r *rec) restoreDBInstance() error {
 	}
 	db := rdsNameOf(op.Created)
 	r.begin(&apiRestoreDBInstance, op.Created)
+	if !op.Failed {
+		r.w.facts.copiedDB(op.Source, op.Created)
+	}
 	if r.request() {
 		b := appendStr(append(r.b, `{"dBInstanceIdentifier":`...), db)
 		b = appendField(b, "dBSnapshotIdentifier", snap)
@@ -140,7 +146,7 @@ func (r *rec) restoreDBInstance() error {
 		r.b = append(b, `"]}`...)
 	}
 	if r.response() {
-		r.b = r.appendDBInstance(append(r.b, '{'), op.Created, "creating", engineOf(rdsNameOf(op.Source)), false)
+		r.b = r.appendDBInstance(append(r.b, '{'), op.Created, "creating", r.w.facts.engine(op.Created), false)
 	}
 	r.end()
 	return nil
@@ -160,7 +166,7 @@ func (r *rec) modifyDBInstance() error {
 		r.b = append(b, `,"applyImmediately":true,"masterUserPassword":"HIDDEN_DUE_TO_SECURITY_REASONS","allowMajorVersionUpgrade":false}`...)
 	}
 	if r.response() {
-		r.b = r.appendDBInstance(append(r.b, '{'), op.Target, "available", engineOf(rdsNameOf(op.Target)), true)
+		r.b = r.appendDBInstance(append(r.b, '{'), op.Target, "available", r.w.facts.engine(op.Target), true)
 	}
 	r.end()
 	return nil
@@ -188,7 +194,7 @@ func (r *rec) appendDBInstance(b []byte, arn, status string, e *engine, password
 		b = appendInt(b, "port", e.port)
 		b = append(b, `,"hostedZoneId":"Z29XKXDKYMONMX"}`...)
 	}
-	b = appendInt(b, "allocatedStorage", sizeOf(arn))
+	b = appendInt(b, "allocatedStorage", r.w.facts.size(arn))
 	b = append(b, `,"preferredBackupWindow":"03:10-03:40","backupRetentionPeriod":7,"dBSecurityGroups":[],"vpcSecurityGroups":[{"vpcSecurityGroupId":"`...)
 	b = appendAccountID(b, "sg", op.Account.ID, "db-sg")
 	b = append(b, `","status":"active"}],"dBParameterGroups":[{"dBParameterGroupName":`...)

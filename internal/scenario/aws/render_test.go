@@ -1,6 +1,8 @@
 package aws_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -240,4 +242,47 @@ func TestWriter_kinds(t *testing.T) {
 func with(op *scenario.Op, f func(*scenario.Op)) *scenario.Op {
 	f(op)
 	return op
+}
+
+// TestWriter_copiesKeepSource: a snapshot is the size of its volume, a
+// volume restored from it and a copy of it too; a database restored from a
+// DB snapshot runs its source's engine.
+func TestWriter_copiesKeepSource(t *testing.T) {
+	f := newFixture(t, true)
+	vol, snap, cp, restored := f.id(scenario.VolumeID, "a"), f.id(scenario.SnapshotID, "b"), f.id(scenario.SnapshotID, "c"), f.id(scenario.VolumeID, "d")
+	db, dbSnap, dbRestored := f.id(scenario.DatabaseID, "orders"), f.id(scenario.DBSnapshotID, "orders-copy"), f.id(scenario.DatabaseID, "elsewhere")
+	ops := []*scenario.Op{
+		with(f.op(scenario.VolumeCreate, f.cli), func(op *scenario.Op) { op.Created = vol }),
+		with(f.op(scenario.SnapshotCreate, f.cli), func(op *scenario.Op) { op.Source, op.Created = vol, snap }),
+		with(f.op(scenario.SnapshotCopy, f.cli), func(op *scenario.Op) { op.Source, op.Created = snap, cp }),
+		with(f.op(scenario.VolumeRestore, f.cli), func(op *scenario.Op) { op.Source, op.Created = cp, restored }),
+		with(f.op(scenario.DBModify, f.cli), func(op *scenario.Op) { op.Target = db }),
+		with(f.op(scenario.DBSnapshotCreate, f.cli), func(op *scenario.Op) { op.Source, op.Created = db, dbSnap }),
+		with(f.op(scenario.DBRestore, f.cli), func(op *scenario.Op) { op.Source, op.Created = dbSnap, dbRestored }),
+	}
+	evs := render(t, f.c, ops...)
+	field := func(op *scenario.Op, path ...string) any {
+		var rec map[string]any
+		if err := json.Unmarshal(evs[op.ID].Raw[0], &rec); err != nil {
+			t.Fatal(err)
+		}
+		var v any = rec
+		for _, p := range path {
+			v = v.(map[string]any)[p]
+		}
+		return v
+	}
+	made := field(ops[0], "responseElements", "size")
+	if got := fmt.Sprint(field(ops[1], "responseElements", "volumeSize")); got != made {
+		t.Errorf("snapshot volumeSize %s, volume size %s", got, made)
+	}
+	if got := field(ops[3], "responseElements", "size"); got != made {
+		t.Errorf("restored volume size %s, volume size %s", got, made)
+	}
+	engine := field(ops[4], "responseElements", "engine")
+	for _, op := range ops[5:] {
+		if got := field(op, "responseElements", "engine"); got != engine {
+			t.Errorf("kind %d: engine %s, source database %s", op.Kind, got, engine)
+		}
+	}
 }

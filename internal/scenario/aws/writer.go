@@ -31,6 +31,7 @@ type writer struct {
 	files  map[fileKey]*file
 	idents map[*scenario.Principal]*ident
 	rec    rec
+	facts  facts
 	bytes  int64
 	// free writers to reuse: a gzip writer holds about a megabyte.
 	freeGzip []*gzip.Writer
@@ -57,6 +58,7 @@ func newWriter(c *Cloud, dir string) (*writer, error) {
 	}
 	w := &writer{cloud: c, dir: dir, plain: c.Plain, files: map[fileKey]*file{}, idents: map[*scenario.Principal]*ident{}}
 	w.rec.w = w
+	w.facts = facts{sizes: map[string]int64{}, engines: map[string]*engine{}}
 	w.rec.b = make([]byte, 0, 64<<10)
 	return w, nil
 }
