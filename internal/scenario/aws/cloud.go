@@ -68,9 +68,9 @@ func (*Cloud) Accounts(r *rand.Rand, n int) []*scenario.Account {
 	return out
 }
 
-// guardDutyRole is GuardDuty Malware Protection's service-linked role, under
-// which it snapshots a volume, shares the snapshot with its own account and
-// deletes it after the scan.
+// GuardDuty Malware Protection acts through a service-linked role: it
+// snapshots a volume, shares the snapshot with its own account and deletes
+// it after the scan.
 const (
 	guardDutyService = "malware-protection.guardduty.amazonaws.com"
 	guardDutyRole    = "AWSServiceRoleForAmazonGuardDutyMalwareProtection"
@@ -86,6 +86,7 @@ const guardDutyAccount = "783764598367"
 // roles (arn:aws:iam::A:role/NAME) whose sessions act for them; the
 // service account is GuardDuty Malware Protection's service-linked role.
 func (*Cloud) NewPrincipal(r *rand.Rand, kind scenario.PrincipalKind, acct *scenario.Account, name string) *scenario.Principal {
+	acct = orNone(acct)
 	p := &scenario.Principal{Name: name, Kind: kind, Account: acct}
 	switch kind {
 	case scenario.ServiceAccount:
@@ -116,6 +117,15 @@ func (*Cloud) NewPrincipal(r *rand.Rand, kind scenario.PrincipalKind, acct *scen
 	return p
 }
 
+// orNone stands an empty account in for a missing one: ids without an
+// account rather than a panic.
+func orNone(a *scenario.Account) *scenario.Account {
+	if a == nil {
+		return &scenario.Account{}
+	}
+	return a
+}
+
 func isOutsider(name string) bool {
 	for _, o := range outsiders {
 		if o == name {
@@ -130,6 +140,7 @@ func isOutsider(name string) bool {
 // internal/decode/cloudtrail keeps them (event.RDSID), and remembers the
 // name it was made for.
 func (c *Cloud) ResourceID(r *rand.Rand, kind scenario.ResourceKind, acct *scenario.Account, region, name string) string {
+	acct = orNone(acct)
 	var id string
 	switch kind {
 	case scenario.VolumeID:
