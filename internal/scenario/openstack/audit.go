@@ -31,7 +31,7 @@ func (w *writer) read(op *scenario.Op, p *project, d *derive) error {
 	}
 	w.path = path
 	latency := time.Duration(15+d.intn(380))*time.Millisecond + time.Duration(d.intn(1000))*time.Microsecond
-	w.cadf(op, d, c.api, c.action, w.target(p, i), path, "200", latency)
+	w.cadf(op, op.ID, op.Time, d, c.api, c.action, w.target(p, i), path, "200", latency)
 	return nil
 }
 
@@ -48,7 +48,26 @@ func (w *writer) refused(op *scenario.Op, p *project, d *derive) {
 	path = append(path, rest...)
 	w.path = path
 	latency := time.Duration(20+d.intn(60))*time.Millisecond + time.Duration(d.intn(1000))*time.Microsecond
-	w.cadf(op, d, a, action, string(appendTarget(nil, a, a.typeURI+typeURI, p.id)), path, "403", latency)
+	w.cadf(op, op.ID, op.Time, d, a, action, string(appendTarget(nil, a, a.typeURI+typeURI, p.id)), path, "403", latency)
+}
+
+// volumeUpload renders an image made of a volume (cinder's upload to
+// image): cinder sends no notification of it, so the call shows in the
+// audit trail (POST /volumes/{id}/action os-volume_upload_image, 202,
+// naming the volume), and the image in glance's image.create, which
+// cinder-api makes with the caller's token before it answers. The image
+// event carries the op's id: it is the copy the chain follows.
+func (w *writer) volumeUpload(op *scenario.Op, p *project, d *derive) {
+	path := append(append(append(w.path[:0], apiCinder.version...), '/'), p.id...)
+	path = append(append(append(path, "/volumes/"...), op.Source...), "/action"...)
+	w.path = path
+	latency := time.Duration(300+d.intn(400))*time.Millisecond + time.Duration(d.intn(1000))*time.Microsecond
+	at := op.Time.Add(-time.Duration(120+d.intn(150))*time.Millisecond - time.Duration(d.intn(1000))*time.Microsecond)
+	w.cadf(op, d.uuidString(), at, d, apiCinder, "update/os-volume_upload_image",
+		string(appendTarget(nil, apiCinder, apiCinder.typeURI+"/volumes/volume/action", p.id)), path, "202", latency)
+	n := note{svc: glance, publisher: "image.localhost", eventType: "image.create", req: reqID(d), id: op.ID, t: op.Time}
+	w.emit(op, d, n, func(j *jw) { w.image(j, p, op.Created, "private", "queued", op.Time, d) })
+	p.add(slotImage, op.Created)
 }
 
 // refusal is the request a refused op made: its API, CADF action, target
@@ -89,23 +108,24 @@ func refusal(op *scenario.Op, d *derive) (a *api, action, typeURI, path string) 
 	return apiNova, "read", "", "/"
 }
 
-// cadf renders one call's request and response notifications. action is
-// one of the audit map's actions (plain text).
-func (w *writer) cadf(op *scenario.Op, d *derive, a *api, action, target string, path []byte, code string, latency time.Duration) {
+// cadf renders one call's request and response notifications, the CADF
+// event's id being id and its time at. action is one of the audit map's actions (plain
+// text).
+func (w *writer) cadf(op *scenario.Op, id string, at time.Time, d *derive, a *api, action, target string, path []byte, code string, latency time.Duration) {
 	var corr [36]byte
 	d.uuid(corr[:0])
 	ini := w.initiator(op.Actor, op.Account.ID)
 	// Quoted once, written twice.
-	q := appendQuoted(w.quoted[:0], op.ID)
+	q := appendQuoted(w.quoted[:0], id)
 	idEnd := len(q)
 	q = appendQuoted(q, path)
 	w.quoted = q
-	id, quotedPath := q[:idEnd], q[idEnd:]
+	quotedID, quotedPath := q[:idEnd], q[idEnd:]
 	s := &w.audit
 	for phase := range 2 {
-		t := op.Time.Add(time.Duration(700+d.intn(600)) * time.Microsecond)
+		t := at.Add(time.Duration(700+d.intn(600)) * time.Microsecond)
 		if phase == 1 {
-			t = op.Time.Add(latency)
+			t = at.Add(latency)
 		}
 		s.at(t, w)
 		b := s.buf
@@ -118,7 +138,7 @@ func (w *writer) cadf(op *scenario.Op, d *derive, a *api, action, target string,
 		b = append(b, `", "timestamp": "`...)
 		b = w.clock.append(b, t, pyTime)
 		b = append(b, `", "payload": {"typeURI": "http://schemas.dmtf.org/cloud/audit/1.0/event", "eventTime": "`...)
-		b = w.clock.append(b, op.Time, cadfTime)
+		b = w.clock.append(b, at, cadfTime)
 		b = append(b, `", "target": `...)
 		b = append(b, target...)
 		b = append(b, `, "observer": {"id": "target"}, "tags": ["correlation_id?value=`...)
@@ -142,7 +162,7 @@ func (w *writer) cadf(op *scenario.Op, d *derive, a *api, action, target string,
 		b = append(b, `", "outcome": "`...)
 		b = append(b, outcome...)
 		b = append(b, `", "id": `...)
-		b = append(b, id...)
+		b = append(b, quotedID...)
 		b = append(b, `, "requestPath": `...)
 		b = append(b, quotedPath...)
 		b = append(b, `}, "priority": "INFO", "publisher_id": "`...)

@@ -68,12 +68,12 @@ func (w *writer) instanceCreate(op *scenario.Op, p *project, d *derive) {
 
 	// The port: created for the caller, then bound by nova.
 	portAt := op.Time.Add(time.Duration(2+d.intn(4))*time.Second + time.Duration(d.intn(1e6))*time.Microsecond)
-	pn := note{svc: neutron, publisher: "network." + controller(d), eventType: "port.create", req: reqID(d), neutron: true,
-		t: portAt, id: d.uuidString()}
+	pn := note{svc: neutron, publisher: "network." + controller(d), eventType: "port.create", req: reqID(d), global: req,
+		neutron: true, t: portAt, id: d.uuidString()}
 	w.pair(op, d, pn, time.Duration(300+d.intn(900))*time.Millisecond, func(j *jw, end bool) {
 		w.port(j, p, s, op.Net, end, false)
 	})
-	bind := note{svc: neutron, publisher: "network." + controller(d), eventType: "port.update", req: reqID(d), neutron: true,
+	bind := note{svc: neutron, publisher: "network." + controller(d), eventType: "port.update", req: reqID(d), global: req, neutron: true,
 		t: portAt.Add(time.Duration(2+d.intn(3)) * time.Second), id: d.uuidString(), admin: true,
 		caller: novaUser(), project: serviceProject()}
 	w.pair(op, d, bind, time.Duration(200+d.intn(700))*time.Millisecond, func(j *jw, end bool) {
@@ -100,9 +100,13 @@ func (w *writer) volumeAttach(op *scenario.Op, p *project, d *derive) {
 }
 
 // instanceSnapshot renders createImage: instance.snapshot naming the new
-// image. (A volume's upload to an image is logged by no notification the
-// decoder reads: an ImageCreate is taken to be of a server.)
+// image. An image of a volume (cinder's upload-to-image) sends no
+// notification the decoder reads: it is rendered as its audit event.
 func (w *writer) instanceSnapshot(op *scenario.Op, p *project, d *derive) {
+	if k, ok := w.kindOf(op.Source); ok && k == scenario.VolumeID {
+		w.volumeUpload(op, p, d)
+		return
+	}
 	s := p.server(op.Source)
 	req := reqID(d)
 	n := own(op, note{svc: nova, publisher: "nova-compute:" + s.host, eventType: "instance.snapshot", req: req, remote: true})

@@ -45,11 +45,12 @@ func TestGenerate_Verify(t *testing.T) {
 	for _, f := range rep.FalsePositives {
 		t.Errorf("false positive: %s %s %s %v", f.Rule.ID, f.Severity, f.Rule.Title, f.Events)
 	}
-	// One event per op, and the two port events of each server's boot.
+	// One event per op, the two port events of each server's boot and the
+	// audit event of each upload of a volume to an image.
 	if rep.Events < st.Events || rep.Events > st.Events+20 {
 		t.Errorf("decoded %d events from %d ops", rep.Events, st.Events)
 	}
-	for _, k := range []string{"chain-full-new", "chain-full-other", "restore-other", "critical-clone", "critical-db", "burst"} {
+	for _, k := range []string{"chain-full-new", "chain-full-other", "restore-other", "critical-clone", "critical-db", "burst", "image-share-outside"} {
 		if rep.Kinds[k] == nil {
 			t.Errorf("scenario kind %s not generated", k)
 		}

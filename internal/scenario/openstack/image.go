@@ -18,7 +18,7 @@ func (w *writer) imageShare(op *scenario.Op, p *project, d *derive) {
 	created := op.Time.Truncate(time.Second)
 	if op.ShareWith == event.Public {
 		n.eventType = "image.update"
-		w.emit(op, d, n, func(j *jw) { w.image(j, p, op.Target, "public", created, d) })
+		w.emit(op, d, n, func(j *jw) { w.image(j, p, op.Target, "public", "active", created, d) })
 	} else {
 		w.emit(op, d, n, func(j *jw) {
 			j.obj()
@@ -35,28 +35,43 @@ func (w *writer) imageShare(op *scenario.Op, p *project, d *derive) {
 	p.add(slotImage, op.Target)
 }
 
-// image writes glance's image payload (format_image_notification).
-func (w *writer) image(j *jw, p *project, id, visibility string, updated time.Time, d *derive) {
-	size := int64(1+d.intn(40)) << 30
+// image writes glance's image payload (format_image_notification): a
+// queued image (just made, no data yet) or an active one.
+func (w *writer) image(j *jw, p *project, id, visibility, status string, updated time.Time, d *derive) {
+	queued := status == "queued"
+	created := updated.Add(-time.Duration(1+d.intn(72)) * time.Hour)
+	if queued {
+		created = updated
+	}
 	j.obj()
 	j.s("id", id)
 	j.sn("name", w.name(p, id))
-	j.s("status", "active")
-	j.time("created_at", updated.Add(-time.Duration(1+d.intn(72))*time.Hour), isoZ)
+	j.s("status", status)
+	j.time("created_at", created, isoZ)
 	j.time("updated_at", updated, isoZ)
 	j.n("min_disk", 0)
 	j.n("min_ram", 0)
 	j.bo("protected", false)
-	j.s("checksum", d.hexString(16)+d.hexString(16))
+	if queued {
+		j.nul("checksum")
+	} else {
+		j.s("checksum", d.hexString(16)+d.hexString(16))
+	}
 	j.s("owner", p.id)
 	j.s("disk_format", "raw")
 	j.s("container_format", "bare")
-	j.n("size", int(size))
+	if queued {
+		j.nul("size")
+	} else {
+		j.n("size", (1+d.intn(40))<<30)
+	}
 	j.nul("virtual_size")
 	j.bo("is_public", visibility == "public")
 	j.s("visibility", visibility)
 	j.objK("properties")
-	j.s("os_hash_algo", "sha512")
+	if !queued {
+		j.s("os_hash_algo", "sha512")
+	}
 	j.end()
 	j.arrK("tags")
 	j.endArr()

@@ -21,6 +21,7 @@ type note struct {
 	publisher string
 	eventType string
 	req       string // the request id of the context; "" for a context-less notification (keystone)
+	global    string // the global request id: the request that led to this one (nova's boot, for its ports)
 	admin     bool   // the caller holds the admin role
 	remote    bool   // the service's context keeps the caller's address (nova, cinder)
 	neutron   bool   // neutron's context names the project as tenant too
@@ -118,7 +119,7 @@ func (w *writer) context(j *jw, op *scenario.Op, n note) {
 		a, proj = n.caller, n.project
 	}
 	j.s("_context_request_id", n.req)
-	j.nul("_context_global_request_id")
+	j.sn("_context_global_request_id", n.global)
 	j.s("_context_user", a.ID)
 	j.s("_context_user_id", a.ID)
 	j.s("_context_user_name", a.Name)
