@@ -85,6 +85,8 @@ func Generate(opts Options) (Stats, error) {
 		if err != nil {
 			return st, fmt.Errorf("%s: %w", c.Name(), err)
 		}
+		settle(truth.Scenarios)
+		settle(truth.Lookalikes)
 	}
 	st.Scenarios, st.Lookalike = len(truth.Scenarios), len(truth.Lookalikes)
 	if err := truth.write(filepath.Join(opts.Out, TruthFile)); err != nil {

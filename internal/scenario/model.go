@@ -51,7 +51,8 @@ const (
 // Op is one operation for a cloud to render.
 type Op struct {
 	// ID is the provider event id the rendered record carries, made by
-	// Cloud.EventID; truth.json refers to it.
+	// Cloud.EventID; truth.json refers to it. A Writer whose records carry
+	// no id (the decoder derives one) sets it to that derived id in Write.
 	ID      string
 	Time    time.Time
 	Kind    Kind

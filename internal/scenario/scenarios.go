@@ -35,14 +35,6 @@ func (b *builder) next(k Kind, actor *Principal, f func(op *Op)) *Op {
 	return op
 }
 
-func (b *builder) ids() []string {
-	out := make([]string, len(b.ops))
-	for i, op := range b.ops {
-		out[i] = op.ID
-	}
-	return out
-}
-
 // scenarios plans every scenario and look-alike the cloud supports, each
 // on a day of the run (spread over the days) between 02:00 and 05:00, and
 // records them in the truth. It returns the ops by day.
@@ -56,7 +48,7 @@ func (g *cloudGen) scenarios(truth *Truth) map[int][]*Op {
 		b := &builder{g: g, t: g.opts.Start.AddDate(0, 0, d).Add(2*time.Hour + time.Duration(r.IntN(180))*time.Minute)}
 		build(b)
 		plan[d] = append(plan[d], b.ops...)
-		s := Scenario{ID: fmt.Sprintf("%s-%s-%d", c.Name(), kind, n), Kind: kind, Cloud: c.Name(), Events: b.ids(), Expect: expect}
+		s := Scenario{ID: fmt.Sprintf("%s-%s-%d", c.Name(), kind, n), Kind: kind, Cloud: c.Name(), Expect: expect, ops: b.ops}
 		if look {
 			truth.Lookalikes = append(truth.Lookalikes, s)
 		} else {

@@ -38,6 +38,24 @@ type Scenario struct {
 	Cloud  event.Cloud `json:"cloud"`
 	Events []string    `json:"events"`
 	Expect []Expect    `json:"expect,omitempty"`
+	// ops are the scenario's ops while they are written: a writer may set
+	// an op's ID to the id the decoder will derive (records without one).
+	ops []*Op
+}
+
+// settle reads the scenarios' event ids from their ops, once written.
+func settle(ss []Scenario) {
+	for i := range ss {
+		s := &ss[i]
+		if s.ops == nil {
+			continue
+		}
+		s.Events = make([]string, len(s.ops))
+		for j, op := range s.ops {
+			s.Events[j] = op.ID
+		}
+		s.ops = nil
+	}
 }
 
 // Expect is a finding a scenario must produce: of the rule, at least at the

@@ -202,7 +202,8 @@ func groupFor(kind scenario.ResourceKind, acct *scenario.Account, name string) s
 	return "rg-" + env + "-ops"
 }
 
-// EventID makes an eventDataId: a UUID.
+// EventID makes a placeholder id: exported records carry none, and Write
+// replaces it with the id the decoder derives (see decoderID).
 func (Cloud) EventID(r *rand.Rand) string { return uuid(r) }
 
 // Supports reports the kinds the Activity Log records and the decoder

@@ -56,5 +56,5 @@ func (w *writer) ingressOpen(b []byte, c *call, m *mix, op *scenario.Op) []byte 
 	resp = props(resp, true)
 	resp = append(resp, '}')
 	w.keep(req, resp)
-	return c.appendCall(b, op.Time, op.ID, created, req, resp)
+	return c.appendCall(b, op.Time, &op.ID, created, req, resp)
 }

@@ -82,7 +82,7 @@ func (w *writer) render(b []byte, op *scenario.Op) ([]byte, error) {
 			c.op, c.opQ, c.opUpperQ, c.version = op.Name, ro.opQ, ro.opUpperQ, ro.version
 			c.scope, c.scopeQ, c.resQ = t.scope, t.scopeQ, t.resQ
 		}
-		return c.appendCall(b, op.Time, op.ID, ok, nil, nil), nil
+		return c.appendCall(b, op.Time, &op.ID, ok, nil, nil), nil
 
 	case scenario.VolumeCreate, scenario.VolumeRestore:
 		id := op.Created
@@ -94,7 +94,7 @@ func (w *writer) render(b []byte, op *scenario.Op) ([]byte, error) {
 		size := diskSizes[m.intn(len(diskSizes))]
 		req = diskRequest(req, loc, option, src, size)
 		resp = diskResponse(resp, &m, id, loc, option, src, size, "disks")
-		return c.appendCall(b, op.Time, op.ID, accepted, req, resp), nil
+		return c.appendCall(b, op.Time, &op.ID, accepted, req, resp), nil
 
 	case scenario.SnapshotCreate, scenario.SnapshotCopy:
 		id := op.Created
@@ -103,40 +103,40 @@ func (w *writer) render(b []byte, op *scenario.Op) ([]byte, error) {
 		size := diskSizes[m.intn(len(diskSizes))]
 		req = diskRequest(req, loc, "Copy", src, 0)
 		resp = diskResponse(resp, &m, id, loc, "Copy", src, size, "snapshots")
-		return c.appendCall(b, op.Time, op.ID, accepted, req, resp), nil
+		return c.appendCall(b, op.Time, &op.ID, accepted, req, resp), nil
 
 	case scenario.VolumeDelete:
 		c.setResource(op.Target, opDiskDelete, versionDisks)
-		return c.appendCall(b, op.Time, op.ID, accepted, nil, nil), nil
+		return c.appendCall(b, op.Time, &op.ID, accepted, nil, nil), nil
 
 	case scenario.SnapshotDelete:
 		c.setResource(op.Target, opSnapDelete, versionDisks)
-		return c.appendCall(b, op.Time, op.ID, accepted, nil, nil), nil
+		return c.appendCall(b, op.Time, &op.ID, accepted, nil, nil), nil
 
 	case scenario.SnapshotExport:
 		c.setResource(op.Target, opSnapGetAccess, versionDisks)
 		req = append(req, `{"access":"Read","durationInSeconds":`...)
 		req = appendInt(req, sasDurations[m.intn(len(sasDurations))])
 		req = append(req, '}')
-		return c.appendCall(b, op.Time, op.ID, accepted, req, nil), nil
+		return c.appendCall(b, op.Time, &op.ID, accepted, req, nil), nil
 
 	case scenario.SnapshotUnshare:
 		c.setResource(op.Target, opSnapEndAccess, versionDisks)
-		return c.appendCall(b, op.Time, op.ID, accepted, nil, nil), nil
+		return c.appendCall(b, op.Time, &op.ID, accepted, nil, nil), nil
 
 	case scenario.ImageCreate:
 		id := op.Created
 		c.setResource(id, opImageWrite, versionCompute)
 		req = imageBody(req, nil, "", loc, op.Source, "")
 		resp = imageBody(resp, &m, id, loc, op.Source, "Creating")
-		return c.appendCall(b, op.Time, op.ID, madeLate, req, resp), nil
+		return c.appendCall(b, op.Time, &op.ID, madeLate, req, resp), nil
 
 	case scenario.VolumeAttach:
 		vm := vmOf(op.Target)
 		c.setResource(op.Target, opVMWrite, versionCompute)
 		req = vmBody(req, nil, vm, loc, op.Source, "", "")
 		resp = vmBody(resp, &m, vm, loc, op.Source, "", "Updating")
-		return c.appendCall(b, op.Time, op.ID, updating, req, resp), nil
+		return c.appendCall(b, op.Time, &op.ID, updating, req, resp), nil
 
 	case scenario.InstanceCreate:
 		return w.instanceCreate(b, &c, &m, op, loc), nil
@@ -152,7 +152,7 @@ func (w *writer) render(b []byte, op *scenario.Op) ([]byte, error) {
 		// az postgres flexible-server update --admin-password: a PATCH; the
 		// log keeps the property, not the secret.
 		req = append(req, `{"properties":{"administratorLoginPassword":"******"}}`...)
-		return c.appendCall(b, op.Time, op.ID, accepted, req, nil), nil
+		return c.appendCall(b, op.Time, &op.ID, accepted, req, nil), nil
 	}
 	return b, fmt.Errorf("azure: no Activity Log operation for kind %d", op.Kind)
 }

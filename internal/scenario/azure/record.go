@@ -1,6 +1,9 @@
 package azure
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
 	"time"
 )
 
@@ -51,7 +54,6 @@ type rec struct {
 	sig        string // resultSignature
 	status     string // properties.statusCode, "" for none
 	durationMs int64
-	eventID    string // "" for a fresh one
 	req, resp  []byte // request and response bodies (JSON), nil for none
 }
 
@@ -75,12 +77,6 @@ func (c *call) appendRecord(b []byte, r *rec) []byte {
 	b = append(b, c.id.ipQ...)
 	b = append(b, `,"correlationId":"`...)
 	b = append(b, c.corr[:]...)
-	b = append(b, `","eventDataId":"`...)
-	if r.eventID != "" {
-		b = append(b, r.eventID...)
-	} else {
-		b = appendUUID(b, c.m.next(), c.m.next())
-	}
 	b = append(b, `",`...)
 	b = c.id.appendIdentity(b, c.scopeQ, c.opQ, r.t.Unix(), c.refused)
 	b = append(b, `,"level":"`...)
@@ -143,11 +139,16 @@ type flow struct {
 
 // appendCall appends the records of one operation: Start with the request
 // body, then Accept and Success (or Success alone), the response body in
-// the first answer; a refused call ends in a Failure. The first record
-// carries the op's event id; the others get their own.
-func (c *call) appendCall(b []byte, at time.Time, eventID string, f flow, req, resp []byte) []byte {
+// the first answer; a refused call ends in a Failure. Exported records
+// carry no event id: the decoder derives one from the correlation id and a
+// hash of the first record, which id receives (nil: not wanted).
+func (c *call) appendCall(b []byte, at time.Time, id *string, f flow, req, resp []byte) []byte {
 	m := c.m
-	b = c.appendRecord(b, &rec{t: at, stage: start, sig: "Started.", eventID: eventID, req: req})
+	n := len(b)
+	b = c.appendRecord(b, &rec{t: at, stage: start, sig: "Started.", req: req})
+	if id != nil {
+		*id = decoderID(c.corr[:], b[n:len(b)-1])
+	}
 	if c.refused {
 		d := 80 + int64(m.intn(600))
 		return c.appendRecord(b, &rec{t: at.Add(time.Duration(d) * time.Millisecond), stage: failure, sig: "Failed.Forbidden",
@@ -164,4 +165,12 @@ func (c *call) appendCall(b []byte, at time.Time, eventID string, f flow, req, r
 	d += 2000 + int64(m.intn(40_000))
 	return c.appendRecord(b, &rec{t: at.Add(time.Duration(d) * time.Millisecond), stage: success, sig: "Succeeded.OK",
 		status: "OK", durationMs: d})
+}
+
+// decoderID is the id internal/decode/azureactivity gives an event whose
+// records carry none: the correlation id, "/", and the first 8 bytes of the
+// SHA-256 of its first record (compact JSON, as rendered), in hex.
+func decoderID(corr, first []byte) string {
+	sum := sha256.Sum256(first)
+	return strings.ToLower(string(corr)) + "/" + hex.EncodeToString(sum[:8])
 }

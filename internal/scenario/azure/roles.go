@@ -57,5 +57,5 @@ func (w *writer) roleAssignment(b []byte, c *call, m *mix, op *scenario.Op) []by
 	resp = append(resp, name...)
 	resp = append(resp, `"}`...)
 	w.keep(req, resp)
-	return c.appendCall(b, op.Time, op.ID, created, req, resp)
+	return c.appendCall(b, op.Time, &op.ID, created, req, resp)
 }

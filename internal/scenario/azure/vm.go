@@ -109,13 +109,13 @@ func (w *writer) instanceCreate(b []byte, c *call, m *mix, op *scenario.Op, loc 
 		req := nicBody(w.req[:0], nil, v, loc, op.Net)
 		resp := nicBody(w.resp[:0], m, v, loc, op.Net)
 		at := op.Time.Add(-time.Duration(4000+m.intn(20_000)) * time.Millisecond)
-		b = nic.appendCall(b, at, "", created, req, resp)
+		b = nic.appendCall(b, at, nil, created, req, resp)
 		w.keep(req, resp)
 	}
 	c.setResource(op.Created, opVMWrite, versionCompute)
 	req := vmBody(w.req[:0], nil, v, loc, attach, image, "")
 	resp := vmBody(w.resp[:0], m, v, loc, attach, image, "Creating")
-	b = c.appendCall(b, op.Time, op.ID, madeLate, req, resp)
+	b = c.appendCall(b, op.Time, &op.ID, madeLate, req, resp)
 	w.keep(req, resp)
 	return b
 }
