@@ -10,9 +10,11 @@ import (
 
 // Parts every AuditLog entry has: who called, from where, when.
 
-// appendAuthentication appends authenticationInfo and a comma. A service
-// account a person holds a key of names that key, as the service does.
-func appendAuthentication(b []byte, p *scenario.Principal) []byte {
+// appendCaller appends who called, as every entry of theirs repeats it:
+// authenticationInfo and the opening of requestMetadata (caller IP and
+// user agent), which appendRequestTime closes. A service account a person
+// holds a key of names that key, as the service does.
+func appendCaller(b []byte, p *scenario.Principal) []byte {
 	b = append(b, `"authenticationInfo":{`...)
 	b = appendField(b, "principalEmail", p.ID)
 	if isServiceAccount(p.ID) {
@@ -33,22 +35,32 @@ func appendAuthentication(b []byte, p *scenario.Principal) []byte {
 		b = appendEscaped(b, p.ID)
 		b = append(b, '"')
 	}
-	return append(b, "},"...)
-}
-
-// appendRequestMetadata appends requestMetadata and a comma; the last
-// entry of an operation has no request time.
-func appendRequestMetadata(b []byte, p *scenario.Principal, t time.Time, withTime bool) []byte {
-	b = append(b, `"requestMetadata":{`...)
+	b = append(b, `},"requestMetadata":{`...)
 	b = appendField(b, "callerIp", p.IP)
 	b = append(b, ',')
-	b = appendField(b, "callerSuppliedUserAgent", p.UserAgent)
-	if withTime {
-		b = append(b, `,"requestAttributes":{"time":`...)
-		b = appendTime(b, t, 6)
-		b = append(b, `,"auth":{}},"destinationAttributes":{}},`...)
-	} else {
-		b = append(b, `,"requestAttributes":{},"destinationAttributes":{}},`...)
+	return appendField(b, "callerSuppliedUserAgent", p.UserAgent)
+}
+
+// appendRequestTime closes requestMetadata with the request's time, and a
+// comma; the last entry of an operation has none.
+func appendRequestTime(b []byte, t time.Time, withTime bool) []byte {
+	if !withTime {
+		return append(b, `,"requestAttributes":{},"destinationAttributes":{}},`...)
+	}
+	b = append(b, `,"requestAttributes":{"time":`...)
+	b = appendTime(b, t, 6)
+	return append(b, `,"auth":{}},"destinationAttributes":{}},`...)
+}
+
+// callers keeps each principal's rendered caller: people and tools make
+// thousands of calls, their identity is escaped once.
+type callers map[*scenario.Principal][]byte
+
+func (c callers) of(p *scenario.Principal) []byte {
+	b, ok := c[p]
+	if !ok {
+		b = appendCaller(nil, p)
+		c[p] = b
 	}
 	return b
 }

@@ -146,7 +146,7 @@ func (r *render) createServiceAccount() {
 }
 
 // createServiceAccountKey: a key for op.Target, the key its holder then
-// signs calls with (see appendAuthentication).
+// signs calls with (see appendCaller).
 func (r *render) createServiceAccountKey() {
 	op := r.op
 	email := op.Target

@@ -109,8 +109,9 @@ func readIndex(method string) int {
 	return -1
 }
 
-// renderRead appends a read's Data Access entry.
-func renderRead(b []byte, op *scenario.Op) []byte {
+// renderRead appends a read's Data Access entry; caller is the actor's,
+// rendered by appendCaller.
+func renderRead(b []byte, op *scenario.Op, caller []byte) []byte {
 	i := readIndex(op.Name)
 	if i < 0 {
 		i = 0 // an unknown name reads as the commonest call
@@ -118,8 +119,7 @@ func renderRead(b []byte, op *scenario.Op) []byte {
 	rd := &reads[i]
 	v := varsOf(op)
 	b = append(b, `{"protoPayload":{"@type":"type.googleapis.com/google.cloud.audit.AuditLog",`...)
-	b = appendAuthentication(b, op.Actor)
-	b = appendRequestMetadata(b, op.Actor, op.Time, true)
+	b = appendRequestTime(append(b, caller...), op.Time, true)
 	b = appendField(b, "serviceName", rd.service)
 	b = append(b, ',')
 	b = appendField(b, "methodName", rd.method)

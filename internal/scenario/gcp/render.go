@@ -14,6 +14,7 @@ import (
 type render struct {
 	op      *scenario.Op
 	project string
+	caller  []byte // the actor, rendered by appendCaller
 	c       call
 }
 
@@ -74,8 +75,7 @@ func (r *render) first(b []byte) []byte {
 	case c.status:
 		b = append(b, `"status":{},`...)
 	}
-	b = appendAuthentication(b, op.Actor)
-	b = appendRequestMetadata(b, op.Actor, op.Time, true)
+	b = appendRequestTime(append(b, r.caller...), op.Time, true)
 	b = appendField(b, "serviceName", c.service)
 	b = append(b, ',')
 	b = appendField(b, "methodName", c.method)
@@ -146,8 +146,7 @@ func (r *render) last(b []byte) []byte {
 	op, c := r.op, &r.c
 	id := base36(hash(op.ID, 2), 12)
 	b = append(b, `{"protoPayload":{"@type":"type.googleapis.com/google.cloud.audit.AuditLog",`...)
-	b = appendAuthentication(b, op.Actor)
-	b = appendRequestMetadata(b, op.Actor, op.Time, false)
+	b = appendRequestTime(append(b, r.caller...), op.Time, false)
 	b = appendField(b, "serviceName", c.service)
 	b = append(b, ',')
 	b = appendField(b, "methodName", c.method)

@@ -32,8 +32,7 @@ type writer struct {
 	// when the ops that follow reach their time, so each file stays in
 	// time order.
 	pending []pendingEntry
-	scratch []byte
-	bytes   int64
+	callers callers
 	err     error
 }
 
@@ -46,7 +45,7 @@ func newWriter(dir string) (*writer, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	w := &writer{dir: dir}
+	w := &writer{dir: dir, callers: callers{}}
 	w.activity = stream{dir: filepath.Join(dir, filepath.FromSlash(activityLog)), shards: map[string]int{}}
 	w.access = stream{dir: filepath.Join(dir, filepath.FromSlash(dataAccessLog)), shards: map[string]int{}}
 	return w, nil
@@ -70,10 +69,10 @@ func (w *writer) Write(op *scenario.Op) error {
 		if err != nil {
 			return w.fail(err)
 		}
-		s.buf = renderRead(b, op)
+		s.buf = renderRead(b, op, w.callers.of(op.Actor))
 		return w.fail(s.settle())
 	}
-	r := render{op: op, project: op.Account.ID}
+	r := render{op: op, project: op.Account.ID, caller: w.callers.of(op.Actor)}
 	if err := r.plan(); err != nil {
 		return err
 	}
