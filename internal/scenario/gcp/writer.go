@@ -36,6 +36,8 @@ type writer struct {
 	err     error
 }
 
+var _ scenario.Writer = (*writer)(nil)
+
 type pendingEntry struct {
 	at   time.Time
 	line []byte
