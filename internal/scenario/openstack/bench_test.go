@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/snapwarden/snapwarden/internal/scenario"
+	"github.com/snapwarden/snapwarden/internal/scenario/openstack"
 )
 
 // BenchmarkWriter_Read renders read ops (the bulk of a generated set) to
@@ -50,5 +51,26 @@ func BenchmarkWriter_Read(b *testing.B) {
 		// time, the runtime): what one core does when it has the core.
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(i), "cpu-ns/op")
 		b.ReportMetric(float64(n)/1e6/cpu.Seconds(), "MB/cpu-s")
+	}
+}
+
+// BenchmarkGenerate runs the whole generator for OpenStack alone (the
+// background, the scenarios, the files): MB/s of uncompressed JSON.
+func BenchmarkGenerate(b *testing.B) {
+	var bytes, events int64
+	cpu0 := cpuTime()
+	for b.Loop() {
+		st, err := scenario.Generate(scenario.Options{Out: b.TempDir(), Seed: 1, Days: 1, Events: 100_000,
+			Clouds: []scenario.Cloud{&openstack.Cloud{}}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		bytes, events = bytes+st.Bytes, events+int64(st.Events)
+	}
+	cpu := cpuTime() - cpu0
+	b.ReportMetric(float64(bytes)/1e6/b.Elapsed().Seconds(), "MB/s")
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+	if cpu > 0 {
+		b.ReportMetric(float64(bytes)/1e6/cpu.Seconds(), "MB/cpu-s")
 	}
 }

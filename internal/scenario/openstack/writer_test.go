@@ -288,3 +288,31 @@ func TestWriter_Unsupported(t *testing.T) {
 	}
 	w.Close()
 }
+
+// Ops with nothing but their kind, or odd text, render without a panic;
+// whatever is written still decodes.
+func TestWriter_OddOps(t *testing.T) {
+	f := newFixture()
+	var ops []*scenario.Op
+	for k := scenario.Read; k <= scenario.DBModify; k++ {
+		for _, failed := range []bool{false, true} {
+			if !f.cloud.Supports(k) {
+				continue
+			}
+			ops = append(ops, f.op(k, func(op *scenario.Op) {
+				op.Failed = failed
+				op.Name = f.cloud.Reads()[0]
+				if k == scenario.IngressOpen {
+					op.Target, op.CIDR = "x\"\\\n\u00e9\U0001F600", "bogus"
+				}
+			}))
+		}
+	}
+	odd := f.op(scenario.SnapshotCreate, func(op *scenario.Op) { op.Source, op.Created = "\x00\"", "日本" })
+	odd.Actor = &scenario.Principal{ID: "u\"1", Name: "名前\t", UserAgent: "a\\b", IP: ""}
+	ops = append(ops, odd)
+	_, events, _ := render(t, f.cloud, ops...)
+	if e := byID(events, odd.ID); e == nil || e.Actor.ID != `u"1` || !has(e, event.RoleCreated, event.Snapshot, "日本") {
+		t.Errorf("odd text did not survive: %+v", e)
+	}
+}
