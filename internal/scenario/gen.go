@@ -152,11 +152,11 @@ func (g *cloudGen) day(d, budget int, scenarios []*Op) []*Op {
 	ops = append(ops, op)
 
 	ops = append(ops, scenarios...)
-	reads := w.cloud.Reads()
+	reads, regions := w.cloud.Reads(), w.main.Regions
 	readers := append(slices.Clone(w.humans), w.ci, w.backup)
 	for n := budget - len(ops); n > 0; n-- {
 		op := &Op{ID: w.cloud.EventID(r), Time: start.Add(time.Duration(r.Int64N(int64(24 * time.Hour)))),
-			Kind: Read, Name: reads[r.IntN(len(reads))], Account: w.main, Region: w.region, Actor: readers[r.IntN(len(readers))]}
+			Kind: Read, Name: reads[r.IntN(len(reads))], Account: w.main, Region: regions[r.IntN(len(regions))], Actor: readers[r.IntN(len(readers))]}
 		ops = append(ops, op)
 	}
 	slices.SortStableFunc(ops, func(a, b *Op) int { return a.Time.Compare(b.Time) })

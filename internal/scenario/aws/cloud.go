@@ -11,6 +11,7 @@ package aws
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 
@@ -45,8 +46,9 @@ var (
 )
 
 // Accounts makes n 12-digit accounts: <company>-prod, -dev, -staging…, and
-// when n > 2 a last one that belongs to someone else. All share the main
-// account's region (the generator works in Regions[0]).
+// when n > 2 a last one that belongs to someone else. Each works in its
+// home region (Regions[0], the generator's) and two more where
+// background reads also go.
 func (*Cloud) Accounts(r *rand.Rand, n int) []*scenario.Account {
 	company := companies[r.IntN(len(companies))]
 	region := regions[r.IntN(len(regions))]
@@ -63,7 +65,13 @@ func (*Cloud) Accounts(r *rand.Rand, n int) []*scenario.Account {
 			id = randDigits(r, 12)
 		}
 		seen[id] = true
-		out = append(out, &scenario.Account{ID: id, Name: name, Regions: []string{region}})
+		more := []string{region}
+		for len(more) < 3 {
+			if x := regions[r.IntN(len(regions))]; !slices.Contains(more, x) {
+				more = append(more, x)
+			}
+		}
+		out = append(out, &scenario.Account{ID: id, Name: name, Regions: more})
 	}
 	return out
 }
