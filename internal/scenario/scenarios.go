@@ -131,18 +131,22 @@ func (g *cloudGen) scenarios(truth *Truth) map[int][]*Op {
 		})
 	}
 	// Cross-account: shared with the outside account, which copies it and
-	// restores the copy there.
-	if c.Supports(SnapshotCopy) && c.Supports(SnapshotShare) {
+	// restores the copy there (or, where copies are not made, restores
+	// the shared snapshot directly).
+	if c.Supports(SnapshotShare) {
 		add("cross-account", false, []Expect{{RuleChain, "high"}}, func(b *builder) {
 			a := w.human()
 			stranger := c.NewPrincipal(r, Human, w.outside, "operator")
 			s := snap("web-xacct")
 			b.next(SnapshotCreate, a, func(op *Op) { op.Source, op.Created = pick(r, w.volumes), s })
-			b.next(SnapshotShare, a, func(op *Op) { op.Target, op.ShareWith = s, w.outside.ID })
-			theirs := c.ResourceID(r, SnapshotID, w.outside, w.region, "copied")
-			b.next(SnapshotCopy, stranger, func(op *Op) { op.Account, op.Source, op.Created = w.outside, s, theirs })
+			b.next(SnapshotShare, a, func(op *Op) { op.Target, op.ShareWith = s, c.ShareTarget(w.outside) })
+			from := s
+			if c.Supports(SnapshotCopy) {
+				from = c.ResourceID(r, SnapshotID, w.outside, w.region, "copied")
+				b.next(SnapshotCopy, stranger, func(op *Op) { op.Account, op.Source, op.Created = w.outside, s, from })
+			}
 			restored := c.ResourceID(r, VolumeID, w.outside, w.region, "copied-restored")
-			b.next(VolumeRestore, stranger, func(op *Op) { op.Account, op.Source, op.Created = w.outside, theirs, restored })
+			b.next(VolumeRestore, stranger, func(op *Op) { op.Account, op.Source, op.Created = w.outside, from, restored })
 		})
 	}
 	// Many copies by one principal in a few minutes.
