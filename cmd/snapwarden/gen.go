@@ -168,7 +168,11 @@ func runVerify(cmd *cobra.Command, e env, dir string) error {
 	}
 	fmt.Fprintf(w, "false positives at high and above: %d\n", len(rep.FalsePositives))
 	for _, f := range rep.FalsePositives {
-		fmt.Fprintf(w, "  %s %s %s: %s\n", f.Severity, f.Cloud, textsafe.Clean(f.Rule.Title), textsafe.Clean(f.Summary["en"]))
+		var ids []string
+		for _, ev := range f.Events {
+			ids = append(ids, ev.ID)
+		}
+		fmt.Fprintf(w, "  %s %s %s: %s (events %s)\n", f.Severity, f.Cloud, textsafe.Clean(f.Rule.Title), textsafe.Clean(f.Summary["en"]), textsafe.Clean(strings.Join(ids, ", ")))
 	}
 	for _, b := range rep.BadInput {
 		fmt.Fprintf(w, "bad input: %s\n", textsafe.Clean(b))

@@ -14,9 +14,12 @@ import (
 
 // Default limits of a Pairer.
 const (
-	// DefaultPairWindow is how far behind the newest record a pending half may
-	// fall before it is emitted alone. Azure's long operations report their
-	// final status minutes to hours after the request.
+	// DefaultPairWindow is how far behind the newest record of its format a
+	// pending half may fall before it is emitted alone. Azure's long
+	// operations report their final status minutes to hours after the
+	// request. The newest record is counted per format: one cloud's logs
+	// read ahead of another's (a directory of several clouds, files read in
+	// parallel) must not push the other's halves out.
 	DefaultPairWindow = 6 * time.Hour
 	// DefaultMaxPending caps pending halves; beyond it the oldest are emitted.
 	DefaultMaxPending = 1 << 20
@@ -52,16 +55,16 @@ type Pairer struct {
 	Window     time.Duration
 	MaxPending int
 
-	mu        sync.Mutex
-	pending   map[string]*group
-	watermark time.Time
-	adds      int
-	evicted   int
+	mu         sync.Mutex
+	pending    map[string]*group
+	watermarks map[string]time.Time // newest record time per format
+	adds       int
+	evicted    int
 }
 
 // NewPairer returns a Pairer with the default limits.
 func NewPairer() *Pairer {
-	return &Pairer{Window: DefaultPairWindow, MaxPending: DefaultMaxPending, pending: map[string]*group{}}
+	return &Pairer{Window: DefaultPairWindow, MaxPending: DefaultMaxPending, pending: map[string]*group{}, watermarks: map[string]time.Time{}}
 }
 
 // Pending returns how many operations wait for their partner records.
@@ -97,8 +100,8 @@ func (p *Pairer) add(f Format, h half, emit func(*event.Event) error) error {
 	if h.time.After(g.newest) {
 		g.newest = h.time
 	}
-	if h.time.After(p.watermark) {
-		p.watermark = h.time
+	if name := f.Name(); h.time.After(p.watermarks[name]) {
+		p.watermarks[name] = h.time
 	}
 	if g.has(First) && g.has(Last) {
 		delete(p.pending, h.key)
@@ -116,9 +119,8 @@ func (p *Pairer) add(f Format, h half, emit func(*event.Event) error) error {
 // groups beyond the cap.
 func (p *Pairer) expireLocked() []*group {
 	var out []*group
-	limit := p.watermark.Add(-p.Window)
 	for k, g := range p.pending {
-		if g.newest.Before(limit) {
+		if g.newest.Before(p.watermarks[g.format.Name()].Add(-p.Window)) {
 			out = append(out, g)
 			delete(p.pending, k)
 		}

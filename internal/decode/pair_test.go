@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -103,6 +104,51 @@ func TestPairerWindow(t *testing.T) {
 	if got[0].ID != "old" {
 		t.Errorf("first emitted = %s, want the evicted old half", got[0].ID)
 	}
+}
+
+// otherPairs is a second paired format, for the per-format window.
+type otherPairs struct{ pairFormat }
+
+func (otherPairs) Name() string                 { return "other" }
+func (otherPairs) Sniff(v *fastjson.Value) bool { return v.Exists("o") }
+func (otherPairs) Decode(v *fastjson.Value, out *decode.Output) error {
+	t, _ := decode.ParseTime(decode.Str(v, "t"))
+	return out.Half(v, nil, decode.Str(v, "o"), decode.First, t)
+}
+
+// TestPairerWindowPerFormat: another format's newer records do not push a
+// pending half out: one cloud's logs read ahead of another's leave the
+// other's pairs whole.
+func TestPairerWindowPerFormat(t *testing.T) {
+	p := decode.NewPairer()
+	p.Window = time.Minute
+	var b bytes.Buffer
+	b.WriteString(`{"k":"old","p":"first","t":"2026-01-01T00:00:00Z","id":"old","v":"O"}` + "\n")
+	for i := range 5000 {
+		b.WriteString(`{"o":"x` + strconv.Itoa(i) + `","t":"2026-01-03T00:00:00Z","id":"n","v":"N"}` + "\n")
+	}
+	b.WriteString(`{"k":"old","p":"last","t":"2026-01-01T00:00:05Z","id":"old-end","v":"E"}` + "\n")
+	var got []*event.Event
+	emit := func(e *event.Event) error { got = append(got, e); return nil }
+	d := decode.NewDecoder(decode.Options{Formats: []decode.Format{otherPairs{}, pairFormat{}}, Pairer: p})
+	if _, err := d.Decode(context.Background(), strings.NewReader(b.String()), "a", emit, func(re *decode.RecordError) error {
+		t.Errorf("bad record: %v", re)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Flush(emit); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range got {
+		if e.ID == "old" {
+			if e.Operation != "O+E" || e.Outcome != event.Success {
+				t.Errorf("old pair = %s %s, want O+E joined", e.Operation, e.Outcome)
+			}
+			return
+		}
+	}
+	t.Error("old pair not emitted")
 }
 
 func TestPairerStopsOnEmitError(t *testing.T) {
