@@ -219,7 +219,7 @@ func TestHuntFileOrder(t *testing.T) {
 // miss (exit 1); bad flags are usage errors.
 func TestGenAndVerify(t *testing.T) {
 	dir := t.TempDir()
-	code, _, stderr := runCLI(t, "", "gen", "--out", dir, "--seed", "7", "--days", "2", "--events", "6000")
+	code, _, stderr := runCLI(t, "", "gen", "--out", dir, "--seed", "9", "--days", "3", "--events", "8000")
 	if code != exitOK || !strings.Contains(stderr, "scenarios") {
 		t.Fatalf("gen: code %d, stderr %s", code, stderr)
 	}
