@@ -16,6 +16,12 @@ import (
 type Config struct {
 	// Lang is the language of summaries in the table: "en" or "ru".
 	Lang string `json:"lang"`
+	// Store is the store hunt --db, inventory and serve use when no --db
+	// is given: a SQLite file ("" means snapwarden.db where the command
+	// runs, for the commands that always keep one).
+	Store string `json:"store"`
+	// Inventory tunes the snapshot baseline's findings.
+	Inventory Inventory `json:"inventory"`
 	// Critical marks resources as critical; any entry matching is enough.
 	Critical []CriticalEntry `json:"critical"`
 	// TrustedAccounts are accounts (AWS accounts, Azure subscriptions, GCP
@@ -70,6 +76,15 @@ type Windows struct {
 	NewPrincipal time.Duration `json:"new_principal"`
 	// Lateness is how late an event may arrive and still join its window.
 	Lateness time.Duration `json:"lateness"`
+}
+
+// Inventory tunes the baseline findings.
+type Inventory struct {
+	// MaxAge: copies older than this are listed (info). Default 90 days.
+	MaxAge time.Duration `json:"max_age"`
+	// ShortLived: a copy created and deleted within this is a finding
+	// (an attacker's copy cleaned up). Default 24h.
+	ShortLived time.Duration `json:"short_lived"`
 }
 
 // AllowEntry suppresses findings. Rule and Actor are globs (an empty one
@@ -129,6 +144,7 @@ func Default() *Config {
 			Lateness:     15 * time.Minute,
 		},
 		Allow:         DefaultAllow(),
+		Inventory:     Inventory{MaxAge: 90 * 24 * time.Hour, ShortLived: 24 * time.Hour},
 		AdminPorts:    append([]int(nil), DefaultAdminPorts...),
 		Placeholders:  map[string][]string{},
 		FieldMappings: map[string]map[string][]string{},

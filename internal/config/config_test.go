@@ -59,6 +59,7 @@ func TestExample(t *testing.T) {
 	}
 	want.TrustedAccounts = []string{"111122223333", "my-gcp-project"}
 	want.TrustedPrincipals = []string{"arn:aws:iam::111122223333:role/backup-automation", "backup@example.ru"}
+	want.Store = "snapwarden.db"
 	want.Allow = []config.AllowEntry{
 		{Rule: "*", Actor: "arn:aws:sts::*:assumed-role/AWSServiceRoleForAmazonGuardDutyMalwareProtection/*", Reason: "GuardDuty malware scan", Expires: time.Date(2027, 12, 31, 0, 0, 0, 0, time.UTC)},
 		{Rule: "*-snapshot-create*", Actor: "arn:aws:iam::111122223333:role/backup-automation", Reason: "nightly backups"},

@@ -208,7 +208,7 @@ func suggest(key string, known []string) string {
 	return ""
 }
 
-var topKeys = []string{"lang", "critical", "trusted_accounts", "trusted_principals", "windows", "allow", "admin_ports", "placeholders", "field_mappings"}
+var topKeys = []string{"lang", "store", "critical", "trusted_accounts", "trusted_principals", "windows", "allow", "admin_ports", "placeholders", "field_mappings", "inventory"}
 
 func (p *parser) top(n *yaml.Node) {
 	c := p.c
@@ -216,6 +216,21 @@ func (p *parser) top(n *yaml.Node) {
 		switch key {
 		case "lang":
 			c.Lang, _ = p.str(v, path)
+		case "store":
+			c.Store, _ = p.str(v, path)
+		case "inventory":
+			p.fields(v, path, []string{"max_age", "short_lived"}, func(key string, v *yaml.Node, path string) {
+				d, ok := p.duration(v, path)
+				if !ok {
+					return
+				}
+				switch key {
+				case "max_age":
+					c.Inventory.MaxAge = d
+				case "short_lived":
+					c.Inventory.ShortLived = d
+				}
+			})
 		case "critical":
 			c.Critical = []CriticalEntry{}
 			p.list(v, path, func(v *yaml.Node, path string) {
