@@ -260,7 +260,7 @@ func runHunt(ctx context.Context, e env, o huntOptions, paths []string) error {
 	out := bufio.NewWriterSize(e.stdout, 256<<10)
 	var outMu sync.Mutex // workers emit concurrently
 	activity := &report.Activity{Max: o.maxRows}
-	fs := newSink(out, o, lang, colorOn(o.color, e.stdout))
+	fs := newSink(out, o.output, o.maxRows, lang, colorOn(o.color, e.stdout))
 	var workers []*hunt.Worker
 	var (
 		corr *hunt.Correlator
@@ -350,15 +350,15 @@ func runHunt(ctx context.Context, e env, o huntOptions, paths []string) error {
 }
 
 // newSink makes the findings output chosen by --output.
-func newSink(w io.Writer, o huntOptions, lang string, color bool) *sink {
+func newSink(w io.Writer, output string, maxRows int, lang string, color bool) *sink {
 	s := &sink{seen: map[string]bool{}, close: func() error { return nil }}
-	switch o.output {
+	switch output {
 	case "jsonl":
 		s.emit = finding.JSONL(w)
 	case "ocsf":
 		s.emit = finding.OCSF(w, version)
 	default:
-		t := finding.NewTable(w, finding.TableOptions{Color: color, Lang: lang, Max: o.maxRows})
+		t := finding.NewTable(w, finding.TableOptions{Color: color, Lang: lang, Max: maxRows})
 		s.emit, s.close = t.Emit, t.Close
 	}
 	return s
