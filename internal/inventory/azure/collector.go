@@ -85,7 +85,7 @@ func (c *Collector) Collect(ctx context.Context, opts inventory.CollectOptions) 
 	if err != nil {
 		return nil, fmt.Errorf("azure credentials: %w", err)
 	}
-	rc, err := arm.NewClient("snapwarden/inventory", "v1", cred, copts)
+	rc, err := arm.NewClient("snapwarden/inventory", "v1.0.0", cred, copts)
 	if err != nil {
 		return nil, fmt.Errorf("azure client: %w", err)
 	}
@@ -153,7 +153,13 @@ func (c *Collector) collectSubscription(ctx context.Context, rc *arm.Client, f *
 		}
 	}
 	log.Debug("azure subscription read", "records", n)
-	if ctx.Err() != nil {
+	var kinds []inventory.Kind
+	for _, k := range []inventory.Kind{inventory.Snapshot, inventory.Volume, inventory.Image} {
+		if !failedKind[k] {
+			kinds = append(kinds, k)
+		}
+	}
+	if len(kinds) == 0 || ctx.Err() != nil {
 		return
 	}
 	scopeRegions := regions
@@ -172,10 +178,7 @@ func (c *Collector) collectSubscription(ctx context.Context, rc *arm.Client, f *
 		slices.Sort(locs)
 		scopeRegions = locs
 	}
-	for _, k := range []inventory.Kind{inventory.Snapshot, inventory.Volume, inventory.Image} {
-		if failedKind[k] {
-			continue
-		}
+	for _, k := range kinds {
 		for _, r := range scopeRegions {
 			s := inventory.Scope{Cloud: event.Azure, Account: sub, Region: r, Kind: k}
 			if !partial[s] {
