@@ -150,21 +150,24 @@ func TestCollector_Collect(t *testing.T) {
 		}
 	}
 
-	for k, want := range map[string]int{
-		snapList:  1,
-		snapPage2: 2, // one 429, one answer
-		imageList: 1,
-		"/compute/v1/projects/" + prod + "/global/images?Cg0IgPnUrgYQgKbnxwE": 1,
-		mimageList: 3,
-		policyPath("snapshots", "web-boot-copy"):      2,
-		policyPath("images", "golden-web-2026-03"):    2,
-		policyPath("snapshots", "hr-archive-snap"):    1,
-		policyPath("machineImages", "payments-vm-mi"): 1,
-		"/compute/v1/projects/" + locked + "/global/snapshots": 1, // a refusal is not retried
-		"/v1/projects": 0, // accounts were named
+	for _, h := range []struct {
+		key  string
+		want int
+	}{
+		{snapList, 1},
+		{snapPage2, 2}, // one 429, one answer
+		{imageList, 1},
+		{imageList + "?Cg0IgPnUrgYQgKbnxwE", 1},
+		{mimageList, 3},
+		{policyPath("snapshots", "web-boot-copy"), 2},
+		{policyPath("images", "golden-web-2026-03"), 2},
+		{policyPath("snapshots", "hr-archive-snap"), 1},
+		{policyPath("machineImages", "payments-vm-mi"), 1},
+		{"/compute/v1/projects/" + locked + "/global/snapshots", 1}, // a refusal is not retried
+		{"/v1/projects", 0}, // accounts were named
 	} {
-		if got := f.count(k); got != want {
-			t.Errorf("requests to %s = %d, want %d", k, got, want)
+		if got := f.count(h.key); got != h.want {
+			t.Errorf("requests to %s = %d, want %d", h.key, got, h.want)
 		}
 	}
 	if len(f.bad) > 0 {

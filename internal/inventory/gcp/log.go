@@ -2,10 +2,11 @@ package gcp
 
 // Log keys.
 const (
-	keyAccount = "account"
-	keyCall    = "call"
-	keyAttempt = "attempt"
-	keyDelay   = "delay"
-	keyStatus  = "status"
-	keyCount   = "count"
+	keyAccount  = "account"
+	keyCall     = "call"
+	keyAttempt  = "attempt"
+	keyDelay    = "delay"
+	keyStatus   = "status"
+	keyCount    = "count"
+	keyResource = "id"
 )

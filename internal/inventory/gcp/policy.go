@@ -110,7 +110,7 @@ func (r *run) withPolicies(ctx context.Context, project string, col collection, 
 			recs[i].Exposure = Exposure(o.policy)
 			out = append(out, recs[i])
 		case status(o.err) == http.StatusNotFound:
-			r.log.DebugContext(ctx, "gcp copy gone before its policy was read", keyAccount, project, keyCall, col.name, "id", recs[i].ID)
+			r.log.DebugContext(ctx, "gcp copy gone before its policy was read", keyAccount, project, keyCall, col.name, keyResource, recs[i].ID)
 		default:
 			failed++
 			if first == nil {
