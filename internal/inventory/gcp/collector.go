@@ -16,6 +16,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/snapwarden/snapwarden/internal/event"
@@ -121,7 +123,7 @@ func (c *Collector) Collect(ctx context.Context, opts inventory.CollectOptions) 
 		return nil, err
 	}
 	r.svc = svc
-	projects := opts.Accounts
+	projects := projectList(opts.Accounts)
 	if len(projects) == 0 {
 		if projects, err = c.projects(ctx, r.retry); err != nil {
 			return nil, err
@@ -138,6 +140,17 @@ func (c *Collector) Collect(ctx context.Context, opts inventory.CollectOptions) 
 		}
 	}
 	return res, ctx.Err()
+}
+
+// projectList trims the named projects, dropping blanks and repeats.
+func projectList(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if n = strings.TrimSpace(n); n != "" && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // collect reads one project's kind into res: its records, and either the

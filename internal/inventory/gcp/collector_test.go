@@ -129,7 +129,8 @@ func TestCollector_Collect(t *testing.T) {
 	f.fail(policyPath("snapshots", "web-boot-copy"), http.StatusServiceUnavailable)
 	f.fail(policyPath("images", "golden-web-2026-03"), http.StatusTooManyRequests)
 
-	res, err := c.Collect(t.Context(), inventory.CollectOptions{Endpoint: srv.URL, Accounts: []string{prod, locked}})
+	// Blanks and repeats in the list are dropped.
+	res, err := c.Collect(t.Context(), inventory.CollectOptions{Endpoint: srv.URL, Accounts: []string{prod, " ", locked, prod + " "}})
 	if err != nil {
 		t.Fatalf("Collect: %v", err)
 	}
