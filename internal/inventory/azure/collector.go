@@ -145,7 +145,9 @@ func (c *Collector) collectSubscription(ctx context.Context, rc *arm.Client, f *
 		}
 		for _, rf := range regionFails {
 			s := inventory.Scope{Cloud: event.Azure, Account: sub, Region: rf.region, Kind: st.kind}
-			if len(regions) > 0 && !slices.Contains(regions, rf.region) {
+			if rf.region == "" { // a part without a location: no region is known complete
+				failedKind[st.kind] = true
+			} else if len(regions) > 0 && !slices.Contains(regions, rf.region) {
 				continue
 			}
 			partial[s] = true

@@ -170,7 +170,9 @@ func scopes(sub string, kinds []inventory.Kind, regions ...string) []inventory.S
 
 func sameScopes(t *testing.T, what string, got, want []inventory.Scope) {
 	t.Helper()
-	key := func(s inventory.Scope) string { return fmt.Sprintf("%s/%s/%s/%s", s.Cloud, s.Account, s.Region, s.Kind) }
+	key := func(s inventory.Scope) string {
+		return fmt.Sprintf("%s/%s/%s/%s", s.Cloud, s.Account, s.Region, s.Kind)
+	}
 	var g, w []string
 	for _, s := range got {
 		g = append(g, key(s))
