@@ -170,6 +170,9 @@ func (c *Collector) collectSubscription(ctx context.Context, rc *arm.Client, f *
 		if err != nil {
 			// Without the list, only regions that still hold a copy are known
 			// to be complete; a region emptied since is left as it was.
+			if ctx.Err() != nil {
+				return
+			}
 			log.Warn("azure list locations failed; completeness limited to regions seen", "err", err)
 		}
 		for r := range seen {

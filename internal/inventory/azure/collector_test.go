@@ -243,9 +243,13 @@ func TestCollector_Collect(t *testing.T) {
 
 func TestCollector_Collect_ListsSubscriptions(t *testing.T) {
 	s := newARMServer(t)
+	s.fail(keySubscriptions, http.StatusTooManyRequests, "error-429.json", 1, nil)
 	res, err := s.collector().Collect(t.Context(), inventory.CollectOptions{Endpoint: s.srv.URL})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if c := s.count(keySubscriptions); c != 2 {
+		t.Errorf("first page of subscriptions read %d times, want 2 (one throttled)", c)
 	}
 	if c := s.count(keySubscriptions2); c != 1 {
 		t.Errorf("second page of subscriptions read %d times", c)
@@ -448,23 +452,33 @@ func TestCollector_Collect_Cancel(t *testing.T) {
 	}
 }
 
+func serverURL(s *armServer) string { return s.srv.URL }
+
 func TestCollector_Collect_Setup(t *testing.T) {
 	tests := []struct {
 		name     string
 		cred     fakeCredential
 		endpoint func(*armServer) string
+		accounts []string
+		setup    func(*armServer)
 		errText  string
 	}{
-		{"credentials fail", fakeCredential{err: errors.New("no managed identity endpoint")}, func(s *armServer) string { return s.srv.URL }, "azure credentials: no managed identity endpoint"},
-		{"plain http endpoint", fakeCredential{}, func(s *armServer) string { return strings.Replace(s.srv.URL, "https:", "http:", 1) }, "want an https URL"},
-		{"not a URL", fakeCredential{}, func(*armServer) string { return "management.example" }, "want an https URL"},
+		{"credentials fail", fakeCredential{err: errors.New("no managed identity endpoint")}, serverURL, []string{subA}, nil, "azure credentials: no managed identity endpoint"},
+		{"plain http endpoint", fakeCredential{}, func(s *armServer) string { return strings.Replace(s.srv.URL, "https:", "http:", 1) }, []string{subA}, nil, "want an https URL"},
+		{"not a URL", fakeCredential{}, func(*armServer) string { return "management.example" }, []string{subA}, nil, "want an https URL"},
+		{"subscriptions forbidden", fakeCredential{}, serverURL, nil, func(s *armServer) {
+			s.fail(keySubscriptions, http.StatusForbidden, "error-403.json", -1, nil)
+		}, "list subscriptions: "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newARMServer(t)
+			if tt.setup != nil {
+				tt.setup(s)
+			}
 			c := s.collector()
 			c.Credential = tt.cred
-			res, err := c.Collect(t.Context(), inventory.CollectOptions{Endpoint: tt.endpoint(s), Accounts: []string{subA}})
+			res, err := c.Collect(t.Context(), inventory.CollectOptions{Endpoint: tt.endpoint(s), Accounts: tt.accounts})
 			if err == nil || !strings.Contains(err.Error(), tt.errText) {
 				t.Errorf("error %v, want %q", err, tt.errText)
 			}
