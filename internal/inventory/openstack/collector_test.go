@@ -524,3 +524,51 @@ func TestNew(t *testing.T) {
 		t.Error("a Collector not made by New collected")
 	}
 }
+
+// TestCollector_Collect_members: a shared image whose members cannot be
+// read is left out (its exposure is unknown) and fails the image scope;
+// the region's other images are kept.
+func TestCollector_Collect_members(t *testing.T) {
+	f := newFake(t)
+	f.down["/regionone/image/v2/images/"+image1+"/members"] = http.StatusInternalServerError
+	res, err := collector(t, event.OpenStack).Collect(t.Context(), inventory.CollectOptions{
+		Endpoint: f.identity(), Regions: []string{"RegionOne"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Failures) != 1 || res.Failures[0].Scope != scopes(event.OpenStack, []string{"RegionOne"}, inventory.Image)[0] ||
+		!strings.Contains(res.Failures[0].Err.Error(), "members of image "+image1) {
+		t.Fatalf("failures = %+v, want the image scope naming %s", res.Failures, image1)
+	}
+	compareRecords(t, only(res.Records, func(r inventory.Record) bool { return r.Kind == inventory.Image }),
+		only(wantRecords(event.OpenStack), func(r inventory.Record) bool {
+			return r.Kind == inventory.Image && r.Region == "RegionOne" && r.ID != image1
+		}))
+	for _, s := range res.Complete {
+		if s.Kind == inventory.Image {
+			t.Errorf("image scope %+v complete", s)
+		}
+	}
+}
+
+// TestCollector_Collect_reauth renews a token that expires mid-collection.
+func TestCollector_Collect_reauth(t *testing.T) {
+	f := newFake(t)
+	snapshots := key("/regionone/volume/v3/"+project+"/snapshots/detail", "")
+	f.throttle(snapshots, http.StatusUnauthorized)
+	res, err := collector(t, event.OpenStack).Collect(t.Context(), inventory.CollectOptions{
+		Endpoint: f.identity(), Regions: []string{"RegionOne"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Failures) != 0 {
+		t.Errorf("failures = %+v", res.Failures)
+	}
+	if got := f.hit("/identity/v3/auth/tokens"); got != 2 {
+		t.Errorf("%d token requests, want 2 (the first and the renewal)", got)
+	}
+	if got := f.hit(snapshots); got != 2 {
+		t.Errorf("%d snapshot list requests, want 2", got)
+	}
+	compareRecords(t, res.Records, only(wantRecords(event.OpenStack), func(r inventory.Record) bool { return r.Region == "RegionOne" }))
+}

@@ -3,6 +3,7 @@ package openstack
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -40,8 +41,7 @@ type glanceMember struct {
 
 // readImages lists the images the project owns, hidden ones too (Glance
 // leaves os_hidden images out of a plain list), with their members when
-// shared. An image whose members cannot be read fails the scope: its
-// exposure would be wrong.
+// shared.
 func (r *regionReader) readImages(ctx context.Context) ([]inventory.Record, error) {
 	sc, err := r.image()
 	if err != nil {
@@ -62,11 +62,14 @@ func (r *regionReader) readImages(ctx context.Context) ([]inventory.Record, erro
 	return r.images(ctx, sc, imgs, nil)
 }
 
-// images turns images into records, reading the members of shared ones;
-// listErr is the listing's error, returned unless a member read fails.
+// images turns images into records, reading the members of shared ones.
+// An image whose members cannot be read is left out (its exposure is
+// unknown) and fails the scope; the others are kept. listErr is the
+// listing's error.
 func (r *regionReader) images(ctx context.Context, sc *gophercloud.ServiceClient, imgs []glanceImage, listErr error) ([]inventory.Record, error) {
 	out := make([]inventory.Record, 0, len(imgs))
 	seen := map[string]bool{}
+	errs := []error{listErr}
 	for _, img := range imgs {
 		iid := id(img.ID)
 		if iid == "" || seen[iid] {
@@ -94,13 +97,17 @@ func (r *regionReader) images(ctx context.Context, sc *gophercloud.ServiceClient
 		case "shared":
 			members, err := r.members(ctx, sc, iid)
 			if err != nil {
-				return out, fmt.Errorf("members of image %s: %w", iid, err)
+				errs = append(errs, fmt.Errorf("members of image %s: %w", iid, err))
+				if ctx.Err() != nil {
+					return out, errors.Join(errs...)
+				}
+				continue
 			}
 			rec.Exposure.Accounts = members
 		}
 		out = append(out, rec)
 	}
-	return out, listErr
+	return out, errors.Join(errs...)
 }
 
 // members lists the projects an image is shared with. Every member counts,
