@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -107,7 +108,7 @@ func (c *Collector) metadataToken(ctx context.Context, hc *http.Client) (string,
 	var out struct {
 		AccessToken string `json:"access_token"`
 	}
-	if err := json.NewDecoder(http.MaxBytesReader(nil, resp.Body, maxErrorBody)).Decode(&out); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, maxErrorBody)).Decode(&out); err != nil {
 		return "", fmt.Errorf("decode token: %w", err)
 	}
 	if out.AccessToken == "" {

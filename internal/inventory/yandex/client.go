@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/snapwarden/snapwarden/internal/textsafe"
 )
@@ -142,7 +144,10 @@ func (c *client) once(ctx context.Context, method, path, u string, body []byte, 
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return &transportError{err}
+		if transient(err) {
+			return &transportError{err}
+		}
+		return err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -169,7 +174,11 @@ func apiError(method, path string, resp *http.Response) *APIError {
 		e.Message = body.Message
 	}
 	if len(e.Message) > maxMessage {
-		e.Message = e.Message[:maxMessage] + "…"
+		cut := maxMessage
+		for cut > 0 && !utf8.RuneStart(e.Message[cut]) {
+			cut--
+		}
+		e.Message = e.Message[:cut] + "…"
 	}
 	e.Message = textsafe.Clean(e.Message)
 	return e
@@ -178,6 +187,18 @@ func apiError(method, path string, resp *http.Response) *APIError {
 // transportError is a failure to get any answer (reset, timeout): worth
 // another try.
 type transportError struct{ err error }
+
+// transient reports whether a failed round trip was the network's doing
+// (refused, reset, timed out, cut short) rather than the request's (a bad
+// URL, a scheme the client does not speak).
+func transient(err error) bool {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // *url.Error is itself a net.Error: look inside
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}
 
 func (e *transportError) Error() string { return e.err.Error() }
 func (e *transportError) Unwrap() error { return e.err }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,11 +17,12 @@ const DefaultRegion = "ru-central1"
 
 // Defaults for the zero values of Collector's tunables.
 const (
-	DefaultMaxRetries = 5
-	DefaultBaseDelay  = 500 * time.Millisecond
-	DefaultMaxDelay   = 30 * time.Second
-	DefaultPageSize   = 1000 // the API's maximum
-	defaultTimeout    = 60 * time.Second
+	DefaultMaxRetries  = 5
+	DefaultBaseDelay   = 500 * time.Millisecond
+	DefaultMaxDelay    = 30 * time.Second
+	DefaultPageSize    = 1000 // the API's maximum
+	DefaultConcurrency = 8
+	defaultTimeout     = 60 * time.Second
 )
 
 // Collector reads Yandex Cloud folders' snapshots, images and disks. The
@@ -43,6 +45,9 @@ type Collector struct {
 	MaxDelay  time.Duration
 	// PageSize is the pageSize of list calls (0: DefaultPageSize).
 	PageSize int
+	// Concurrency bounds the access-binding reads under way at once, one
+	// per snapshot or image (0: DefaultConcurrency).
+	Concurrency int
 }
 
 var _ inventory.Collector = (*Collector)(nil)
@@ -63,6 +68,7 @@ func (c *Collector) Collect(ctx context.Context, opts inventory.CollectOptions) 
 		res:     &inventory.Result{},
 		regions: opts.Regions,
 		page:    cmp.Or(c.PageSize, DefaultPageSize),
+		workers: max(cmp.Or(c.Concurrency, DefaultConcurrency), 1),
 	}
 	if len(r.regions) == 0 {
 		r.regions = []string{DefaultRegion}
@@ -73,7 +79,7 @@ func (c *Collector) Collect(ctx context.Context, opts inventory.CollectOptions) 
 		return nil, err
 	}
 	r.cl.token = token
-	folders := opts.Accounts
+	folders := dedupe(opts.Accounts)
 	if len(folders) == 0 {
 		if folders, err = r.folders(ctx); err != nil {
 			return r.res, err
@@ -114,6 +120,7 @@ type run struct {
 	res     *inventory.Result
 	regions []string
 	page    int
+	workers int
 	// zoneRegion maps each zone the API lists to its region.
 	zoneRegion map[string]string
 	// zoneList is the zones in order of the listing.
@@ -158,4 +165,15 @@ func (r *run) fail(s inventory.Scope, err error) {
 
 func (r *run) scope(folder, region string, k inventory.Kind) inventory.Scope {
 	return inventory.Scope{Cloud: event.Yandex, Account: folder, Region: region, Kind: k}
+}
+
+// dedupe drops empty and repeated folder ids, keeping the order.
+func dedupe(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if id = strings.TrimSpace(id); id != "" && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }

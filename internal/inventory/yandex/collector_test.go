@@ -3,8 +3,13 @@ package yandex_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -404,5 +409,122 @@ func TestCollector_Cloud(t *testing.T) {
 	var c yandex.Collector
 	if c.Cloud() != event.Yandex {
 		t.Errorf("Cloud() = %q", c.Cloud())
+	}
+}
+
+// Failed round trips are retried when the network failed, not when the
+// request itself cannot be sent.
+func TestCollector_Collect_transportErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		err   error
+		calls int
+	}{
+		{"connection reset", &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}, 3},
+		{"cut short", io.ErrUnexpectedEOF, 3},
+		{"not a network failure", errors.New("unsupported protocol scheme"), 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			calls := 0
+			hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				if strings.HasSuffix(r.URL.Path, "/snapshots") {
+					calls++
+				}
+				return nil, tt.err
+			})}
+			c := &yandex.Collector{Token: staticToken, HTTPClient: hc, Getenv: func(string) string { return "" },
+				BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}
+			res, err := c.Collect(t.Context(), inventory.CollectOptions{
+				Endpoint: "http://api.invalid", Accounts: []string{prodFolder}, MaxRetries: 2,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if calls != tt.calls {
+				t.Errorf("%d calls, want %d", calls, tt.calls)
+			}
+			if len(res.Failures) != 4 { // zones, snapshots, images, disks
+				t.Errorf("failures = %v", failures(res.Failures))
+			}
+		})
+	}
+}
+
+// A folder named twice, or blank, is read once.
+func TestCollector_Collect_repeatedFolders(t *testing.T) {
+	f, srv := newFake(t, staticToken)
+	prodRoutes(f)
+	res, err := collector(srv, staticToken).Collect(t.Context(), inventory.CollectOptions{
+		Endpoint: srv.URL, Accounts: []string{prodFolder, " ", prodFolder + " "},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, "records", res.Records, prodRecords())
+	if n := f.count(route(http.MethodGet, "/compute/v1/images", "folderId", prodFolder)); n != 1 {
+		t.Errorf("images listed %d times", n)
+	}
+}
+
+// Access bindings are read Concurrency at a time, never more.
+func TestCollector_Collect_concurrency(t *testing.T) {
+	const limit, n = 3, 10
+	var (
+		mu       sync.Mutex
+		inFlight int
+		peak     int
+	)
+	full := make(chan struct{})
+	var fullOnce sync.Once
+	var page strings.Builder
+	page.WriteString(`{"snapshots": [`)
+	for i := range n {
+		if i > 0 {
+			page.WriteByte(',')
+		}
+		fmt.Fprintf(&page, `{"id": "fd8conc%013d", "status": "READY"}`, i)
+	}
+	page.WriteString(`]}`)
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		body := `{}`
+		switch {
+		case r.URL.Path == "/compute/v1/snapshots":
+			body = page.String()
+		case strings.HasSuffix(r.URL.Path, ":listAccessBindings"):
+			mu.Lock()
+			inFlight++
+			peak = max(peak, inFlight)
+			if inFlight == limit {
+				fullOnce.Do(func() { close(full) })
+			}
+			mu.Unlock()
+			// Hold the first calls until the limit is reached (or a
+			// second passes, should the collector read one at a time).
+			select {
+			case <-full:
+			case <-time.After(time.Second):
+			}
+			mu.Lock()
+			inFlight--
+			mu.Unlock()
+		}
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+	})}
+	c := &yandex.Collector{Token: staticToken, HTTPClient: hc, Getenv: func(string) string { return "" }, Concurrency: limit}
+	res, err := c.Collect(t.Context(), inventory.CollectOptions{Endpoint: "http://api.invalid", Accounts: []string{prodFolder}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Records) != n || len(res.Failures) != 0 {
+		t.Errorf("%d records, failures %v", len(res.Records), failures(res.Failures))
+	}
+	for i, r := range res.Records { // listing order survives the fan-out
+		if want := fmt.Sprintf("fd8conc%013d", i); r.ID != want {
+			t.Errorf("record %d = %s, want %s", i, r.ID, want)
+		}
+	}
+	if peak != limit {
+		t.Errorf("peak of %d reads at once, want %d", peak, limit)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/snapwarden/snapwarden/internal/inventory"
+	"golang.org/x/sync/errgroup"
 )
 
 // The system subjects that stand for anyone.
@@ -36,35 +37,56 @@ func exposureOf(bs []accessBinding) inventory.Exposure {
 	return e
 }
 
-// exposures reads the access bindings of one scope's copies, counting
-// failures.
-type exposures struct {
-	failed int
-	first  error
+// exposures fills each record's exposure from its access bindings, at most
+// Concurrency calls at once, and returns the records still there (a copy
+// deleted since the listing answers 404 and is left out) with the number
+// of failed reads and the first failure.
+func (r *run) exposures(ctx context.Context, kind string, recs []inventory.Record) ([]inventory.Record, int, error) {
+	gone := make([]bool, len(recs))
+	errs := make([]error, len(recs))
+	var g errgroup.Group
+	g.SetLimit(r.workers)
+	for i := range recs {
+		if ctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			gone[i], errs[i] = r.exposure(ctx, kind, &recs[i])
+			return nil
+		})
+	}
+	_ = g.Wait()
+	kept := recs[:0]
+	failed := 0
+	var first error
+	for i := range recs {
+		switch {
+		case gone[i]:
+			continue
+		case errs[i] != nil:
+			failed++
+			if first == nil {
+				first = errs[i]
+			}
+		}
+		kept = append(kept, recs[i])
+	}
+	return kept, failed, first
 }
 
-// read fills rec.Exposure from GET /compute/v1/<kind>/<id>:listAccessBindings.
-// It returns false when the copy is gone since it was listed; a failure
-// leaves the exposure empty and is counted.
-func (x *exposures) read(ctx context.Context, r *run, kind string, rec *inventory.Record) bool {
+// exposure reads one copy's bindings
+// (GET /compute/v1/<kind>/<id>:listAccessBindings) into rec.Exposure, and
+// reports whether the copy is gone.
+func (r *run) exposure(ctx context.Context, kind string, rec *inventory.Record) (gone bool, err error) {
 	var bs []accessBinding
 	path := "/compute/v1/" + kind + "/" + url.PathEscape(rec.ID) + ":listAccessBindings"
-	err := list(ctx, r.cl, computeHost, path, nil, r.page, "accessBindings", func(page []accessBinding) {
+	err = list(ctx, r.cl, computeHost, path, nil, r.page, "accessBindings", func(page []accessBinding) {
 		bs = append(bs, page...)
 	})
 	if err != nil {
 		var api *APIError
-		if errors.As(err, &api) && api.NotFound() {
-			return false
-		}
-		if ctx.Err() == nil {
-			x.failed++
-			if x.first == nil {
-				x.first = err
-			}
-		}
-		return true
+		return errors.As(err, &api) && api.NotFound(), err
 	}
 	rec.Exposure = exposureOf(bs)
-	return true
+	return false, nil
 }

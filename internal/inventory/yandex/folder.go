@@ -78,69 +78,50 @@ func (r *run) folder(ctx context.Context, f string) {
 
 func (r *run) snapshots(ctx context.Context, f string) {
 	s := r.scope(f, r.home(), inventory.Snapshot)
-	var items []snapshot
+	var recs []inventory.Record
 	err := list(ctx, r.cl, computeHost, "/compute/v1/snapshots", url.Values{"folderId": {f}}, r.page, "snapshots",
-		func(page []snapshot) { items = append(items, page...) })
-	if err != nil {
-		if ctx.Err() == nil {
-			r.fail(s, fmt.Errorf("list snapshots: %w", err))
-		}
-		return
-	}
-	var exp exposures
-	for i := range items {
-		if ctx.Err() != nil {
-			return
-		}
-		if items[i].ID == "" {
-			continue // nothing to join on
-		}
-		rec := snapshotRecord(s, &items[i])
-		if !exp.read(ctx, r, "snapshots", &rec) {
-			continue
-		}
-		r.res.Records = append(r.res.Records, rec)
-	}
-	r.finish(ctx, s, &exp, "snapshots")
+		func(page []snapshot) {
+			for i := range page {
+				if page[i].ID != "" { // nothing to join on otherwise
+					recs = append(recs, snapshotRecord(s, &page[i]))
+				}
+			}
+		})
+	r.copies(ctx, s, "snapshots", recs, err)
 }
 
 func (r *run) images(ctx context.Context, f string) {
 	s := r.scope(f, r.home(), inventory.Image)
-	var items []image
+	var recs []inventory.Record
 	err := list(ctx, r.cl, computeHost, "/compute/v1/images", url.Values{"folderId": {f}}, r.page, "images",
-		func(page []image) { items = append(items, page...) })
+		func(page []image) {
+			for i := range page {
+				if page[i].ID != "" {
+					recs = append(recs, imageRecord(s, &page[i]))
+				}
+			}
+		})
+	r.copies(ctx, s, "images", recs, err)
+}
+
+// copies finishes a snapshot or image scope: a failed listing fails it;
+// otherwise each copy's exposure is read and the records kept, the scope
+// complete unless some exposure could not be read (the records stay, their
+// exposure a lower bound).
+func (r *run) copies(ctx context.Context, s inventory.Scope, kind string, recs []inventory.Record, err error) {
 	if err != nil {
 		if ctx.Err() == nil {
-			r.fail(s, fmt.Errorf("list images: %w", err))
+			r.fail(s, fmt.Errorf("list %s: %w", kind, err))
 		}
 		return
 	}
-	var exp exposures
-	for i := range items {
-		if ctx.Err() != nil {
-			return
-		}
-		if items[i].ID == "" {
-			continue // nothing to join on
-		}
-		rec := imageRecord(s, &items[i])
-		if !exp.read(ctx, r, "images", &rec) {
-			continue
-		}
-		r.res.Records = append(r.res.Records, rec)
-	}
-	r.finish(ctx, s, &exp, "images")
-}
-
-// finish marks a snapshot or image scope complete, or failed when some
-// exposure could not be read (the records stay, their exposure a lower
-// bound).
-func (r *run) finish(ctx context.Context, s inventory.Scope, exp *exposures, what string) {
+	recs, failed, first := r.exposures(ctx, kind, recs)
 	if ctx.Err() != nil {
 		return
 	}
-	if exp.failed > 0 {
-		r.fail(s, fmt.Errorf("list access bindings of %s: %d failed, the first: %w", what, exp.failed, exp.first))
+	r.res.Records = append(r.res.Records, recs...)
+	if failed > 0 {
+		r.fail(s, fmt.Errorf("list access bindings of %s: %d failed, the first: %w", kind, failed, first))
 		return
 	}
 	r.res.Complete = append(r.res.Complete, s)
