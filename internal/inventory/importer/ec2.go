@@ -181,11 +181,11 @@ func checkOwners(p *placer, owners []string) error {
 	if len(distinct) <= 1 {
 		return nil
 	}
-	shown := distinct
-	if len(shown) > 3 {
-		shown = shown[:3]
+	shown := strings.Join(distinct, ", ")
+	if len(distinct) > 3 {
+		shown = strings.Join(distinct[:3], ", ") + ", …"
 	}
-	return p.errorf(-1, "copies of %d owners (%s…): give --account to say which is yours (the others are kept but not taken as a full picture), or export with --owner-ids self / --owners self", len(distinct), strings.Join(shown, ", "))
+	return p.errorf(-1, "copies of %d owners (%s): give --account to say which is yours (the others are kept, not taken as a full picture), or export with --owner-ids self / --owners self", len(distinct), shown)
 }
 
 // owns reports whether an AWS owner id is the importing account's.

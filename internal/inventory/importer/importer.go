@@ -6,6 +6,7 @@
 package importer
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -198,7 +199,7 @@ func formatOf(name string, data []byte, opts Options) (format, error) {
 		return format{}, &Error{File: name, Index: -1, Err: fmt.Errorf("unknown format %q (want one of %s)", fname, formatNames())}
 	}
 	if opts.Cloud != "" && opts.Cloud != f.cloud && !(f.name == OpenStackSnapshots && opts.Cloud == event.VKCloud) {
-		return format{}, &Error{File: name, Index: -1, Err: fmt.Errorf("a %s export (%s), but the cloud given is %s", f.cloud, f.command, opts.Cloud)}
+		return format{}, &Error{File: name, Index: -1, Err: fmt.Errorf("an export of %s (%s), but the cloud given is %s", f.cloud, f.command, opts.Cloud)}
 	}
 	return f, nil
 }
@@ -207,22 +208,20 @@ func formatOf(name string, data []byte, opts Options) (format, error) {
 func unknownFormat(data []byte) error {
 	v, ok := firstValue(data)
 	switch {
-	case len(strings.TrimSpace(string(data))) == 0:
+	case len(bytes.TrimSpace(data)) == 0:
 		return errors.New("empty file: not an export")
 	case !ok:
 		return errors.New("not JSON: export with the CLI's JSON output (--output json, --format json, -f json)")
-	case string(v) == "[]" || strings.TrimSpace(string(v)) == "[]" || isEmptyArray(v):
+	case isEmptyArray(v):
 		return fmt.Errorf("an empty list, which every CLI prints alike: give --format (one of %s)", formatNames())
 	}
 	return fmt.Errorf("not an export this version reads (one of: %s)", formatCommands())
 }
 
+// isEmptyArray reports whether a JSON value is [] (spaces allowed inside).
 func isEmptyArray(v []byte) bool {
-	s := strings.TrimSpace(string(v))
-	if !strings.HasPrefix(s, "[") || !strings.HasSuffix(s, "]") {
-		return false
-	}
-	return strings.TrimSpace(s[1:len(s)-1]) == ""
+	v = bytes.TrimSpace(v)
+	return len(v) >= 2 && v[0] == '[' && v[len(v)-1] == ']' && len(bytes.TrimSpace(v[1:len(v)-1])) == 0
 }
 
 func formatNames() string {
