@@ -150,9 +150,10 @@ func TestCollector_Collect(t *testing.T) {
 	}
 }
 
-// Exposure that cannot be read fails its scope but keeps the records; a copy
-// gone between the listing and its bindings is left out; without the zone
-// listing only the zones seen are complete.
+// A copy whose exposure cannot be read is left out and fails its scope (an
+// empty exposure would read as "not shared"); a copy gone between the
+// listing and its bindings is left out silently; without the zone listing
+// only the zones seen are complete.
 func TestCollector_Collect_partialExposure(t *testing.T) {
 	f, srv := newFake(t, staticToken)
 	get := http.MethodGet
@@ -180,7 +181,7 @@ func TestCollector_Collect_partialExposure(t *testing.T) {
 			t.Errorf("1 GiB + 1 byte = %d GB, want 2 (rounded up)", r.SizeGB)
 		}
 	}
-	sameJSON(t, "record ids", ids, []string{snap3, image1, image2, "fhm9z0n3l3ssd1sk4a1b"})
+	sameJSON(t, "record ids", ids, []string{snap3, image2, "fhm9z0n3l3ssd1sk4a1b"})
 	sameJSON(t, "complete", res.Complete, []inventory.Scope{
 		scope(prodFolder, "ru-central1", inventory.Snapshot),
 		scope(prodFolder, "ru-central1-a", inventory.Volume),
@@ -299,7 +300,7 @@ func TestCollector_Collect_badAnswers(t *testing.T) {
 				t.Errorf("failure %q, want one mentioning %q", msg, tt.want)
 			}
 			if len(res.Records) != 0 {
-				t.Errorf("records from a failed listing: %v", res.Records)
+				t.Errorf("records from an unreadable page: %v", res.Records)
 			}
 		})
 	}
@@ -526,5 +527,38 @@ func TestCollector_Collect_concurrency(t *testing.T) {
 	}
 	if peak != limit {
 		t.Errorf("peak of %d reads at once, want %d", peak, limit)
+	}
+}
+
+// A listing that fails part way keeps what its earlier pages gave, and its
+// scope is not complete.
+func TestCollector_Collect_partialListing(t *testing.T) {
+	f, srv := newFake(t, staticToken)
+	prodRoutes(f)
+	get := http.MethodGet
+	f.on(route(get, "/compute/v1/snapshots", "folderId", prodFolder, "pageToken", snap1), fail(http.StatusInternalServerError, "error-500.json"))
+	f.on(route(get, "/compute/v1/disks", "folderId", prodFolder), reply{status: http.StatusOK,
+		body: `{"disks": [{"id": "fhm1b0otd1sk7a2cq9rt", "zoneId": "ru-central1-a", "size": "1073741824"}], "nextPageToken": "d2"}`})
+	f.on(route(get, "/compute/v1/disks", "folderId", prodFolder, "pageToken", "d2"), fail(http.StatusForbidden, "error-403.json"))
+
+	res, err := collector(srv, staticToken).Collect(t.Context(), inventory.CollectOptions{Endpoint: srv.URL, Accounts: []string{prodFolder}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := prodRecords()
+	sameJSON(t, "records", res.Records, []inventory.Record{want[0], want[3], want[4], {
+		Cloud: event.Yandex, Account: prodFolder, Region: "ru-central1-a", Kind: inventory.Volume,
+		ID: "fhm1b0otd1sk7a2cq9rt", Encrypted: true, SizeGB: 1,
+	}})
+	sameJSON(t, "complete", res.Complete, []inventory.Scope{scope(prodFolder, "ru-central1", inventory.Image)})
+	got := failures(res.Failures)
+	if msg := got[scope(prodFolder, "ru-central1", inventory.Snapshot)]; !strings.Contains(msg, "list snapshots") || !strings.Contains(msg, "500") {
+		t.Errorf("snapshot failure = %q", msg)
+	}
+	if msg := got[scope(prodFolder, "ru-central1", inventory.Volume)]; !strings.Contains(msg, "list disks") || !strings.Contains(msg, "403") {
+		t.Errorf("disk failure = %q", msg)
+	}
+	if len(got) != 2 {
+		t.Errorf("failures = %v", got)
 	}
 }

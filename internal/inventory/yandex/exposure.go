@@ -38,9 +38,9 @@ func exposureOf(bs []accessBinding) inventory.Exposure {
 }
 
 // exposures fills each record's exposure from its access bindings, at most
-// Concurrency calls at once, and returns the records still there (a copy
-// deleted since the listing answers 404 and is left out) with the number
-// of failed reads and the first failure.
+// Concurrency calls at once, and returns the records whose exposure was
+// read, with the number of failed reads and the first failure. A copy
+// deleted since the listing (404) is left out without a failure.
 func (r *run) exposures(ctx context.Context, kind string, recs []inventory.Record) ([]inventory.Record, int, error) {
 	gone := make([]bool, len(recs))
 	errs := make([]error, len(recs))
@@ -62,14 +62,14 @@ func (r *run) exposures(ctx context.Context, kind string, recs []inventory.Recor
 	for i := range recs {
 		switch {
 		case gone[i]:
-			continue
 		case errs[i] != nil:
 			failed++
 			if first == nil {
 				first = errs[i]
 			}
+		default:
+			kept = append(kept, recs[i])
 		}
-		kept = append(kept, recs[i])
 	}
 	return kept, failed, first
 }

@@ -104,39 +104,36 @@ func (r *run) images(ctx context.Context, f string) {
 	r.copies(ctx, s, "images", recs, err)
 }
 
-// copies finishes a snapshot or image scope: a failed listing fails it;
-// otherwise each copy's exposure is read and the records kept, the scope
-// complete unless some exposure could not be read (the records stay, their
-// exposure a lower bound).
-func (r *run) copies(ctx context.Context, s inventory.Scope, kind string, recs []inventory.Record, err error) {
-	if err != nil {
-		if ctx.Err() == nil {
-			r.fail(s, fmt.Errorf("list %s: %w", kind, err))
-		}
-		return
-	}
+// copies finishes a snapshot or image scope: each listed copy's exposure
+// is read and the record kept (also when the listing failed part way);
+// the scope is complete only when the listing and every exposure were
+// read. A copy whose exposure cannot be read is left out: an empty
+// exposure would read as "not shared".
+func (r *run) copies(ctx context.Context, s inventory.Scope, kind string, recs []inventory.Record, listErr error) {
 	recs, failed, first := r.exposures(ctx, kind, recs)
 	if ctx.Err() != nil {
 		return
 	}
 	r.res.Records = append(r.res.Records, recs...)
-	if failed > 0 {
-		r.fail(s, fmt.Errorf("list access bindings of %s: %d failed, the first: %w", kind, failed, first))
-		return
+	switch {
+	case listErr != nil && failed > 0:
+		r.fail(s, fmt.Errorf("list %s: %w (and the access bindings of %d listed could not be read)", kind, listErr, failed))
+	case listErr != nil:
+		r.fail(s, fmt.Errorf("list %s: %w", kind, listErr))
+	case failed > 0:
+		r.fail(s, fmt.Errorf("list access bindings of %s: %d failed, left out; the first: %w", kind, failed, first))
+	default:
+		r.res.Complete = append(r.res.Complete, s)
 	}
-	r.res.Complete = append(r.res.Complete, s)
 }
 
 // disks reads a folder's disks; each asked zone is a scope, complete when
-// the listing succeeded.
+// the listing succeeded. Disks listed before a listing failed are kept.
 func (r *run) disks(ctx context.Context, f string) {
 	var items []disk
 	err := list(ctx, r.cl, computeHost, "/compute/v1/disks", url.Values{"folderId": {f}}, r.page, "disks",
 		func(page []disk) { items = append(items, page...) })
-	if err != nil {
-		if ctx.Err() == nil {
-			r.fail(r.scope(f, r.home(), inventory.Volume), fmt.Errorf("list disks: %w", err))
-		}
+	if ctx.Err() != nil {
 		return
 	}
 	zones := slices.Clone(r.zoneList)
@@ -149,6 +146,10 @@ func (r *run) disks(ctx context.Context, f string) {
 			zones = append(zones, d.ZoneID)
 		}
 		r.res.Records = append(r.res.Records, diskRecord(r.scope(f, d.ZoneID, inventory.Volume), d))
+	}
+	if err != nil {
+		r.fail(r.scope(f, r.home(), inventory.Volume), fmt.Errorf("list disks: %w", err))
+		return
 	}
 	for _, z := range zones {
 		if r.wantZone(z) {
