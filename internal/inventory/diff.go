@@ -164,7 +164,12 @@ func (o *DiffOptions) outside(r, old *Record) string {
 	if r.Exposure.Public && (old == nil || !old.Exposure.Public) {
 		out = append(out, event.Public)
 	}
-	trusted := func(a string) bool { return a == r.Account || o.TrustedAccount != nil && o.TrustedAccount(a) }
+	// A share names an account, or a principal (GCP members, Yandex
+	// subjects): trusted accounts and trusted principals both keep it in.
+	trusted := func(a string) bool {
+		return a == r.Account || o.TrustedAccount != nil && o.TrustedAccount(a) ||
+			o.TrustedPrincipal != nil && o.TrustedPrincipal(event.Actor{ID: a})
+	}
 	for _, a := range r.Exposure.Accounts {
 		if old != nil && slices.Contains(old.Exposure.Accounts, a) {
 			continue
