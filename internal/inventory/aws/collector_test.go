@@ -2,8 +2,6 @@ package aws_test
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -298,6 +296,3 @@ func checkRecords(t *testing.T, got, want []inventory.Record) {
 		}
 	}
 }
-
-var _ = errors.New
-var _ context.Context

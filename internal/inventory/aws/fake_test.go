@@ -42,7 +42,7 @@ func fail(file string, status int) reply { return reply{file: file, status: stat
 var throttles = map[string]reply{
 	"ec2":    {file: "ec2/error-throttle.xml", status: http.StatusServiceUnavailable}, // RequestLimitExceeded
 	"rds":    {file: "rds/error-throttle.xml", status: http.StatusBadRequest},         // Throttling
-	"backup": {file: "backup/error-throttle.json", status: http.StatusBadRequest},      // ThrottlingException
+	"backup": {file: "backup/error-throttle.json", status: http.StatusBadRequest},     // ThrottlingException
 }
 
 // pageSizes are the parameters left out of keys.
