@@ -220,7 +220,25 @@ func (r *reader) read(ctx context.Context) inventory.Result {
 		r.log.Debug("inventory read", "kind", k.kind, "records", len(recs))
 		res.Complete = append(res.Complete, scope)
 	}
+	backupCreators(res.Records)
 	return res
+}
+
+// backupCreators gives the EBS snapshots, AMIs and DB snapshots that AWS
+// Backup made (which EC2 and RDS list too, under the same id) the creator
+// their recovery point names: the role AWS Backup assumed.
+func backupCreators(recs []inventory.Record) {
+	creators := map[string]string{}
+	for _, r := range recs {
+		if r.Kind == inventory.Backup && r.Creator != "" {
+			creators[r.ID] = r.Creator
+		}
+	}
+	for i := range recs {
+		if r := &recs[i]; r.Kind != inventory.Backup && r.Creator == "" {
+			r.Creator = creators[r.ID]
+		}
+	}
 }
 
 // record starts a record of the region; owner is the account the API names

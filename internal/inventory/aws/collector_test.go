@@ -35,6 +35,7 @@ const (
 	snapAttr1   = "us-east-1 DescribeSnapshotAttribute Attribute=createVolumePermission&SnapshotId=snap-0a1b2c3d4e5f60001"
 	snapAttr2   = "us-east-1 DescribeSnapshotAttribute Attribute=createVolumePermission&SnapshotId=snap-0a1b2c3d4e5f60002"
 	snapAttr3   = "us-east-1 DescribeSnapshotAttribute Attribute=createVolumePermission&SnapshotId=snap-0a1b2c3d4e5f60003"
+	snapAttrBk  = "us-east-1 DescribeSnapshotAttribute Attribute=createVolumePermission&SnapshotId=snap-0d1e2f3a4b5c60001"
 	imagesPage1 = "us-east-1 DescribeImages IncludeDeprecated=true&IncludeDisabled=true&Owner.1=self"
 	imagesPage2 = "us-east-1 DescribeImages IncludeDeprecated=true&IncludeDisabled=true&NextToken=eyJ2IjoiMiIsImMiOiJhbWktMiJ9&Owner.1=self"
 	imageAttr1  = "us-east-1 DescribeImageAttribute Attribute=launchPermission&ImageId=ami-0c1d2e3f4a5b60001"
@@ -78,6 +79,7 @@ func routes() map[string]reply {
 		snapAttr1:   {file: "ec2/snapshot-attr-0001.xml"},
 		snapAttr2:   {file: "ec2/snapshot-attr-0002.xml"},
 		snapAttr3:   {file: "ec2/snapshot-attr-0003.xml"},
+		snapAttrBk:  {file: "ec2/snapshot-attr-backup.xml"},
 		imagesPage1: {file: "ec2/images-1.xml"},
 		imagesPage2: {file: "ec2/images-2.xml"},
 		imageAttr1:  {file: "ec2/image-attr-0001.xml"},
@@ -145,6 +147,12 @@ var wantUSEast1 = []inventory.Record{
 		Created: at("2024-05-02T10:20:30Z"), SizeGB: 8, State: "completed"},
 	{Kind: inventory.Snapshot, ID: "snap-0a1b2c3d4e5f60003", Source: "vol-0e1d2c3b4a5f60003",
 		Created: at("2024-05-03T08:00:00Z"), Encrypted: true, KeyID: kmsEBS, SizeGB: 30, State: "pending"},
+	// AWS Backup's EBS recovery point, listed by EC2 too: its creator is the
+	// role the recovery point names.
+	{Kind: inventory.Snapshot, ID: "snap-0d1e2f3a4b5c60001", Source: "vol-0e1d2c3b4a5f60001",
+		Created: at("2024-05-01T22:00:00Z"), Creator: "arn:aws:iam::111122223333:role/service-role/AWSBackupDefaultServiceRole",
+		Encrypted: true, KeyID: kmsEBS, SizeGB: 100, State: "completed",
+		Tags: map[string]string{"aws:backup:source-resource": "vol-0e1d2c3b4a5f60001"}},
 
 	{Kind: inventory.Image, ID: "ami-0c1d2e3f4a5b60001", Name: "web-golden-2024-05", Source: "i-0123456789abcdef0",
 		Created: at("2024-05-03T08:00:00Z"), Encrypted: true, SizeGB: 80, State: "available",
