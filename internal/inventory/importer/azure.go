@@ -87,7 +87,7 @@ func azureSnapshots(data []byte, p *placer) error {
 			Exposure:  azure.DiskExposure(props.NetworkAccessPolicy, props.PublicNetworkAccess, props.DiskState, props.DataAccessAuthMode),
 		}
 		region := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s.Location), " ", ""))
-		return p.add(i, r, subscriptionOf(id), region, true)
+		return p.add(i, r, subscriptionOf(id), region)
 	})
 }
 

@@ -28,25 +28,47 @@ const (
 // one per snapshot); an empty array is "" because every CLI prints the same
 // "[]": Options.Format names it then.
 func Detect(data []byte) string {
-	v, ok := firstValue(text(data))
-	if !ok {
+	dec := json.NewDecoder(bytes.NewReader(text(data)))
+	tok, err := dec.Token()
+	if err != nil {
 		return ""
 	}
-	switch v[0] {
-	case '{':
-		return detectObject(v)
-	case '[':
-		var elems []json.RawMessage
-		if json.Unmarshal(v, &elems) != nil || len(elems) == 0 {
+	switch tok {
+	case json.Delim('{'):
+		// Only the keys matter: the values (the whole list) are skipped.
+		keys := map[string]skip{}
+		for dec.More() {
+			k, err := dec.Token()
+			if err != nil {
+				return ""
+			}
+			var v skip
+			if err := dec.Decode(&v); err != nil {
+				return ""
+			}
+			keys[k.(string)] = v
+		}
+		return detectObject(keys)
+	case json.Delim('['):
+		if !dec.More() {
 			return ""
 		}
-		if f := detectObject(elems[0]); isShare(f) {
+		var first map[string]json.RawMessage
+		if dec.Decode(&first) != nil {
+			return ""
+		}
+		if f := detectObject(first); isShare(f) {
 			return f // attribute outputs gathered by jq -s
 		}
-		return detectElement(elems[0])
+		return detectElement(first)
 	}
 	return ""
 }
+
+// skip is a JSON value read past, not kept.
+type skip struct{}
+
+func (*skip) UnmarshalJSON([]byte) error { return nil }
 
 // firstValue returns the first JSON value of data.
 func firstValue(data []byte) (json.RawMessage, bool) {
@@ -57,13 +79,10 @@ func firstValue(data []byte) (json.RawMessage, bool) {
 	return v, true
 }
 
-// detectObject recognises the AWS CLI's outputs: an object holding the
-// list under the API's own member name, or an attribute result.
-func detectObject(v json.RawMessage) string {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(v, &m) != nil {
-		return ""
-	}
+// detectObject recognises the AWS CLI's outputs by their keys: an object
+// holding the list under the API's own member name, or an attribute
+// result.
+func detectObject[V any](m map[string]V) string {
 	switch {
 	case has(m, "Snapshots"):
 		return AWSSnapshots
@@ -86,11 +105,7 @@ func detectObject(v json.RawMessage) string {
 // detectElement recognises a list's element: the other CLIs print a bare
 // array of the API's objects (az, gcloud, yc) or of table rows keyed by
 // column title (openstack).
-func detectElement(v json.RawMessage) string {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(v, &m) != nil {
-		return ""
-	}
+func detectElement(m map[string]json.RawMessage) string {
 	switch {
 	case strings.EqualFold(str(m, "type"), "Microsoft.Compute/snapshots"),
 		strings.Contains(strings.ToLower(str(m, "id")), "/providers/microsoft.compute/snapshots/"):
@@ -115,7 +130,7 @@ func isShare(format string) bool {
 	return false
 }
 
-func has(m map[string]json.RawMessage, k string) bool {
+func has[V any](m map[string]V, k string) bool {
 	_, ok := m[k]
 	return ok
 }

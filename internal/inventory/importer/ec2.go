@@ -45,6 +45,9 @@ func ec2Snapshots(data []byte, p *placer) error {
 		return err
 	}
 	for i, s := range snaps {
+		if !p.owns(s.OwnerID) {
+			continue
+		}
 		tags, name := awsTags(s.Tags)
 		created, err := parseTime(s.StartTime)
 		if err != nil {
@@ -61,7 +64,7 @@ func ec2Snapshots(data []byte, p *placer) error {
 			State:     s.State,
 			Tags:      tags,
 		}
-		if err := p.add(i, r, s.OwnerID, "", p.owns(s.OwnerID)); err != nil {
+		if err := p.add(i, r, s.OwnerID, ""); err != nil {
 			return err
 		}
 	}
@@ -132,6 +135,9 @@ func ec2Images(data []byte, p *placer) error {
 		return err
 	}
 	for i, im := range images {
+		if !p.owns(im.OwnerID) {
+			continue
+		}
 		created, err := parseTime(im.CreationDate)
 		if err != nil {
 			return p.errorf(i, "CreationDate: %v", err)
@@ -162,7 +168,7 @@ func ec2Images(data []byte, p *placer) error {
 			r.KeyID = cmp.Or(r.KeyID, m.Ebs.KmsKeyID)
 		}
 		r.Encrypted = r.Encrypted && ebs > 0
-		if err := p.add(i, r, im.OwnerID, "", p.owns(im.OwnerID)); err != nil {
+		if err := p.add(i, r, im.OwnerID, ""); err != nil {
 			return err
 		}
 	}
@@ -171,7 +177,8 @@ func ec2Images(data []byte, p *placer) error {
 
 // checkOwners refuses an EC2 list of several owners without --account:
 // run without --owner-ids self (or --owners self), the CLI adds every
-// public copy it can see, and only --account tells which are the caller's.
+// public copy it can see and those shared with the caller, and only
+// --account tells which are the caller's.
 func checkOwners(p *placer, owners []string) error {
 	if p.opts.Account != "" {
 		return nil
@@ -185,10 +192,12 @@ func checkOwners(p *placer, owners []string) error {
 	if len(distinct) > 3 {
 		shown = strings.Join(distinct[:3], ", ") + ", …"
 	}
-	return p.errorf(-1, "copies of %d owners (%s): give --account to say which is yours (the others are kept, not taken as a full picture), or export with --owner-ids self / --owners self", len(distinct), shown)
+	return p.errorf(-1, "copies of %d owners (%s): give --account to say which is yours (the others are left out), or export with --owner-ids self / --owners self", len(distinct), shown)
 }
 
-// owns reports whether an AWS owner id is the importing account's.
+// owns reports whether an AWS owner id is the importing account's. Other
+// owners' copies, which a list run without an owner filter shows, are not
+// this account's inventory: they are left out.
 func (p *placer) owns(owner string) bool {
 	owner = strings.TrimSpace(owner)
 	return p.opts.Account == "" || owner == "" || owner == p.opts.Account

@@ -73,6 +73,6 @@ func gcpSnapshots(data []byte, p *placer) error {
 		if len(s.StorageLocations) > 0 {
 			region = s.StorageLocations[0]
 		}
-		return p.add(i, r, event.GCPProject(id), region, true)
+		return p.add(i, r, event.GCPProject(id), region)
 	})
 }

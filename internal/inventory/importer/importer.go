@@ -22,16 +22,16 @@ import (
 type Options struct {
 	// Account and Region fill what an export does not name: no EC2 list
 	// names its region, an OpenStack list names neither. A value the
-	// export names differently is an error, except that AWS lists may hold
-	// other owners' public or shared copies: with Account given, those are
-	// kept but their scopes are not complete.
+	// export names differently is an error, except for the other owners'
+	// copies an AWS list may show (public ones, or shared with the
+	// caller): those are not the account's inventory and are left out.
 	Account, Region string
 	// At is when the export was taken (the caller's --at, default now).
 	// The exports carry no such time and Import does not read it: the
 	// caller stores the Result as observed at At.
 	At time.Time
-	// Format names the export's format (one of Formats) instead of
-	// Detect: an empty array "[]" needs it.
+	// Format names the format (one of Formats) of a file Detect cannot
+	// tell: an empty array "[]", which every CLI prints alike.
 	Format string
 	// Cloud is the cloud an OpenStack export came from: event.VKCloud for
 	// VK Cloud, "" for openstack. Given for another format, it must be
@@ -124,9 +124,14 @@ func Import(name string, data []byte, opts Options) (*inventory.Result, error) {
 // ImportFiles parses several exports as one import, so that sharing
 // attributes (describe-snapshot-attribute, describe-image-attribute,
 // describe-db-snapshot-attributes) land on the copies another file lists.
-// Any bad file fails the whole import: a scope replaced from a partial read
-// would report its missing copies as removed.
+// The options apply to every file: exports of different regions that do
+// not name theirs are imported apart. Any bad file fails the whole import:
+// a scope replaced from a partial read would report its missing copies as
+// removed.
 func ImportFiles(files []File, opts Options) (*inventory.Result, error) {
+	if _, ok := formatNamed(opts.Format); opts.Format != "" && !ok {
+		return nil, fmt.Errorf("unknown format %q (want one of %s)", opts.Format, formatNames())
+	}
 	res := &inventory.Result{}
 	var grants []grant
 	listed := map[inventory.Kind]bool{} // AWS kinds some list covered
@@ -185,18 +190,11 @@ type recordKey struct {
 	id    string
 }
 
-// formatOf returns the file's format: Options.Format, else Detect's.
+// formatOf returns the file's format: Detect's, else Options.Format.
 func formatOf(name string, data []byte, opts Options) (format, error) {
-	fname := opts.Format
-	if fname == "" {
-		fname = Detect(data)
-	}
-	if fname == "" {
-		return format{}, &Error{File: name, Index: -1, Err: unknownFormat(data)}
-	}
-	f, ok := formatNamed(fname)
+	f, ok := formatNamed(cmp.Or(Detect(data), opts.Format))
 	if !ok {
-		return format{}, &Error{File: name, Index: -1, Err: fmt.Errorf("unknown format %q (want one of %s)", fname, formatNames())}
+		return format{}, &Error{File: name, Index: -1, Err: unknownFormat(data)}
 	}
 	if opts.Cloud != "" && opts.Cloud != f.cloud && !(f.name == OpenStackSnapshots && opts.Cloud == event.VKCloud) {
 		return format{}, &Error{File: name, Index: -1, Err: fmt.Errorf("an export of %s (%s), but the cloud given is %s", f.cloud, f.command, opts.Cloud)}

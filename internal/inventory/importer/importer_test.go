@@ -70,7 +70,6 @@ func TestImport_Errors(t *testing.T) {
 		{"empty file", "", importer.Options{}, -1, "empty file: not an export"},
 		{"not JSON", "SnapshotId snap-1", importer.Options{}, -1, "not JSON: export with the CLI's JSON output"},
 		{"unknown", `{"Volumes": []}`, importer.Options{}, -1, "not an export this version reads"},
-		{"unknown format name", `[]`, importer.Options{Format: "csv"}, -1, `unknown format "csv"`},
 		{"no region", `{"Snapshots":[{"SnapshotId":"snap-1","OwnerId":"1"}]}`, importer.Options{}, 0, "snap-1: the export does not name the region: give --region"},
 		{"no id", `{"Snapshots":[{"SnapshotId":"snap-1","OwnerId":"1"},{"OwnerId":"1"}]}`, importer.Options{Region: "r"}, 1, "no id"},
 		{"bad size", `{"Snapshots":[{"SnapshotId":"snap-1","OwnerId":"1","VolumeSize":"big"}]}`, importer.Options{Region: "r"}, 0, `not an integer: "big"`},
@@ -97,6 +96,26 @@ func TestImport_Errors(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestImport_UnknownFormatName(t *testing.T) {
+	_, err := importer.Import("export.json", []byte(`[]`), importer.Options{Format: "csv"})
+	wantError(t, err, `unknown format "csv" (want one of aws-ec2-snapshots,`)
+}
+
+// Options.Format does not override what Detect tells: one value serves a
+// whole import of several files.
+func TestImport_FormatFallback(t *testing.T) {
+	res := importOK(t, importer.Options{Account: "acme-prod", Region: "asia-east1", Format: importer.OpenStackSnapshots}, "empty-array.json", "gcp-snapshots.json")
+	if len(res.Records) != 2 || res.Records[0].Cloud != event.GCP {
+		t.Errorf("records: %s", js(res.Records))
+	}
+	sameScopes(t, res.Complete, []inventory.Scope{
+		{Cloud: event.GCP, Account: "acme-prod", Region: "asia-east1", Kind: inventory.Snapshot},
+		{Cloud: event.GCP, Account: "acme-prod", Region: "europe-west1", Kind: inventory.Snapshot},
+		{Cloud: event.GCP, Account: "acme-prod", Region: "us", Kind: inventory.Snapshot},
+		{Cloud: event.OpenStack, Account: "acme-prod", Region: "asia-east1", Kind: inventory.Snapshot},
+	})
 }
 
 // The same copy in two exports is kept once.

@@ -13,33 +13,29 @@ import (
 // NextToken marks the export as one page of a longer list.
 func listOf(p *placer, data []byte, member string) ([]json.RawMessage, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
-	var top json.RawMessage
-	if err := dec.Decode(&top); err != nil {
-		return nil, p.errorf(-1, "%v", jsonError(err))
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, p.errorf(-1, "more than one JSON value: give one export per file")
-	}
-	list := top
-	if member != "" {
+	var elems []json.RawMessage
+	if member == "" {
+		if err := dec.Decode(&elems); err != nil {
+			return nil, p.errorf(-1, "want a JSON array (%s): %v", p.format.command, jsonError(err))
+		}
+	} else {
 		var obj map[string]json.RawMessage
-		if err := json.Unmarshal(top, &obj); err != nil {
+		if err := dec.Decode(&obj); err != nil {
 			return nil, p.errorf(-1, "want an object with %q (%s): %v", member, p.format.command, jsonError(err))
 		}
-		list = obj[member]
+		list, ok := obj[member]
+		if err := json.Unmarshal(list, &elems); !ok || err != nil {
+			if err == nil {
+				err = errors.New("missing")
+			}
+			return nil, p.errorf(-1, "%q is not a list: %v", member, jsonError(err))
+		}
 		if t := str(obj, "NextToken"); t != "" {
 			p.partial = "the export is one page of a longer list (NextToken is set): export without --max-items or --no-paginate to cover its scope"
 		}
 	}
-	var elems []json.RawMessage
-	if err := json.Unmarshal(list, &elems); err != nil || (elems == nil && !bytes.Equal(bytes.TrimSpace(list), []byte("null"))) {
-		if err == nil {
-			err = errors.New("missing")
-		}
-		if member != "" {
-			return nil, p.errorf(-1, "%q is not a list: %v", member, jsonError(err))
-		}
-		return nil, p.errorf(-1, "want a JSON array (%s): %v", p.format.command, jsonError(err))
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, p.errorf(-1, "more than one JSON value: give one export per file")
 	}
 	return elems, nil
 }

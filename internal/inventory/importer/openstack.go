@@ -48,7 +48,7 @@ func openstackSnapshots(data []byte, p *placer) error {
 			State:   s.Status,
 			Tags:    tags,
 		}
-		return p.add(i, r, s.ProjectID, "", true)
+		return p.add(i, r, s.ProjectID, "")
 	})
 }
 

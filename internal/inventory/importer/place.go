@@ -62,10 +62,8 @@ func (p *placer) errorf(i int, format string, args ...any) error {
 }
 
 // add places r (element i of the export) and keeps it. account and region
-// are what the export says ("" when it does not); own is false for another
-// owner's copy that an AWS list shows (public or shared with the caller),
-// which is kept but whose scope the export does not cover.
-func (p *placer) add(i int, r inventory.Record, account, region string, own bool) error {
+// are what the export says ("" when it does not).
+func (p *placer) add(i int, r inventory.Record, account, region string) error {
 	if r.ID == "" {
 		return p.errorf(i, "no id")
 	}
@@ -73,7 +71,7 @@ func (p *placer) add(i int, r inventory.Record, account, region string, own bool
 	switch {
 	case account == "":
 		account = p.opts.Account
-	case own && p.opts.Account != "" && account != p.opts.Account:
+	case p.opts.Account != "" && account != p.opts.Account:
 		return p.errorf(i, "%s: the export says %s %q, --account says %q", r.ID, p.format.account, account, p.opts.Account)
 	}
 	switch {
@@ -89,9 +87,7 @@ func (p *placer) add(i int, r inventory.Record, account, region string, own bool
 		return p.errorf(i, "%s: the export does not name the region: give --region", r.ID)
 	}
 	r.Cloud, r.Kind, r.Account, r.Region = p.cloud, p.format.kind, account, region
-	if own {
-		p.covered[r.Scope()] = true
-	}
+	p.covered[r.Scope()] = true
 	p.records = append(p.records, r)
 	return nil
 }

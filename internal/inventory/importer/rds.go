@@ -48,6 +48,12 @@ func rdsList(data []byte, p *placer, member string, cluster bool) error {
 		return err
 	}
 	return each(p, elems, func(i int, s *rdsSnapshot) error {
+		// "shared" and "public" snapshots are other accounts' copies the
+		// caller may restore (--include-shared, --include-public): not
+		// this account's inventory.
+		if strings.EqualFold(s.SnapshotType, "shared") || strings.EqualFold(s.SnapshotType, "public") {
+			return nil
+		}
 		// The source is the DB (cluster), or for a copy the snapshot copied.
 		kind, sourceKind := event.RDSSnapshot, event.RDSInstance
 		arn, ident, source := s.DBSnapshotArn, s.DBSnapshotIdentifier, s.DBInstanceIdentifier
@@ -88,10 +94,7 @@ func rdsList(data []byte, p *placer, member string, cluster bool) error {
 			State:     s.Status,
 			Tags:      tags,
 		}
-		// "shared" and "public" snapshots are other accounts' copies the
-		// caller may restore (--include-shared, --include-public).
-		own := !strings.EqualFold(s.SnapshotType, "shared") && !strings.EqualFold(s.SnapshotType, "public")
-		return p.add(i, r, account, region, own)
+		return p.add(i, r, account, region)
 	})
 }
 

@@ -61,6 +61,6 @@ func yandexSnapshots(data []byte, p *placer) error {
 		if k := cmp.Or(s.KMSKey, s.KMSKeyCamel); k != nil {
 			r.KeyID = cmp.Or(k.KeyID, k.KeyIDC)
 		}
-		return p.add(i, r, cmp.Or(s.FolderID, s.FolderIDC), "", true)
+		return p.add(i, r, cmp.Or(s.FolderID, s.FolderIDC), "")
 	})
 }
