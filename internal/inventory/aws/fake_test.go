@@ -29,6 +29,7 @@ type fakeAWS struct {
 // reply is a route's answer.
 type reply struct {
 	file   string // under testdata
+	body   []byte // instead of a file
 	status int    // 0: 200
 	// throttle answers the first throttle requests with the service's
 	// throttling error.
@@ -97,11 +98,14 @@ func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if n <= rep.throttle {
 		rep = throttles[service]
 	}
-	body, err := os.ReadFile(filepath.Join("testdata", rep.file))
-	if err != nil {
-		f.t.Errorf("route %q: %v", key, err)
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
+	body := rep.body
+	if body == nil {
+		var err error
+		if body, err = os.ReadFile(filepath.Join("testdata", rep.file)); err != nil {
+			f.t.Errorf("route %q: %v", key, err)
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
 	}
 	if strings.HasSuffix(rep.file, ".json") {
 		w.Header().Set("Content-Type", "application/json")
