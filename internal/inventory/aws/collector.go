@@ -73,7 +73,7 @@ func (c *Collector) Collect(ctx context.Context, opts inventory.CollectOptions) 
 	if err != nil {
 		return nil, err
 	}
-	regions := slices.Compact(slices.Sorted(slices.Values(opts.Regions)))
+	regions := slices.DeleteFunc(slices.Compact(slices.Sorted(slices.Values(opts.Regions))), func(r string) bool { return r == "" })
 	if len(regions) == 0 {
 		if cfg.Region == "" {
 			return nil, ErrNoRegion
@@ -114,6 +114,8 @@ func (c *Collector) Collect(ctx context.Context, opts inventory.CollectOptions) 
 	if acct == "" {
 		fillAccount(res)
 	}
+	log.Info("AWS inventory read", "regions", len(regions), "records", len(res.Records),
+		"complete", len(res.Complete), "failed", len(res.Failures))
 	return res, ctx.Err()
 }
 

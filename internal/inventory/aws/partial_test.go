@@ -223,11 +223,13 @@ func TestCollector_Collect_account(t *testing.T) {
 }
 
 func TestCollector_Collect_noRegion(t *testing.T) {
-	c := collector(nil)
-	c.Config.Region = ""
-	_, err := c.Collect(t.Context(), inventory.CollectOptions{Endpoint: "http://127.0.0.1:1"})
-	if !errors.Is(err, awsinv.ErrNoRegion) {
-		t.Fatalf("Collect error = %v, want ErrNoRegion", err)
+	for _, regions := range [][]string{nil, {""}} {
+		c := collector(nil)
+		c.Config.Region = ""
+		_, err := c.Collect(t.Context(), inventory.CollectOptions{Endpoint: "http://127.0.0.1:1", Regions: regions})
+		if !errors.Is(err, awsinv.ErrNoRegion) {
+			t.Errorf("regions %q: Collect error = %v, want ErrNoRegion", regions, err)
+		}
 	}
 }
 
