@@ -38,15 +38,16 @@ func Detect(data []byte) string {
 		// Only the keys matter: the values (the whole list) are skipped.
 		keys := map[string]skip{}
 		for dec.More() {
-			k, err := dec.Token()
-			if err != nil {
+			t, err := dec.Token()
+			k, ok := t.(string)
+			if err != nil || !ok {
 				return ""
 			}
 			var v skip
 			if err := dec.Decode(&v); err != nil {
 				return ""
 			}
-			keys[k.(string)] = v
+			keys[k] = v
 		}
 		return detectObject(keys)
 	case json.Delim('['):

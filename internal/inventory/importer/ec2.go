@@ -2,6 +2,7 @@ package importer
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 
@@ -33,15 +34,11 @@ func ec2Snapshots(data []byte, p *placer) error {
 	if err != nil {
 		return err
 	}
-	var snaps []*ec2Snapshot
-	if err := each(p, elems, func(_ int, s *ec2Snapshot) error { snaps = append(snaps, s); return nil }); err != nil {
+	snaps, err := decodeAll[ec2Snapshot](p, elems)
+	if err != nil {
 		return err
 	}
-	owners := make([]string, len(snaps))
-	for i, s := range snaps {
-		owners[i] = s.OwnerID
-	}
-	if err := checkOwners(p, owners); err != nil {
+	if err := checkOwners(p, snaps, func(s ec2Snapshot) string { return s.OwnerID }); err != nil {
 		return err
 	}
 	for i, s := range snaps {
@@ -123,15 +120,11 @@ func ec2Images(data []byte, p *placer) error {
 	if err != nil {
 		return err
 	}
-	var images []*ec2Image
-	if err := each(p, elems, func(_ int, im *ec2Image) error { images = append(images, im); return nil }); err != nil {
+	images, err := decodeAll[ec2Image](p, elems)
+	if err != nil {
 		return err
 	}
-	owners := make([]string, len(images))
-	for i, im := range images {
-		owners[i] = im.OwnerID
-	}
-	if err := checkOwners(p, owners); err != nil {
+	if err := checkOwners(p, images, func(im ec2Image) string { return im.OwnerID }); err != nil {
 		return err
 	}
 	for i, im := range images {
@@ -179,12 +172,17 @@ func ec2Images(data []byte, p *placer) error {
 // run without --owner-ids self (or --owners self), the CLI adds every
 // public copy it can see and those shared with the caller, and only
 // --account tells which are the caller's.
-func checkOwners(p *placer, owners []string) error {
+func checkOwners[T any](p *placer, copies []T, owner func(T) string) error {
 	if p.opts.Account != "" {
 		return nil
 	}
-	distinct := slices.Compact(slices.Sorted(slices.Values(owners)))
-	distinct = slices.DeleteFunc(distinct, func(s string) bool { return s == "" })
+	seen := map[string]bool{}
+	for _, c := range copies {
+		if o := strings.TrimSpace(owner(c)); o != "" {
+			seen[o] = true
+		}
+	}
+	distinct := slices.Sorted(maps.Keys(seen))
 	if len(distinct) <= 1 {
 		return nil
 	}

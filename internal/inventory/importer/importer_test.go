@@ -20,7 +20,7 @@ func TestImport_Empty(t *testing.T) {
 
 	f := file(t, "aws-ec2-snapshots-empty.json")
 	_, err := importer.Import(f.Name, f.Data, importer.Options{Region: "eu-west-1"})
-	wantError(t, err, "aws-ec2-snapshots-empty.json: the export lists nothing: give --account (AWS account id) to say which scope it empties")
+	wantError(t, err, "aws-ec2-snapshots-empty.json: the export lists no copy of the account's: give --account (AWS account id) to say which scope it empties")
 	_, err = importer.Import(f.Name, f.Data, importer.Options{})
 	wantError(t, err, "give --account (AWS account id) and --region")
 

@@ -42,16 +42,27 @@ func listOf(p *placer, data []byte, member string) ([]json.RawMessage, error) {
 
 // each decodes every element into a T and hands it to f with its index.
 func each[T any](p *placer, elems []json.RawMessage, f func(i int, v *T) error) error {
-	for i, raw := range elems {
-		var v T
-		if err := json.Unmarshal(raw, &v); err != nil {
-			return p.errorf(i, "%v", jsonError(err))
-		}
-		if err := f(i, &v); err != nil {
+	vs, err := decodeAll[T](p, elems)
+	if err != nil {
+		return err
+	}
+	for i := range vs {
+		if err := f(i, &vs[i]); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// decodeAll decodes every element into a T.
+func decodeAll[T any](p *placer, elems []json.RawMessage) ([]T, error) {
+	vs := make([]T, len(elems))
+	for i, raw := range elems {
+		if err := json.Unmarshal(raw, &vs[i]); err != nil {
+			return nil, p.errorf(i, "%v", jsonError(err))
+		}
+	}
+	return vs, nil
 }
 
 // jsonError rewords encoding/json's errors for a user: the field's JSON

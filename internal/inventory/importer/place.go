@@ -8,12 +8,8 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/inventory"
+	"github.com/snapwarden/snapwarden/internal/inventory/yandex"
 )
-
-// yandexRegion is where a Yandex snapshot is placed: the API gives
-// snapshots no zone, and the Yandex collector places them here too, so an
-// import and a collection replace the same scope.
-const yandexRegion = "ru-central1"
 
 // placer gives one export's records their cloud, kind, account and region —
 // the export's own values, else the options' — and gathers the scopes the
@@ -42,7 +38,10 @@ func newPlacer(file string, opts Options, f format) *placer {
 	p.opts.Account = p.account(opts.Account)
 	p.opts.Region = strings.TrimSpace(opts.Region)
 	if p.opts.Region == "" && p.cloud == event.Yandex {
-		p.opts.Region = yandexRegion
+		// The API gives snapshots no zone: they go where the Yandex
+		// collector puts them, so an import and a collection replace the
+		// same scope.
+		p.opts.Region = yandex.DefaultRegion
 	}
 	return p
 }
@@ -100,7 +99,7 @@ func (p *placer) finish() (complete []inventory.Scope, partial []inventory.Failu
 	if p.opts.Account != "" && p.opts.Region != "" {
 		p.covered[inventory.Scope{Cloud: p.cloud, Account: p.opts.Account, Region: p.opts.Region, Kind: p.format.kind}] = true
 	}
-	if len(p.covered) == 0 && len(p.records) == 0 {
+	if len(p.covered) == 0 {
 		var missing []string
 		if p.opts.Account == "" {
 			missing = append(missing, "--account ("+p.format.account+")")
@@ -108,7 +107,7 @@ func (p *placer) finish() (complete []inventory.Scope, partial []inventory.Failu
 		if p.opts.Region == "" {
 			missing = append(missing, "--region")
 		}
-		return nil, nil, &Error{File: p.file, Index: -1, Err: fmt.Errorf("the export lists nothing: give %s to say which scope it empties", strings.Join(missing, " and "))}
+		return nil, nil, &Error{File: p.file, Index: -1, Err: fmt.Errorf("the export lists no copy of the account's: give %s to say which scope it empties", strings.Join(missing, " and "))}
 	}
 	for s := range p.covered {
 		complete = append(complete, s)

@@ -62,7 +62,7 @@ type rdsAttributes struct {
 }
 
 func ec2SnapshotGrants(file string, data []byte) ([]grant, error) {
-	return grantsOf(file, data, func(i int, a *ec2SnapshotAttribute) (grant, error) {
+	return grantsOf(file, data, func(a *ec2SnapshotAttribute) (grant, error) {
 		g := grant{kind: inventory.Snapshot, key: strings.TrimSpace(a.SnapshotID)}
 		addPermissions(&g, a.CreateVolumePermissions)
 		return g, nil
@@ -70,7 +70,7 @@ func ec2SnapshotGrants(file string, data []byte) ([]grant, error) {
 }
 
 func ec2ImageGrants(file string, data []byte) ([]grant, error) {
-	return grantsOf(file, data, func(i int, a *ec2ImageAttribute) (grant, error) {
+	return grantsOf(file, data, func(a *ec2ImageAttribute) (grant, error) {
 		g := grant{kind: inventory.Image, key: strings.TrimSpace(a.ImageID)}
 		addPermissions(&g, a.LaunchPermissions)
 		return g, nil
@@ -93,7 +93,7 @@ func addPermissions(g *grant, ps []awsPermission) {
 // rdsGrants reads the "restore" attribute: the accounts that may restore
 // the snapshot, "all" when it is public.
 func rdsGrants(file string, data []byte) ([]grant, error) {
-	return grantsOf(file, data, func(i int, a *rdsAttributes) (grant, error) {
+	return grantsOf(file, data, func(a *rdsAttributes) (grant, error) {
 		var ident, kind string
 		var attrs []rdsAttribute
 		switch {
@@ -127,7 +127,7 @@ func rdsGrants(file string, data []byte) ([]grant, error) {
 
 // grantsOf reads an attribute output: one JSON object, several
 // concatenated (a shell loop's output), or arrays of them (jq -s).
-func grantsOf[T any](file string, data []byte, f func(i int, v *T) (grant, error)) ([]grant, error) {
+func grantsOf[T any](file string, data []byte, f func(v *T) (grant, error)) ([]grant, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	var out []grant
 	i := 0
@@ -136,7 +136,7 @@ func grantsOf[T any](file string, data []byte, f func(i int, v *T) (grant, error
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return &Error{File: file, Index: i, Err: jsonError(err)}
 		}
-		g, err := f(i, &v)
+		g, err := f(&v)
 		if err != nil {
 			return &Error{File: file, Index: i, Err: err}
 		}
