@@ -125,3 +125,36 @@ func TestImportFiles_Duplicate(t *testing.T) {
 		t.Errorf("got %d records, want 2", len(res.Records))
 	}
 }
+
+// Sizes some exports print as strings or floats read as whole numbers;
+// what is no number is an error, never a panic.
+func TestImport_Sizes(t *testing.T) {
+	for _, tc := range []struct {
+		size string
+		want int64
+		err  string
+	}{
+		{`100`, 100, ""},
+		{`"100"`, 100, ""},
+		{`20.0`, 20, ""},
+		{`null`, 0, ""},
+		{`""`, 0, ""},
+		{`"NaN"`, 0, "not an integer"},
+		{`1e300`, 0, "not an integer"},
+		{`-1.5`, 0, "not an integer"},
+	} {
+		data := `{"Snapshots":[{"SnapshotId":"snap-1","OwnerId":"1","VolumeSize":` + tc.size + `}]}`
+		res, err := importer.Import("sizes.json", []byte(data), importer.Options{Region: "r"})
+		if tc.err != "" {
+			wantError(t, err, tc.err)
+			continue
+		}
+		if err != nil {
+			t.Errorf("size %s: %v", tc.size, err)
+			continue
+		}
+		if got := res.Records[0].SizeGB; got != tc.want {
+			t.Errorf("size %s: SizeGB %d, want %d", tc.size, got, tc.want)
+		}
+	}
+}

@@ -65,3 +65,27 @@ func TestImport_OpenStackVariants(t *testing.T) {
 	_, err = importer.Import(f.Name, f.Data, importer.Options{Account: osProject})
 	wantError(t, err, "openstack-snapshots.json: element 0: 1b6f2e0a-7c3d-4e8f-9a1b-2c3d4e5f6a7b: the export does not name the region: give --region")
 }
+
+// Older clients' Properties text: key='value' pairs, commas inside quotes.
+func TestImport_OpenStackPropertyText(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want map[string]string
+	}{
+		{`a='1', b='x, y'`, map[string]string{"a": "1", "b": "x, y"}},
+		{`a=1, b=2`, map[string]string{"a": "1", "b": "2"}},
+		{`k='v'`, map[string]string{"k": "v"}},
+		{`k='unterminated`, map[string]string{"k": "unterminated"}},
+		{``, nil},
+		{`no pairs here`, nil},
+	} {
+		data := `[{"ID":"5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716","Status":"available","Size":1,"Properties":` + js(tc.text) + `}]`
+		res, err := importer.Import("props.json", []byte(data), importer.Options{Account: osProject, Region: "RegionOne"})
+		if err != nil {
+			t.Fatalf("%q: %v", tc.text, err)
+		}
+		if got := res.Records[0].Tags; js(got) != js(tc.want) {
+			t.Errorf("%q: tags %s, want %s", tc.text, js(got), js(tc.want))
+		}
+	}
+}

@@ -31,7 +31,7 @@ func (n *number) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		// Some exports print sizes as floats (20.0).
 		f, ferr := strconv.ParseFloat(s, 64)
-		if ferr != nil || f < 0 || f > 1<<62 {
+		if ferr != nil || !(f >= 0 && f <= 1<<62) { // NaN fails both
 			return fmt.Errorf("not an integer: %.40q", s)
 		}
 		v = int64(f)
