@@ -249,6 +249,46 @@ func TestGenAndVerify(t *testing.T) {
 	}
 }
 
+// TestInventoryImportAndDiff: two imports a day apart, then diff: what was
+// added, removed and changed shows, and the changes become findings.
+func TestInventoryImportAndDiff(t *testing.T) {
+	dir := filepath.Join("testdata", "inventory")
+	db := filepath.Join(t.TempDir(), "inv.db")
+	cfg := filepath.Join(dir, "config.yaml")
+	code, _, stderr := runCLI(t, "", "inventory", "import", "--db", db, "--config", cfg, "--region", "eu-west-1",
+		"--at", "2026-11-19T06:00:00Z", filepath.Join(dir, "day1-snapshots.json"))
+	if code != exitOK || !strings.Contains(stderr, "2 added, 0 removed, 0 changed") {
+		t.Fatalf("day 1: code %d\n%s", code, stderr)
+	}
+	code, out, stderr := runCLI(t, "", "inventory", "import", "--db", db, "--config", cfg, "--region", "eu-west-1",
+		"--at", "2026-11-20T06:00:00Z", "--output", "jsonl", "--fail-on", "high",
+		filepath.Join(dir, "day2-snapshots.json"), filepath.Join(dir, "day2-attribute.json"))
+	if code != exitFindings {
+		t.Errorf("day 2 with --fail-on high: code %d", code)
+	}
+	for _, want := range []string{"1 added, 1 removed, 1 changed", "+ snapshot snap-0bbb000000000003", "- snapshot snap-0aaa000000000002", "~ snapshot snap-0aaa000000000001"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("day 2 stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	for _, rule := range []string{"baseline-critical-copy", "baseline-shared-outside", "baseline-unencrypted"} {
+		if !strings.Contains(out, `"id":"`+rule+`"`) {
+			t.Errorf("day 2 findings lack %s:\n%s", rule, out)
+		}
+	}
+	// diff over the same changes lists the same findings.
+	code, again, _ := runCLI(t, "", "inventory", "diff", "--db", db, "--config", cfg, "--since", "2026-11-20T00:00:00Z", "--output", "jsonl")
+	if code != exitOK || again != out {
+		t.Errorf("diff: code %d\n%s\nwant\n%s", code, again, out)
+	}
+	if code, _, stderr := runCLI(t, "", "inventory", "import", "--db", db, filepath.Join(dir, "config.yaml")); code != exitBadInput || !strings.Contains(stderr, "config.yaml") {
+		t.Errorf("a file that is no export: code %d, %s", code, stderr)
+	}
+	if code, _, _ := runCLI(t, "", "inventory", "collect", "--db", db); code != exitUsage {
+		t.Errorf("collect without --cloud: code %d", code)
+	}
+}
+
 func TestHuntOutputsAndFailOn(t *testing.T) {
 	in := record("e1", "aws-cli/2.0")
 	code, out, _ := runCLI(t, in, "hunt", "--output", "jsonl", "--fail-on", "high", "-")

@@ -78,7 +78,24 @@ func Diff(changes []Change, current []Record, opts DiffOptions) []finding.Findin
 		}
 		out = append(out, f)
 	}
+	// A backup service's recovery point is often the very snapshot or image
+	// the inventory lists under its own kind (AWS Backup's EBS and EC2
+	// recovery points): judge the copy once, under its own kind.
+	copies := map[[3]string]bool{}
+	for i := range current {
+		if r := &current[i]; r.Kind != Backup {
+			copies[[3]string{r.Account, r.Region, r.ID}] = true
+		}
+	}
 	for _, ch := range changes {
+		if r := cmp.Or(ch.New, ch.Old); r != nil && r.Kind != Backup {
+			copies[[3]string{r.Account, r.Region, r.ID}] = true
+		}
+	}
+	for _, ch := range changes {
+		if r := cmp.Or(ch.New, ch.Old); r != nil && r.Kind == Backup && copies[[3]string{r.Account, r.Region, r.ID}] {
+			continue
+		}
 		key := ch.Kind + "@" + ch.At.UTC().Format(time.RFC3339Nano)
 		switch ch.Kind {
 		case "added":

@@ -139,3 +139,24 @@ func TestDiff_CreatorFromHistory(t *testing.T) {
 		}
 	}
 }
+
+// TestDiff_BackupOfSnapshot: an AWS Backup recovery point that is an EBS
+// snapshot the inventory also lists is judged once, as the snapshot.
+func TestDiff_BackupOfSnapshot(t *testing.T) {
+	s := snap("snap-bk", "vol-web", func(r *inventory.Record) { r.Encrypted = false })
+	b := s
+	b.Kind = inventory.Backup
+	ch := []inventory.Change{
+		{At: day2, Kind: "added", Scope: s.Scope(), ID: s.ID, New: &s},
+		{At: day2, Kind: "added", Scope: b.Scope(), ID: b.ID, New: &b},
+	}
+	n := 0
+	for _, f := range inventory.Diff(ch, nil, options()) {
+		if f.Rule.ID == inventory.RuleUnencrypted.ID {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d unencrypted findings for one copy listed twice, want 1", n)
+	}
+}
