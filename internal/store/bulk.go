@@ -14,7 +14,7 @@ const rowsPerInsert = 256
 
 // insertRows inserts n rows into table; fill appends row i's values, one per
 // column, to args and returns it. Rows go rowsPerInsert to a statement.
-func insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, n int, fill func(i int, args []any) ([]any, error)) error {
+func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, n int, fill func(i int, args []any) ([]any, error)) error {
 	var (
 		stmt     *sql.Stmt
 		stmtRows int
@@ -32,7 +32,7 @@ func insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, n 
 				stmt.Close()
 			}
 			var err error
-			if stmt, err = tx.PrepareContext(ctx, insertSQL(table, cols, k)); err != nil {
+			if stmt, err = tx.PrepareContext(ctx, insertSQL(s.d.placeholder, table, cols, k)); err != nil {
 				stmt = nil
 				return err
 			}
@@ -45,7 +45,7 @@ func insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, n 
 				return err
 			}
 		}
-		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+		if _, err := stmt.ExecContext(ctx, s.args(args...)...); err != nil {
 			return err
 		}
 	}
@@ -54,7 +54,7 @@ func insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, n 
 
 // insertSQL is INSERT INTO table (cols) VALUES (…), (…) for rows rows, with
 // the dialect's placeholders.
-func insertSQL(table string, cols []string, rows int) string {
+func insertSQL(placeholder func(int) string, table string, cols []string, rows int) string {
 	var b strings.Builder
 	b.WriteString("INSERT INTO ")
 	b.WriteString(table)

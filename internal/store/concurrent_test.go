@@ -9,67 +9,70 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/finding"
 	"github.com/snapwarden/snapwarden/internal/store"
+	"github.com/snapwarden/snapwarden/internal/store/storetest"
 )
 
 // Readers load while a writer keeps replacing the state: under WAL no read
 // fails or waits for a lock, and none sees a save half done.
 func TestStore_readersDuringSave(t *testing.T) {
-	s, _ := openTemp(t)
-	states := map[string]*store.Snapshot{"a": bulkState("a", 1500), "b": bulkState("b", 700)}
-	if err := s.SaveState(t.Context(), states["a"]); err != nil {
-		t.Fatal(err)
-	}
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		s, _ := openTemp(t, b)
+		states := map[string]*store.Snapshot{"a": bulkState("a", 1500), "b": bulkState("b", 700)}
+		if err := s.SaveState(t.Context(), states["a"]); err != nil {
+			t.Fatal(err)
+		}
 
-	var (
-		done    atomic.Bool
-		loads   atomic.Int64
-		wg      sync.WaitGroup
-		errs    = make(chan error, 16)
-		saves   = 0
-		started = time.Now()
-	)
-	for r := range 3 {
-		wg.Go(func() {
-			for !done.Load() {
-				snap, err := s.LoadState(t.Context())
-				if err != nil {
-					errs <- fmt.Errorf("reader %d: %w", r, err)
-					return
+		var (
+			done    atomic.Bool
+			loads   atomic.Int64
+			wg      sync.WaitGroup
+			errs    = make(chan error, 16)
+			saves   = 0
+			started = time.Now()
+		)
+		for r := range 3 {
+			wg.Go(func() {
+				for !done.Load() {
+					snap, err := s.LoadState(t.Context())
+					if err != nil {
+						errs <- fmt.Errorf("reader %d: %w", r, err)
+						return
+					}
+					if err := consistent(snap, states); err != nil {
+						errs <- fmt.Errorf("reader %d: %w", r, err)
+						return
+					}
+					if _, err := s.Findings(t.Context()); err != nil {
+						errs <- fmt.Errorf("reader %d findings: %w", r, err)
+						return
+					}
+					loads.Add(1)
 				}
-				if err := consistent(snap, states); err != nil {
-					errs <- fmt.Errorf("reader %d: %w", r, err)
-					return
-				}
-				if _, err := s.Findings(t.Context()); err != nil {
-					errs <- fmt.Errorf("reader %d findings: %w", r, err)
-					return
-				}
-				loads.Add(1)
+			})
+		}
+		for i := range 12 {
+			key := []string{"b", "a"}[i%2]
+			if err := s.SaveState(t.Context(), states[key]); err != nil {
+				t.Errorf("save %d: %v", i, err)
+				break
 			}
-		})
-	}
-	for i := range 12 {
-		key := []string{"b", "a"}[i%2]
-		if err := s.SaveState(t.Context(), states[key]); err != nil {
-			t.Errorf("save %d: %v", i, err)
-			break
+			if err := s.PutFindings(t.Context(), []finding.Finding{testFinding(fmt.Sprint("f", i), time.Now())}); err != nil {
+				t.Errorf("put findings %d: %v", i, err)
+				break
+			}
+			saves++
 		}
-		if err := s.PutFindings(t.Context(), []finding.Finding{testFinding(fmt.Sprint("f", i), time.Now())}); err != nil {
-			t.Errorf("put findings %d: %v", i, err)
-			break
+		done.Store(true)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
 		}
-		saves++
-	}
-	done.Store(true)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-	t.Logf("%d saves and %d loads in %v", saves, loads.Load(), time.Since(started))
-	if loads.Load() == 0 {
-		t.Error("no load completed while saving")
-	}
+		t.Logf("%d saves and %d loads in %v", saves, loads.Load(), time.Since(started))
+		if loads.Load() == 0 {
+			t.Error("no load completed while saving")
+		}
+	})
 }
 
 // bulkState is n resources and n/10 principals all in account acct.

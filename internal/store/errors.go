@@ -4,7 +4,8 @@ import "errors"
 
 var (
 	// ErrNotSupported is returned by Open for a dsn this build cannot
-	// serve: PostgreSQL (not yet), another scheme, an in-memory database.
+	// serve: a scheme other than file and postgres(ql), an in-memory
+	// SQLite database.
 	ErrNotSupported = errors.New("store not supported")
 
 	// ErrSchemaTooNew is returned by Open when the database was migrated

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/finding"
 )
@@ -34,7 +36,8 @@ WHERE excluded.revision > findings.revision OR excluded.severity > findings.seve
 // kept as given, its status open when it has none. A stored one is replaced
 // only when the new revision is higher or the severity rose; even then its
 // status and suppression stay as stored, and its severity and revision never
-// go down. Region and ActorNames are kept too, for the renderers.
+// go down. Region and ActorNames are kept too, for the renderers. Batches
+// from several Stores on one database may overlap.
 func (s *Store) PutFindings(ctx context.Context, fs []finding.Finding) error {
 	if len(fs) == 0 {
 		return nil
@@ -45,12 +48,12 @@ func (s *Store) PutFindings(ctx context.Context, fs []finding.Finding) error {
 			return err
 		}
 		defer stmt.Close()
-		for i := range fs {
+		for _, i := range byID(fs) {
 			args, err := findingArgs(&fs[i])
 			if err != nil {
 				return fmt.Errorf("finding %q: %w", fs[i].ID, err)
 			}
-			if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			if _, err := stmt.ExecContext(ctx, s.args(args...)...); err != nil {
 				return fmt.Errorf("finding %s: %w", fs[i].ID, err)
 			}
 		}
@@ -60,6 +63,19 @@ func (s *Store) PutFindings(ctx context.Context, fs []finding.Finding) error {
 		return fmt.Errorf("put findings: %w", err)
 	}
 	return nil
+}
+
+// byID returns the indexes of fs in id order, a finding given twice in its
+// order in fs. Upserting in one order everywhere keeps two batches that
+// share ids from each waiting for a row the other holds (a deadlock that
+// PostgreSQL would end by failing one).
+func byID(fs []finding.Finding) []int {
+	order := make([]int, len(fs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(fs[a].ID, fs[b].ID) })
+	return order
 }
 
 func findingArgs(f *finding.Finding) ([]any, error) {

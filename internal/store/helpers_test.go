@@ -1,41 +1,26 @@
 package store_test
 
 import (
-	"database/sql"
-	"path/filepath"
 	"testing"
 
 	"github.com/snapwarden/snapwarden/internal/store"
-
-	_ "modernc.org/sqlite" // the raw handle tests use to tamper with a file
+	"github.com/snapwarden/snapwarden/internal/store/storetest"
 )
 
-// openTemp opens a store in a new file under t.TempDir and closes it at the
-// end of the test. It returns the store and its path.
-func openTemp(tb testing.TB) (*store.Store, string) {
+// openTemp opens a store in a new, empty database of backend b and closes
+// it at the end of the test. It returns the store and its dsn.
+func openTemp(tb testing.TB, b storetest.Backend) (*store.Store, string) {
 	tb.Helper()
-	path := filepath.Join(tb.TempDir(), "state.db")
-	return openAt(tb, path), path
+	dsn := b.Fresh(tb)
+	return openAt(tb, dsn), dsn
 }
 
-func openAt(tb testing.TB, path string) *store.Store {
+func openAt(tb testing.TB, dsn string) *store.Store {
 	tb.Helper()
-	s, err := store.Open(tb.Context(), path)
+	s, err := store.Open(tb.Context(), dsn)
 	if err != nil {
-		tb.Fatalf("Open(%s): %v", path, err)
+		tb.Fatalf("Open: %v", err) // the error names the database; the dsn may hold a password
 	}
 	tb.Cleanup(func() { s.Close() })
 	return s
-}
-
-// rawDB opens path with the driver alone, to look at or damage what the
-// store wrote.
-func rawDB(tb testing.TB, path string) *sql.DB {
-	tb.Helper()
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
 }

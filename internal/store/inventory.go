@@ -40,7 +40,9 @@ type InventoryChange struct {
 // to its scope is "added", one absent is "removed", one whose record
 // differs is "changed". Scopes not named are left as they are. Records
 // outside scopes are stored as additions or changes but never cause
-// removals (a partial collection). It returns the changes.
+// removals (a partial collection). It returns the changes. Observations
+// applied by several Stores on one database take turns, each seeing the
+// picture the previous one left.
 func (s *Store) ApplyInventory(ctx context.Context, at time.Time, scopes []InventoryScope, recs []InventoryRecord) ([]InventoryChange, error) {
 	when, err := formatTime(at)
 	if err != nil {
@@ -48,6 +50,12 @@ func (s *Store) ApplyInventory(ctx context.Context, at time.Time, scopes []Inven
 	}
 	var changes []InventoryChange
 	err = s.writeTx(ctx, func(tx *sql.Tx) error {
+		// Another instance applying an observation meanwhile would read the
+		// same old picture: both would add a copy, or record one change
+		// twice.
+		if err := s.lock(ctx, tx, "inventory", "inventory_changes"); err != nil {
+			return fmt.Errorf("lock inventory: %w", err)
+		}
 		seen := map[[5]string]bool{}
 		for _, r := range recs {
 			if r.ID == "" {
@@ -61,11 +69,11 @@ func (s *Store) ApplyInventory(ctx context.Context, at time.Time, scopes []Inven
 			var old []byte
 			var first sql.NullString
 			err := tx.QueryRowContext(ctx, `SELECT record, first_seen FROM inventory WHERE cloud = $1 AND account = $2 AND region = $3 AND kind = $4 AND id = $5`,
-				r.Cloud, r.Account, r.Region, r.Kind, r.ID).Scan(&old, &first)
+				s.args(r.Cloud, r.Account, r.Region, r.Kind, r.ID)...).Scan(&old, &first)
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
 				if _, err := tx.ExecContext(ctx, `INSERT INTO inventory (cloud, account, region, kind, id, first_seen, last_seen, record) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)`,
-					r.Cloud, r.Account, r.Region, r.Kind, r.ID, when, r.Record); err != nil {
+					s.args(r.Cloud, r.Account, r.Region, r.Kind, r.ID, when, r.Record)...); err != nil {
 					return err
 				}
 				changes = append(changes, InventoryChange{At: at, Change: "added", Scope: r.InventoryScope, ID: r.ID, FirstSeen: at, New: r.Record})
@@ -73,7 +81,7 @@ func (s *Store) ApplyInventory(ctx context.Context, at time.Time, scopes []Inven
 				return err
 			default:
 				if _, err := tx.ExecContext(ctx, `UPDATE inventory SET last_seen = $6, record = $7 WHERE cloud = $1 AND account = $2 AND region = $3 AND kind = $4 AND id = $5`,
-					r.Cloud, r.Account, r.Region, r.Kind, r.ID, when, r.Record); err != nil {
+					s.args(r.Cloud, r.Account, r.Region, r.Kind, r.ID, when, r.Record)...); err != nil {
 					return err
 				}
 				if !bytes.Equal(old, r.Record) {
@@ -83,13 +91,13 @@ func (s *Store) ApplyInventory(ctx context.Context, at time.Time, scopes []Inven
 			}
 		}
 		for _, sc := range scopes {
-			gone, err := absent(ctx, tx, sc, seen)
+			gone, err := s.absent(ctx, tx, sc, seen)
 			if err != nil {
 				return err
 			}
 			for _, g := range gone {
 				if _, err := tx.ExecContext(ctx, `DELETE FROM inventory WHERE cloud = $1 AND account = $2 AND region = $3 AND kind = $4 AND id = $5`,
-					sc.Cloud, sc.Account, sc.Region, sc.Kind, g.ID); err != nil {
+					s.args(sc.Cloud, sc.Account, sc.Region, sc.Kind, g.ID)...); err != nil {
 					return err
 				}
 				changes = append(changes, InventoryChange{At: at, Change: "removed", Scope: sc, ID: g.ID, FirstSeen: g.FirstSeen, Old: g.Record})
@@ -101,7 +109,7 @@ func (s *Store) ApplyInventory(ctx context.Context, at time.Time, scopes []Inven
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO inventory_changes (at, change, cloud, account, region, kind, id, first_seen, old, new) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-				when, c.Change, c.Scope.Cloud, c.Scope.Account, c.Scope.Region, c.Scope.Kind, c.ID, fs, nullBytes(c.Old), nullBytes(c.New)); err != nil {
+				s.args(when, c.Change, c.Scope.Cloud, c.Scope.Account, c.Scope.Region, c.Scope.Kind, c.ID, fs, nullBytes(c.Old), nullBytes(c.New))...); err != nil {
 				return err
 			}
 		}
@@ -125,9 +133,9 @@ func nullBytes(b []byte) any {
 }
 
 // absent returns the stored records of scope sc that seen lacks.
-func absent(ctx context.Context, tx *sql.Tx, sc InventoryScope, seen map[[5]string]bool) ([]InventoryRecord, error) {
+func (s *Store) absent(ctx context.Context, tx *sql.Tx, sc InventoryScope, seen map[[5]string]bool) ([]InventoryRecord, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, first_seen, record FROM inventory WHERE cloud = $1 AND account = $2 AND region = $3 AND kind = $4`,
-		sc.Cloud, sc.Account, sc.Region, sc.Kind)
+		s.args(sc.Cloud, sc.Account, sc.Region, sc.Kind)...)
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +223,7 @@ func (s *Store) Creators(ctx context.Context, ids []string) (map[string]string, 
 		defer stmt.Close()
 		for _, id := range ids {
 			var who string
-			switch err := stmt.QueryRowContext(ctx, id).Scan(&who); {
+			switch err := stmt.QueryRowContext(ctx, s.args(id)...).Scan(&who); {
 			case errors.Is(err, sql.ErrNoRows):
 			case err != nil:
 				return err

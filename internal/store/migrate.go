@@ -71,9 +71,10 @@ const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 
 // migrate brings db up to the last of ms in one transaction, so a failed
 // step leaves the schema as it was; with nothing pending it changes nothing.
-// The transaction takes the write lock first (BEGIN IMMEDIATE on SQLite),
-// so two processes opening one new file do not both apply version 1.
-func migrate(ctx context.Context, db *sql.DB, ms []migration) (err error) {
+// The transaction takes the write lock first (BEGIN IMMEDIATE on SQLite, the
+// dialect's migrationLock on PostgreSQL), so two processes opening one new
+// database do not both apply version 1.
+func migrate(ctx context.Context, db *sql.DB, d *dialect, ms []migration) (err error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -83,6 +84,11 @@ func migrate(ctx context.Context, db *sql.DB, ms []migration) (err error) {
 			tx.Rollback()
 		}
 	}()
+	if d.migrationLock != "" {
+		if _, err = tx.ExecContext(ctx, d.migrationLock); err != nil {
+			return fmt.Errorf("lock for migration: %w", err)
+		}
+	}
 	if _, err = tx.ExecContext(ctx, createMigrationsTable); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
@@ -92,7 +98,7 @@ func migrate(ctx context.Context, db *sql.DB, ms []migration) (err error) {
 	}
 	know := ms[len(ms)-1].version
 	if have > know {
-		return fmt.Errorf("%w: the file is at version %d, this binary knows up to %d; upgrade snapwarden", ErrSchemaTooNew, have, know)
+		return fmt.Errorf("%w: the database is at version %d, this binary knows up to %d; upgrade snapwarden", ErrSchemaTooNew, have, know)
 	}
 	now, _ := formatTime(time.Now())
 	for _, m := range ms[have:] {

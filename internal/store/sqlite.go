@@ -14,8 +14,8 @@ import (
 
 // Everything that knows it talks to SQLite lives in this file: the DSN, the
 // pragmas, the two pools and the driver's error codes. The SQL elsewhere is
-// portable (ON CONFLICT upserts, $N placeholders, CASE instead of MAX(a,b)),
-// so a PostgreSQL dialect adds a file like this one and its own migrations.
+// portable (ON CONFLICT upserts, $N placeholders, CASE instead of MAX(a,b));
+// postgres.go is the other dialect.
 
 const (
 	sqliteDriver = "sqlite"
@@ -28,12 +28,20 @@ const (
 	readers = 4
 )
 
-// placeholder is the n-th bind parameter of a generated statement. The
-// fixed statements use $N, which SQLite and PostgreSQL both read; generated
-// multi-row INSERTs use SQLite's anonymous ? because binding a named one
-// ($N is a name to SQLite) scans a list of every name in the statement,
-// which made a 2816-parameter INSERT quadratic: 100 µs a row instead of a few.
-func placeholder(int) string { return "?" }
+// sqliteDialect is SQLite's part of a Store.
+var sqliteDialect = &dialect{
+	name: "sqlite",
+	// Generated multi-row INSERTs use SQLite's anonymous ? because binding a
+	// named one ($N is a name to SQLite) scans a list of every name in the
+	// statement, which made a 2816-parameter INSERT quadratic: 100 µs a row
+	// instead of a few.
+	placeholder: func(int) string { return "?" },
+	// One connection writes and the file is in WAL mode, so a read
+	// transaction sees one committed state at the default level (the driver
+	// takes no other).
+	readTx:  &sql.TxOptions{ReadOnly: true},
+	explain: sqliteError,
+}
 
 // sqliteTarget is a parsed SQLite dsn.
 type sqliteTarget struct {
@@ -42,20 +50,14 @@ type sqliteTarget struct {
 	params url.Values // SQLite URI parameters the user gave (mode, vfs…)
 }
 
-// parseDSN accepts a file path or a "file:" URI and refuses other schemes.
+// parseDSN accepts a file path or a "file:" URI and refuses other schemes
+// (Open has taken postgres:// ones already).
 func parseDSN(dsn string) (sqliteTarget, error) {
 	if strings.TrimSpace(dsn) == "" {
-		return sqliteTarget{}, errors.New("empty store dsn: give a file path")
+		return sqliteTarget{}, errors.New("empty store dsn: give a file path or a postgres:// URL")
 	}
-	if scheme, _, ok := strings.Cut(dsn, "://"); ok && isScheme(scheme) {
-		switch strings.ToLower(scheme) {
-		case "file":
-		case "postgres", "postgresql":
-			// The dsn is not echoed: it may hold a password.
-			return sqliteTarget{}, fmt.Errorf("%w: PostgreSQL stores are not supported yet; give a SQLite file path", ErrNotSupported)
-		default:
-			return sqliteTarget{}, fmt.Errorf("%w: store scheme %q (want a file path or file: URI)", ErrNotSupported, scheme)
-		}
+	if scheme, _, ok := strings.Cut(dsn, "://"); ok && isScheme(scheme) && !strings.EqualFold(scheme, "file") {
+		return sqliteTarget{}, fmt.Errorf("%w: store scheme %q (want a file path, a file: URI or a postgres:// URL)", ErrNotSupported, scheme)
 	}
 
 	var t sqliteTarget

@@ -1,9 +1,7 @@
 package store
 
 import (
-	"context"
 	"database/sql"
-	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -62,58 +60,5 @@ func TestOpen_pragmas(t *testing.T) {
 	}
 	if st := s.w.Stats(); st.MaxOpenConnections != 1 {
 		t.Errorf("writer pool allows %d connections, want 1", st.MaxOpenConnections)
-	}
-}
-
-func TestInsertSQL(t *testing.T) {
-	got := insertSQL("t", []string{"a", "b"}, 3)
-	want := "INSERT INTO t (a, b) VALUES (?, ?), (?, ?), (?, ?)"
-	if got != want {
-		t.Errorf("got  %s\nwant %s", got, want)
-	}
-}
-
-// The row count of one statement changes at the last batch; every row
-// lands once whatever n is.
-func TestInsertRows(t *testing.T) {
-	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "bulk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	for _, n := range []int{0, 1, rowsPerInsert - 1, rowsPerInsert, rowsPerInsert + 1, 3*rowsPerInsert + 7} {
-		err := s.writeTx(t.Context(), func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(t.Context(), `DELETE FROM state_meta`); err != nil {
-				return err
-			}
-			return insertRows(t.Context(), tx, "state_meta", []string{"key", "value"}, n, func(i int, args []any) ([]any, error) {
-				return append(args, string(rune('a'+i%26))+strings.Repeat("x", i), "v"), nil
-			})
-		})
-		if err != nil {
-			t.Fatalf("n=%d: %v", n, err)
-		}
-		var count int
-		if err := s.r.QueryRowContext(t.Context(), `SELECT COUNT(*) FROM state_meta`).Scan(&count); err != nil || count != n {
-			t.Errorf("n=%d: %d rows, %v", n, count, err)
-		}
-	}
-
-	// An error from fill ends the transaction with nothing written.
-	boom := errors.New("boom")
-	err = s.writeTx(context.Background(), func(tx *sql.Tx) error {
-		return insertRows(t.Context(), tx, "principals", []string{"cloud", "id", "created_by"}, 1000, func(i int, args []any) ([]any, error) {
-			if i == 900 {
-				return nil, boom
-			}
-			return append(args, "aws", strings.Repeat("p", i+1), ""), nil
-		})
-	})
-	if !errors.Is(err, boom) {
-		t.Fatalf("error %v, want boom", err)
-	}
-	var count int
-	if err := s.r.QueryRowContext(t.Context(), `SELECT COUNT(*) FROM principals`).Scan(&count); err != nil || count != 0 {
-		t.Errorf("%d principals after a failed insert, %v", count, err)
 	}
 }

@@ -54,6 +54,7 @@ const (
 )
 
 var (
+	stateTables   = []string{"state_meta", "principals", "resources", "chains"}
 	principalCols = []string{"cloud", "id", "first_seen", "created", "created_by"}
 	resourceCols  = []string{"cloud", "id", "type", "account", "created", "creator", "created_by", "parent", "critical", "links", "seen", "open"}
 	chainCols     = []string{"id", "rule", "cloud", "account", "updated", "is_open", "state"}
@@ -61,7 +62,8 @@ var (
 
 // SaveState replaces the whole correlation state with snap in one
 // transaction: rows absent from snap are deleted, and a failure or a crash
-// part way leaves the previous state as it was. Each principal and resource
+// part way leaves the previous state as it was. Saves from several Stores
+// on one database take turns; the last one committed is the state. Each principal and resource
 // is keyed by (Cloud, ID) and each chain by ID; a key given twice, or an
 // empty ID, is an error.
 func (s *Store) SaveState(ctx context.Context, snap *Snapshot) error {
@@ -69,7 +71,12 @@ func (s *Store) SaveState(ctx context.Context, snap *Snapshot) error {
 		return errors.New("save state: nil snapshot")
 	}
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
-		for _, table := range []string{"state_meta", "principals", "resources", "chains"} {
+		// Another instance's save waits for this one (or this for it): two
+		// saves interleaved would leave rows of both.
+		if err := s.lock(ctx, tx, stateTables...); err != nil {
+			return fmt.Errorf("lock state: %w", err)
+		}
+		for _, table := range stateTables {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table); err != nil {
 				return fmt.Errorf("clear %s: %w", table, err)
 			}
@@ -77,17 +84,17 @@ func (s *Store) SaveState(ctx context.Context, snap *Snapshot) error {
 		if err := saveMeta(ctx, tx, snap); err != nil {
 			return err
 		}
-		if err := insertRows(ctx, tx, "principals", principalCols, len(snap.Principals), func(i int, args []any) ([]any, error) {
+		if err := s.insertRows(ctx, tx, "principals", principalCols, len(snap.Principals), func(i int, args []any) ([]any, error) {
 			return principalArgs(&snap.Principals[i], args)
 		}); err != nil {
 			return fmt.Errorf("principals: %w", err)
 		}
-		if err := insertRows(ctx, tx, "resources", resourceCols, len(snap.Resources), func(i int, args []any) ([]any, error) {
+		if err := s.insertRows(ctx, tx, "resources", resourceCols, len(snap.Resources), func(i int, args []any) ([]any, error) {
 			return resourceArgs(&snap.Resources[i], args)
 		}); err != nil {
 			return fmt.Errorf("resources: %w", err)
 		}
-		if err := insertRows(ctx, tx, "chains", chainCols, len(snap.Chains), func(i int, args []any) ([]any, error) {
+		if err := s.insertRows(ctx, tx, "chains", chainCols, len(snap.Chains), func(i int, args []any) ([]any, error) {
 			return chainArgs(&snap.Chains[i], args)
 		}); err != nil {
 			return fmt.Errorf("chains: %w", err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/snapwarden/snapwarden/internal/store"
+	"github.com/snapwarden/snapwarden/internal/store/storetest"
 )
 
 // assertSnapshot checks that got is want as LoadState should return it:
@@ -102,156 +103,162 @@ func richSnapshot() *store.Snapshot {
 }
 
 func TestStore_SaveStateRoundTrip(t *testing.T) {
-	s, _ := openTemp(t)
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		s, _ := openTemp(t, b)
 
-	empty, err := s.LoadState(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertSnapshot(t, empty, &store.Snapshot{})
-
-	want := richSnapshot()
-	if err := s.SaveState(t.Context(), want); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.LoadState(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertSnapshot(t, got, want)
-	for _, p := range got.Principals {
-		if p.FirstSeen.Location() != time.UTC {
-			t.Errorf("%s: FirstSeen in %v, want UTC", p.ID, p.FirstSeen.Location())
+		empty, err := s.LoadState(t.Context())
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if got.Principals[0].FirstSeen.Nanosecond() != 1 {
-		t.Errorf("nanoseconds lost: %v", got.Principals[0].FirstSeen)
-	}
+		assertSnapshot(t, empty, &store.Snapshot{})
+
+		want := richSnapshot()
+		if err := s.SaveState(t.Context(), want); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.LoadState(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertSnapshot(t, got, want)
+		for _, p := range got.Principals {
+			if p.FirstSeen.Location() != time.UTC {
+				t.Errorf("%s: FirstSeen in %v, want UTC", p.ID, p.FirstSeen.Location())
+			}
+		}
+		if got.Principals[0].FirstSeen.Nanosecond() != 1 {
+			t.Errorf("nanoseconds lost: %v", got.Principals[0].FirstSeen)
+		}
+	})
 }
 
 func TestStore_SaveStateReplaces(t *testing.T) {
-	s, _ := openTemp(t)
-	first := richSnapshot()
-	if err := s.SaveState(t.Context(), first); err != nil {
-		t.Fatal(err)
-	}
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		s, _ := openTemp(t, b)
+		first := richSnapshot()
+		if err := s.SaveState(t.Context(), first); err != nil {
+			t.Fatal(err)
+		}
 
-	// The second state drops some rows, changes others and adds one.
-	second := &store.Snapshot{
-		HistoryStart: first.HistoryStart, // HistoryEnd unset: it must not survive from the first save
-		Principals:   first.Principals[:1],
-		Resources: []store.Resource{
-			{Cloud: "aws", ID: "snap-1", Type: "snapshot", Account: "111122223333", Parent: "vol-9"}, // critical, links and times dropped
-			{Cloud: "openstack", ID: "5f0c3d0e-0000-4000-8000-000000000001", Type: "volume", Account: "p"},
-		},
-	}
-	if err := s.SaveState(t.Context(), second); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.LoadState(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertSnapshot(t, got, second)
+		// The second state drops some rows, changes others and adds one.
+		second := &store.Snapshot{
+			HistoryStart: first.HistoryStart, // HistoryEnd unset: it must not survive from the first save
+			Principals:   first.Principals[:1],
+			Resources: []store.Resource{
+				{Cloud: "aws", ID: "snap-1", Type: "snapshot", Account: "111122223333", Parent: "vol-9"}, // critical, links and times dropped
+				{Cloud: "openstack", ID: "5f0c3d0e-0000-4000-8000-000000000001", Type: "volume", Account: "p"},
+			},
+		}
+		if err := s.SaveState(t.Context(), second); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.LoadState(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertSnapshot(t, got, second)
 
-	if err := s.SaveState(t.Context(), &store.Snapshot{}); err != nil {
-		t.Fatal(err)
-	}
-	got, err = s.LoadState(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertSnapshot(t, got, &store.Snapshot{})
+		if err := s.SaveState(t.Context(), &store.Snapshot{}); err != nil {
+			t.Fatal(err)
+		}
+		got, err = s.LoadState(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertSnapshot(t, got, &store.Snapshot{})
+	})
 }
 
 // A save that fails part way, for whatever reason, leaves the previous
 // state whole.
 func TestStore_SaveStateFailureKeepsPrevious(t *testing.T) {
-	bulk := func(n int) []store.Resource {
-		rs := make([]store.Resource, n)
-		for i := range rs {
-			rs[i] = store.Resource{Cloud: "aws", ID: fmt.Sprintf("vol-%06d", i), Type: "volume"}
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		bulk := func(n int) []store.Resource {
+			rs := make([]store.Resource, n)
+			for i := range rs {
+				rs[i] = store.Resource{Cloud: "aws", ID: fmt.Sprintf("vol-%06d", i), Type: "volume"}
+			}
+			return rs
 		}
-		return rs
-	}
-	tests := []struct {
-		name    string
-		snap    func() *store.Snapshot
-		ctx     func(context.Context) context.Context
-		wantErr string
-	}{
-		{
-			name: "duplicate resource after many rows",
-			snap: func() *store.Snapshot {
-				rs := append(bulk(1000), store.Resource{Cloud: "aws", ID: "vol-000007", Type: "volume"})
-				return &store.Snapshot{Resources: rs}
+		tests := []struct {
+			name    string
+			snap    func() *store.Snapshot
+			ctx     func(context.Context) context.Context
+			wantErr string
+		}{
+			{
+				name: "duplicate resource after many rows",
+				snap: func() *store.Snapshot {
+					rs := append(bulk(1000), store.Resource{Cloud: "aws", ID: "vol-000007", Type: "volume"})
+					return &store.Snapshot{Resources: rs}
+				},
+				wantErr: "resource aws/vol-000007 given twice",
 			},
-			wantErr: "resource aws/vol-000007 given twice",
-		},
-		{
-			name: "duplicate principal",
-			snap: func() *store.Snapshot {
-				return &store.Snapshot{Principals: []store.Principal{{Cloud: "gcp", ID: "a@x"}, {Cloud: "gcp", ID: "a@x"}}}
+			{
+				name: "duplicate principal",
+				snap: func() *store.Snapshot {
+					return &store.Snapshot{Principals: []store.Principal{{Cloud: "gcp", ID: "a@x"}, {Cloud: "gcp", ID: "a@x"}}}
+				},
+				wantErr: "principal gcp/a@x given twice",
 			},
-			wantErr: "principal gcp/a@x given twice",
-		},
-		{
-			name: "duplicate chain",
-			snap: func() *store.Snapshot {
-				return &store.Snapshot{Chains: []store.Chain{{ID: "c"}, {ID: "c", Rule: "other"}}}
+			{
+				name: "duplicate chain",
+				snap: func() *store.Snapshot {
+					return &store.Snapshot{Chains: []store.Chain{{ID: "c"}, {ID: "c", Rule: "other"}}}
+				},
+				wantErr: "chain c given twice",
 			},
-			wantErr: "chain c given twice",
-		},
-		{
-			name: "empty id",
-			snap: func() *store.Snapshot {
-				return &store.Snapshot{Resources: append(bulk(600), store.Resource{Cloud: "aws", Type: "volume"})}
+			{
+				name: "empty id",
+				snap: func() *store.Snapshot {
+					return &store.Snapshot{Resources: append(bulk(600), store.Resource{Cloud: "aws", Type: "volume"})}
+				},
+				wantErr: "empty id",
 			},
-			wantErr: "empty id",
-		},
-		{
-			name: "time without a four-digit year",
-			snap: func() *store.Snapshot {
-				return &store.Snapshot{Chains: []store.Chain{{ID: "c", Updated: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}}}
+			{
+				name: "time without a four-digit year",
+				snap: func() *store.Snapshot {
+					return &store.Snapshot{Chains: []store.Chain{{ID: "c", Updated: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}}}
+				},
+				wantErr: "year outside 0-9999",
 			},
-			wantErr: "year outside 0-9999",
-		},
-		{
-			name: "context canceled",
-			snap: func() *store.Snapshot { return &store.Snapshot{Resources: bulk(5000)} },
-			ctx: func(ctx context.Context) context.Context {
-				ctx, cancel := context.WithCancel(ctx)
-				cancel()
-				return ctx
+			{
+				name: "context canceled",
+				snap: func() *store.Snapshot { return &store.Snapshot{Resources: bulk(5000)} },
+				ctx: func(ctx context.Context) context.Context {
+					ctx, cancel := context.WithCancel(ctx)
+					cancel()
+					return ctx
+				},
+				wantErr: "context canceled",
 			},
-			wantErr: "context canceled",
-		},
-		{
-			name:    "nil snapshot",
-			snap:    func() *store.Snapshot { return nil },
-			wantErr: "nil snapshot",
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s, _ := openTemp(t)
-			prev := richSnapshot()
-			if err := s.SaveState(t.Context(), prev); err != nil {
-				t.Fatal(err)
-			}
-			ctx := t.Context()
-			if tt.ctx != nil {
-				ctx = tt.ctx(ctx)
-			}
-			err := s.SaveState(ctx, tt.snap())
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("SaveState error %v, want one containing %q", err, tt.wantErr)
-			}
-			got, err := s.LoadState(t.Context())
-			if err != nil {
-				t.Fatal(err)
-			}
-			assertSnapshot(t, got, prev)
-		})
-	}
+			{
+				name:    "nil snapshot",
+				snap:    func() *store.Snapshot { return nil },
+				wantErr: "nil snapshot",
+			},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				s, _ := openTemp(t, b)
+				prev := richSnapshot()
+				if err := s.SaveState(t.Context(), prev); err != nil {
+					t.Fatal(err)
+				}
+				ctx := t.Context()
+				if tt.ctx != nil {
+					ctx = tt.ctx(ctx)
+				}
+				err := s.SaveState(ctx, tt.snap())
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("SaveState error %v, want one containing %q", err, tt.wantErr)
+				}
+				got, err := s.LoadState(t.Context())
+				if err != nil {
+					t.Fatal(err)
+				}
+				assertSnapshot(t, got, prev)
+			})
+		}
+	})
 }

@@ -1,11 +1,13 @@
 // Package store keeps snapwarden's durable state in one database: the
 // correlation state (principals and when they were first seen, the resource
 // lineage graph, open attack chains), so that runs day after day continue
-// where the last one stopped, and the findings with their review status.
-// SQLite (modernc.org/sqlite, no cgo) in WAL mode is the default; the SQL
-// outside sqlite.go is kept portable for a PostgreSQL dialect. The package
-// imports finding and nothing else of ours; the engine converts its state to
-// the plain records here.
+// where the last one stopped, the findings with their review status, and the
+// snapshot inventory with its history. SQLite (modernc.org/sqlite, no cgo)
+// in WAL mode is the default; PostgreSQL (pgx) serves several instances
+// sharing one database. What differs between the two is in sqlite.go,
+// postgres.go and migrations/<dialect>/; the rest is written once. The
+// package imports finding and nothing else of ours; the engine converts its
+// state to the plain records here.
 package store
 
 import (
@@ -15,43 +17,60 @@ import (
 	"fmt"
 )
 
-// Store is an open database. Its methods are safe for concurrent use:
-// writes go through one connection, in turn; reads use a pool and see the
-// last committed state, never a half-done save.
+// Store is an open database. Its methods are safe for concurrent use, and
+// on PostgreSQL also with other Stores, in other processes, on the same
+// database: each write is one transaction that either lands whole or not at
+// all, writers that replace tables take turns, and reads see the last
+// committed state, never a half-done save.
 type Store struct {
-	path string  // the file, for messages
-	w    *sql.DB // the one writing connection
-	r    *sql.DB // read-only pool
+	name string   // the file, or the PostgreSQL URL without its password, for messages
+	d    *dialect // what differs between SQLite and PostgreSQL
+	w    *sql.DB  // writes (on SQLite its one connection)
+	r    *sql.DB  // reads (on PostgreSQL the same pool as w)
 }
 
-// Open opens the store at dsn, creating the file if absent, and brings its
-// schema up to date. dsn is a file path or a SQLite "file:" URI; a
-// postgres:// dsn fails with ErrNotSupported, and a database migrated by a
-// newer snapwarden with ErrSchemaTooNew. Errors name the file.
-func Open(ctx context.Context, dsn string) (_ *Store, err error) {
+// Open opens the store at dsn and brings its schema up to date. dsn is a
+// SQLite file path or "file:" URI (the file is created if absent), or a
+// postgres:// or postgresql:// URL of an existing PostgreSQL database (see
+// openPostgres). Other schemes and in-memory SQLite fail with
+// ErrNotSupported, and a database migrated by a newer snapwarden with
+// ErrSchemaTooNew. Errors name the file or the database, never a password.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	if isPostgresDSN(dsn) {
+		return openPostgres(ctx, dsn)
+	}
 	t, err := parseDSN(dsn)
 	if err != nil {
 		return nil, err
-	}
-	ms, err := loadMigrations(migrationFiles, "migrations/sqlite")
-	if err != nil {
-		return nil, fmt.Errorf("embedded migrations: %w", err) // a build mistake; a test keeps it out
 	}
 	w, r, err := openSQLite(ctx, t)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", t.path, err)
 	}
-	s := &Store{path: t.path, w: w, r: r}
-	if err := migrate(ctx, w, ms); err != nil {
+	return start(ctx, &Store{name: t.path, d: sqliteDialect, w: w, r: r})
+}
+
+// start brings a newly opened store's schema up to date, closing the store
+// when that fails.
+func start(ctx context.Context, s *Store) (*Store, error) {
+	ms, err := loadMigrations(migrationFiles, "migrations/"+s.d.name)
+	if err != nil {
 		s.Close()
-		return nil, fmt.Errorf("open store %s: %w", t.path, sqliteError(err))
+		return nil, fmt.Errorf("embedded migrations: %w", err) // a build mistake; a test keeps it out
+	}
+	if err := migrate(ctx, s.w, s.d, ms); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open store %s: %w", s.name, s.d.explain(err))
 	}
 	return s, nil
 }
 
-// Close closes the store's connections; the last one to close folds the
-// write-ahead log back into the file.
+// Close closes the store's connections; on SQLite the last one to close
+// folds the write-ahead log back into the file.
 func (s *Store) Close() error {
+	if s.r == s.w {
+		return s.w.Close()
+	}
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
@@ -65,7 +84,11 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 }
 
 // writeTx runs fn in a transaction on the writer and commits when it
-// returns nil; otherwise nothing fn did is kept.
+// returns nil; otherwise nothing fn did is kept. On PostgreSQL it runs at
+// READ COMMITTED: a writer that reads before it writes, or replaces a whole
+// table, locks its tables first (Store.lock), so it works on what the last
+// writer committed and waits for a concurrent one instead of failing and
+// retrying as under SERIALIZABLE.
 func (s *Store) writeTx(ctx context.Context, fn func(*sql.Tx) error) (err error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -80,7 +103,7 @@ func (s *Store) writeTx(ctx context.Context, fn func(*sql.Tx) error) (err error)
 // readTx runs fn in one read transaction, so every query in it sees the
 // same committed state.
 func (s *Store) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.r.BeginTx(ctx, s.d.readTx)
 	if err != nil {
 		return err
 	}
