@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -57,15 +58,25 @@ func TestLoadMigrations(t *testing.T) {
 	}
 }
 
-// The embedded migrations are what Open applies: they must load.
+// The embedded migrations are what Open applies: they must load, and each
+// dialect has the same steps, so one version means one schema on both.
 func TestEmbeddedMigrations(t *testing.T) {
-	ms, err := loadMigrations(migrationFiles, "migrations/sqlite")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		if strings.TrimSpace(m.sql) == "" {
-			t.Errorf("migration %04d_%s is empty", m.version, m.name)
+	var names [][]string
+	for _, d := range []*dialect{sqliteDialect, postgresDialect} {
+		ms, err := loadMigrations(migrationFiles, "migrations/"+d.name)
+		if err != nil {
+			t.Fatalf("%s: %v", d.name, err)
 		}
+		var ns []string
+		for _, m := range ms {
+			if strings.TrimSpace(m.sql) == "" {
+				t.Errorf("%s: migration %04d_%s is empty", d.name, m.version, m.name)
+			}
+			ns = append(ns, m.name)
+		}
+		names = append(names, ns)
+	}
+	if !slices.Equal(names[0], names[1]) {
+		t.Errorf("sqlite migrations %q, postgres %q: want the same steps", names[0], names[1])
 	}
 }

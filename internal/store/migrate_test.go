@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -116,4 +117,45 @@ func TestOpen_schemaTooNew(t *testing.T) {
 			t.Errorf("the refused database changed: max version %d, %v", max, err)
 		}
 	})
+}
+
+// Both dialects' migrations give the same tables with the same columns, in
+// the same order.
+func TestMigrations_sameSchema(t *testing.T) {
+	columns := map[string]string{
+		"sqlite": `SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
+			WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid`,
+		"postgres": `SELECT table_name, column_name FROM information_schema.columns
+			WHERE table_schema = current_schema() ORDER BY table_name COLLATE "C", ordinal_position`,
+	}
+	schemas := map[string][]string{}
+	for _, b := range storetest.All() {
+		t.Run(b.Name, func(t *testing.T) {
+			_, dsn := openTemp(t, b)
+			rows, err := b.Raw(t, dsn).QueryContext(t.Context(), columns[b.Name])
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var cols []string
+			for rows.Next() {
+				var table, col string
+				if err := rows.Scan(&table, &col); err != nil {
+					t.Fatal(err)
+				}
+				cols = append(cols, table+"."+col)
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			schemas[b.Name] = cols
+		})
+	}
+	sq, pg := schemas["sqlite"], schemas["postgres"]
+	if len(sq) == 0 {
+		t.Fatal("no SQLite columns read")
+	}
+	if pg != nil && !slices.Equal(sq, pg) {
+		t.Errorf("schemas differ:\n sqlite   %q\n postgres %q", sq, pg)
+	}
 }
