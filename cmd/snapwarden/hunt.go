@@ -25,6 +25,9 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// dbHint follows a store that would not open (hunt --db, inventory --db).
+const dbHint = "--db names a SQLite file snapwarden created (or a new one), or a postgres:// URL of an existing database"
+
 type huntOptions struct {
 	format      string
 	events      bool
@@ -70,9 +73,9 @@ by time (spilling to --temp-dir when they do not fit in memory) and the
 chain rules follow each copy through restores, attachments and openings,
 across accounts and clouds; Sigma correlation rules count their base
 rules' hits in windows. Each chain is printed once, in its final state, so
-any order of files and records gives the same findings. --db FILE keeps
-open chains, principals' first sight and the resources' lineage for the
-next run, and stores the findings.
+any order of files and records gives the same findings. --db FILE (or a
+postgres:// URL) keeps open chains, principals' first sight and the
+resources' lineage for the next run, and stores the findings.
 
 Bad records are counted and reported with file and line, and the run goes
 on; a truncated .gz fails that file only, after what could be read.
@@ -114,7 +117,7 @@ files, records and MB/s.`,
 	f.IntVar(&o.maxRows, "max-rows", 5000, "most rows kept for a table")
 	f.IntVar(&o.maxWarnings, "max-warnings", 50, "most bad-input warnings printed (all are counted)")
 	f.BoolVar(&o.suppressed, "show-suppressed", false, "list findings the config's allow-list suppresses, marked with its reason")
-	f.StringVar(&o.db, "db", "", "store FILE (SQLite) that keeps chains, principals' first sight and lineage\nbetween runs, and the findings; created if absent")
+	f.StringVar(&o.db, "db", "", "store that keeps chains, principals' first sight and lineage between runs,\nand the findings: a SQLite FILE (created if absent) or a postgres:// URL")
 	f.StringVar(&o.tempDir, "temp-dir", "", "where events are ordered by time when they do not fit in memory (default: the system's)")
 	f.StringArrayVar(&o.accounts, "account", nil, "CLOUD=ID: account of records that name none (VK Cloud action logs:\n--account vkcloud=<project_id>); repeatable")
 	return cmd
@@ -268,7 +271,7 @@ func runHunt(ctx context.Context, e env, o huntOptions, paths []string) error {
 	)
 	if o.db != "" && !o.events && !o.activity {
 		if db, err = store.Open(ctx, o.db); err != nil {
-			return &exitError{code: exitFailure, err: err, hint: "--db names a SQLite file snapwarden created, or a new one"}
+			return &exitError{code: exitFailure, err: err, hint: dbHint}
 		}
 		defer db.Close()
 		fs.keep = true

@@ -32,7 +32,7 @@ type inventoryOptions struct {
 
 func (o *inventoryOptions) flags(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&o.db, "db", "", "store FILE (default: the config's store, else snapwarden.db here)")
+	f.StringVar(&o.db, "db", "", "store: a SQLite FILE or a postgres:// URL (default: the config's store, else snapwarden.db here)")
 	f.StringVar(&o.config, "config", "", "configuration file (critical resources, trusted accounts and principals)")
 	f.StringVarP(&o.output, "output", "o", "table", "findings as table, jsonl or ocsf")
 	f.StringVar(&o.failOn, "fail-on", "", "exit 1 when a finding at or above this severity exists")
@@ -287,7 +287,7 @@ func reportChanges(ctx context.Context, e env, o inventoryOptions, changes func(
 	}
 	st, err := store.Open(ctx, cmp.Or(o.db, cfg.Store, "snapwarden.db"))
 	if err != nil {
-		return &exitError{code: exitFailure, err: err, hint: "--db names a SQLite file snapwarden created, or a new one"}
+		return &exitError{code: exitFailure, err: err, hint: dbHint}
 	}
 	defer st.Close()
 	chs, err := changes(ctx, st)

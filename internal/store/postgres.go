@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -139,8 +140,13 @@ func postgresName(cfg *pgx.ConnConfig) string {
 	return u.String()
 }
 
-// postgresError adds what to do to the server's errors a user can fix.
+// postgresError puts pgx's error on one line and adds what to do to the
+// server's errors a user can fix.
 func postgresError(err error) error {
+	if err == nil {
+		return nil
+	}
+	err = oneLine(err)
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
 		return err
@@ -170,3 +176,32 @@ func bindPostgres(args []any) {
 		}
 	}
 }
+
+// oneLine puts a multi-line error on one line (pgx gives "what:" and then a
+// line per address tried, with sslmode=prefer the same address twice),
+// dropping repeats. It still unwraps to err.
+func oneLine(err error) error {
+	msg := err.Error()
+	if !strings.Contains(msg, "\n") {
+		return err
+	}
+	var parts []string
+	for _, l := range strings.Split(msg, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !slices.Contains(parts, l) {
+			parts = append(parts, l)
+		}
+	}
+	msg = parts[0]
+	if len(parts) > 1 {
+		msg += " " + strings.Join(parts[1:], "; ")
+	}
+	return &lineError{msg: msg, err: err}
+}
+
+type lineError struct {
+	msg string
+	err error
+}
+
+func (e *lineError) Error() string { return e.msg }
+func (e *lineError) Unwrap() error { return e.err }

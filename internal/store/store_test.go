@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"errors"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,6 +87,8 @@ func TestOpen_postgresErrors(t *testing.T) {
 	}{
 		{"no server", "postgres://snap:hunter2@127.0.0.1:1/snapwarden?sslmode=disable&connect_timeout=5",
 			[]string{"open store postgres://snap@127.0.0.1:1/snapwarden", "connect"}},
+		{"no server, TLS tried first", "postgres://snap:hunter2@127.0.0.1:1/snapwarden?connect_timeout=5",
+			[]string{"open store postgres://snap@127.0.0.1:1/snapwarden", "connection refused"}},
 		{"no server, password in the query", "postgresql://snap@127.0.0.1:1/snapwarden?password=hunter2&sslmode=disable&search_path=sw",
 			[]string{"open store postgres://snap@127.0.0.1:1/snapwarden?search_path=sw"}},
 		{"bad port", "postgres://snap:hunter2@db.example:99999999/snapwarden", []string{"dsn", "invalid port"}},
@@ -108,6 +111,9 @@ func TestOpen_postgresErrors(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "hunt@") {
 				t.Errorf("error %q shows the password", err)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error %q is not one line", err)
 			}
 		})
 	}
@@ -169,4 +175,41 @@ func TestStore_reopenKeepsData(t *testing.T) {
 			t.Errorf("findings after reopen: %+v, %v", fs, err)
 		}
 	})
+}
+
+// The server's refusals a user can fix come with what to do.
+func TestOpen_postgresHints(t *testing.T) {
+	dsn := storetest.Postgres.Fresh(t)
+	tests := []struct {
+		name  string
+		param string // query parameter changed
+		value string
+		want  string
+	}{
+		{"no such schema", "search_path", "no_such_schema", "CREATE SCHEMA"},
+		{"no such database", "", "/no_such_database", "createdb"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u, err := url.Parse(dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.param == "" {
+				u.Path = tt.value
+			} else {
+				q := u.Query()
+				q.Set(tt.param, tt.value)
+				u.RawQuery = q.Encode()
+			}
+			s, err := store.Open(t.Context(), u.String())
+			if err == nil {
+				s.Close()
+				t.Fatal("Open succeeded")
+			}
+			if !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("error %q: want one line mentioning %q", err, tt.want)
+			}
+		})
+	}
 }
