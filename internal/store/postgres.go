@@ -79,7 +79,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		// pgx ends the password at the first @, a URL at the last: with an
 		// unescaped @ in it, part of the password would become the host
 		// and show in messages.
-		if pw, ok := u.User.Password(); ok && pw != cfg.Password {
+		if pw, _ := u.User.Password(); pw != "" && pw != cfg.Password {
 			return nil, errors.New("PostgreSQL store dsn: the password holds an unescaped @, / or : (it is not shown); percent-encode it (%40 for @)")
 		}
 	}

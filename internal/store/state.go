@@ -63,9 +63,9 @@ var (
 // SaveState replaces the whole correlation state with snap in one
 // transaction: rows absent from snap are deleted, and a failure or a crash
 // part way leaves the previous state as it was. Saves from several Stores
-// on one database take turns; the last one committed is the state. Each principal and resource
-// is keyed by (Cloud, ID) and each chain by ID; a key given twice, or an
-// empty ID, is an error.
+// on one database take turns; the last one committed is the state. Each
+// principal and resource is keyed by (Cloud, ID) and each chain by ID; a key
+// given twice, or an empty ID, is an error.
 func (s *Store) SaveState(ctx context.Context, snap *Snapshot) error {
 	if snap == nil {
 		return errors.New("save state: nil snapshot")
