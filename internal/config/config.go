@@ -17,8 +17,8 @@ type Config struct {
 	// Lang is the language of summaries in the table: "en" or "ru".
 	Lang string `json:"lang"`
 	// Store is the store hunt --db, inventory and serve use when no --db
-	// is given: a SQLite file ("" means snapwarden.db where the command
-	// runs, for the commands that always keep one).
+	// is given: a SQLite file or a postgres:// URL ("" means snapwarden.db
+	// where the command runs, for the commands that always keep one).
 	Store string `json:"store"`
 	// Inventory tunes the snapshot baseline's findings.
 	Inventory Inventory `json:"inventory"`
