@@ -42,12 +42,12 @@ func TestReview(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := &entitlement.Report{Grants: []entitlement.Grant{
-		grant("arn:aws:iam::111122223333:role/backup-automation", entitlement.Create, entitlement.Allow, true),  // approved
-		grant("arn:aws:iam::111122223333:role/backup-automation", entitlement.Share, entitlement.Allow, true),   // unexpected: high
-		grant("arn:aws:iam::111122223333:user/dana", entitlement.Export, entitlement.Allow, true),                // approval expired
-		grant("arn:aws:iam::111122223333:user/root-admin", entitlement.AdminEquivalent, entitlement.Allow, true), // approved, but standing
+		grant("arn:aws:iam::111122223333:role/backup-automation", entitlement.Create, entitlement.Allow, true),    // approved
+		grant("arn:aws:iam::111122223333:role/backup-automation", entitlement.Share, entitlement.Allow, true),     // unexpected: high
+		grant("arn:aws:iam::111122223333:user/dana", entitlement.Export, entitlement.Allow, true),                 // approval expired
+		grant("arn:aws:iam::111122223333:user/root-admin", entitlement.AdminEquivalent, entitlement.Allow, true),  // approved, but standing
 		grant("arn:aws:iam::111122223333:user/mallory", entitlement.AdminEquivalent, entitlement.Eligible, false), // unexpected, eligible
-		grant("arn:aws:iam::111122223333:user/eve", entitlement.Copy, entitlement.Denied, true),                  // capped: nothing
+		grant("arn:aws:iam::111122223333:user/eve", entitlement.Copy, entitlement.Denied, true),                   // capped: nothing
 	}}
 	got := map[string][]string{}
 	for _, f := range entitlement.Review(r, exp, now) {
