@@ -1,0 +1,329 @@
+package aws
+
+import (
+	"strings"
+
+	"github.com/snapwarden/snapwarden/internal/entitlement"
+)
+
+// outcome is how a principal holds one action (or a capability): the
+// verdict, the chain that gives it, the conditions it depends on and the
+// resources it reaches.
+type outcome struct {
+	verdict entitlement.Verdict
+	via     []string
+	conds   []string
+	scope   string
+	// indirect: held through another identity or a permission the
+	// principal would first grant itself
+	indirect bool
+}
+
+// rank orders verdicts from nothing to an unconditional allow.
+func rank(v entitlement.Verdict) int {
+	switch v {
+	case entitlement.Allow:
+		return 4
+	case entitlement.Conditional:
+		return 3
+	case entitlement.Eligible:
+		return 2
+	case entitlement.Denied:
+		return 1
+	}
+	return 0
+}
+
+// weaker reports whether a is a weaker hold than b: a lower verdict, or
+// the same verdict with a narrower scope.
+func weaker(a, b outcome) bool {
+	if rank(a.verdict) != rank(b.verdict) {
+		return rank(a.verdict) < rank(b.verdict)
+	}
+	return a.scope != "*" && b.scope == "*"
+}
+
+var notGranted = outcome{verdict: entitlement.NotGranted}
+
+// decide evaluates one action for a principal against each resource type
+// the action needs (all must be allowed): explicit deny anywhere wins, then
+// the SCPs and the permissions boundary must allow, then an identity
+// policy must. extra adds identity policies (a self-granted one).
+func decide(n *node, action string, types []string, extra ...source) outcome {
+	if len(types) == 0 {
+		types = []string{"*"}
+	}
+	la := lower(action)
+	var worst outcome
+	for i, r := range types {
+		o := decideOne(n, action, la, r, extra)
+		if i == 0 || weaker(o, worst) {
+			worst = o
+		}
+		if o.verdict == entitlement.NotGranted {
+			break
+		}
+	}
+	return worst
+}
+
+func decideOne(n *node, action, la, r string, extra []source) outcome {
+	vars := n.vars()
+	var best *hit
+	for _, srcs := range [][]source{n.identity, extra} {
+		for i := range srcs {
+			for _, h := range srcs[i].hits(la, r, vars, false) {
+				if best == nil || h.better(*best) {
+					best = &h
+				}
+			}
+		}
+	}
+	if best == nil {
+		return notGranted
+	}
+	o := outcome{verdict: entitlement.Allow, scope: best.scope}
+	o.via = append(append([]string{}, best.src.via...), best.describe(action))
+	o.conds = append(o.conds, best.conds()...)
+
+	// explicit denies, in every kind of policy
+	var except []string
+	denySources := append(append([]source{}, n.identity...), extra...)
+	if n.boundary != nil {
+		denySources = append(denySources, *n.boundary)
+	}
+	denySources = append(denySources, n.scps...)
+	for i := range denySources {
+		for _, h := range denySources[i].hits(la, r, vars, true) {
+			switch {
+			case len(h.st.Conditions) == 0 && h.total:
+				o.verdict = entitlement.Denied
+				o.via = append(o.via, "denied by "+strings.Join(append(append([]string{}, h.src.via...), h.describe(action)), ": "))
+				o.conds = nil
+				return o
+			case len(h.st.Conditions) > 0:
+				for _, c := range h.st.Conditions {
+					o.conds = append(o.conds, "unless "+c.String())
+				}
+			default:
+				except = append(except, h.scope)
+			}
+		}
+	}
+	if n.boundary != nil {
+		conds, ok := n.boundary.allows(la, r, vars)
+		if !ok {
+			o.verdict = entitlement.Denied
+			o.via = append(o.via, "capped by "+strings.Join(n.boundary.via, " ")+": it does not allow "+action)
+			o.conds = nil
+			return o
+		}
+		o.conds = append(o.conds, conds...)
+	}
+	if n.scps != nil {
+		var allowed bool
+		for i := range n.scps {
+			if conds, ok := n.scps[i].allows(la, r, vars); ok {
+				allowed = true
+				o.conds = append(o.conds, conds...)
+				break
+			}
+		}
+		if !allowed {
+			o.verdict = entitlement.Denied
+			o.via = append(o.via, "capped by the service control policies: none allows "+action)
+			o.conds = nil
+			return o
+		}
+	}
+	if len(except) > 0 {
+		o.scope += " except " + strings.Join(except, ", ")
+	}
+	if len(o.conds) > 0 {
+		o.verdict = entitlement.Conditional
+	}
+	return o
+}
+
+// allows reports whether the policy (a boundary or an SCP) allows the
+// action, and the conditions of the allow it found.
+func (s *source) allows(la, r string, vars map[string]string) ([]string, bool) {
+	var best *hit
+	for _, h := range s.hits(la, r, vars, false) {
+		if best == nil || h.better(*best) {
+			best = &h
+		}
+	}
+	if best == nil {
+		return nil, false
+	}
+	return best.conds(), true
+}
+
+// hit is a statement of a policy that applies to an action on a resource
+// type.
+type hit struct {
+	src     *source
+	st      *statement
+	pattern string // the Action pattern that matched ("" for NotAction)
+	scope   string // the resources the statement reaches within the type
+	total   bool   // it reaches every resource of the type
+	target  string // the resource type or resource asked about
+}
+
+func (h hit) better(o hit) bool {
+	hc, oc := len(h.st.Conditions) == 0, len(o.st.Conditions) == 0
+	if hc != oc {
+		return hc
+	}
+	return h.total && !o.total
+}
+
+func (h hit) conds() []string {
+	var out []string
+	for _, c := range h.st.Conditions {
+		out = append(out, c.String())
+	}
+	return out
+}
+
+// describe renders the statement for a via chain.
+func (h hit) describe(action string) string {
+	effect := "Allow"
+	if h.st.Deny {
+		effect = "Deny"
+	}
+	what := h.pattern
+	if h.st.NotAction {
+		what = "NotAction " + strings.Join(h.st.ActionText, ",")
+	}
+	target := action
+	if h.target != "*" && !strings.ContainsAny(h.target, "*?") {
+		target += " on " + h.target
+	}
+	s := h.st.label() + ": " + effect + " " + what + " (" + target + ")"
+	if h.scope != "*" {
+		s += " on " + h.scope
+	}
+	return s
+}
+
+// hits returns the statements of the given effect that apply to the
+// action on resource type r.
+func (s *source) hits(la, r string, vars map[string]string, deny bool) []hit {
+	var out []hit
+	for i := range s.doc.Statements {
+		st := &s.doc.Statements[i]
+		if st.Deny != deny {
+			continue
+		}
+		pattern, ok := st.matchAction(la)
+		if !ok {
+			continue
+		}
+		scope, total, ok := st.reach(r, vars)
+		if !ok {
+			continue
+		}
+		out = append(out, hit{src: s, st: st, pattern: pattern, scope: scope, total: total, target: r})
+	}
+	return out
+}
+
+// matchAction reports whether the statement covers the lower-cased action.
+func (st *statement) matchAction(la string) (string, bool) {
+	for i, p := range st.Actions {
+		if match(p, la) {
+			if st.NotAction {
+				return "", false
+			}
+			if i < len(st.ActionText) {
+				return st.ActionText[i], true
+			}
+			return p, true
+		}
+	}
+	return "", st.NotAction
+}
+
+// reach reports whether the statement's resources reach the resource type
+// r, what part of it ("*" when all), and whether it covers all of it.
+func (st *statement) reach(r string, vars map[string]string) (string, bool, bool) {
+	if st.Resources == nil {
+		return "*", true, true
+	}
+	if st.NotResource {
+		var excluded []string
+		for _, p := range st.Resources {
+			if covers(substitute(p, vars, false), r) {
+				return "", false, false
+			}
+			if intersects(substitute(p, vars, true), r) {
+				excluded = append(excluded, p)
+			}
+		}
+		if len(excluded) == 0 {
+			return "*", true, true
+		}
+		return "* except " + strings.Join(excluded, ", "), false, true
+	}
+	var reached []string
+	for _, p := range st.Resources {
+		if covers(substitute(p, vars, false), r) {
+			return "*", true, true
+		}
+		if intersects(substitute(p, vars, true), r) {
+			reached = append(reached, p)
+		}
+	}
+	if len(reached) == 0 {
+		return "", false, false
+	}
+	return strings.Join(reached, ", "), false, true
+}
+
+// substitute fills policy variables (${aws:username}) the principal
+// defines. An unknown variable stands for anything when asking whether a
+// pattern reaches a resource (wild) and for nothing when asking whether it
+// covers one.
+func substitute(p string, vars map[string]string, wild bool) string {
+	if !strings.Contains(p, "${") {
+		return p
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(p, "${")
+		if i < 0 {
+			b.WriteString(p)
+			break
+		}
+		j := strings.IndexByte(p[i:], '}')
+		if j < 0 {
+			b.WriteString(p)
+			break
+		}
+		b.WriteString(p[:i])
+		name := p[i+2 : i+j]
+		switch v, ok := vars[lower(name)]; {
+		case name == "*" || name == "?" || name == "$":
+			b.WriteString(name) // the escapes for literal characters
+		case ok:
+			b.WriteString(v)
+		case wild:
+			b.WriteByte('*')
+		default:
+			b.WriteByte(0)
+		}
+		p = p[i+j+1:]
+	}
+	return b.String()
+}
+
+// vars are the policy variables the principal defines.
+func (n *node) vars() map[string]string {
+	v := map[string]string{"aws:principalaccount": n.account}
+	if n.kind == "user" {
+		v["aws:username"] = n.name
+	}
+	return v
+}

@@ -1,0 +1,96 @@
+package aws
+
+import "strings"
+
+// IAM patterns are globs: '*' matches any run of characters, '?' exactly
+// one. Actions are compared lower-cased (AWS treats them case-insensitively);
+// ARNs are compared as written (they are case-sensitive).
+
+// match reports whether pattern matches the literal s.
+func match(pattern, s string) bool {
+	// Iterative glob with one backtrack point: linear in practice and no
+	// recursion on attacker-sized input.
+	p, i := 0, 0
+	star, mark := -1, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
+			p++
+			i++
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, i
+			p++
+		case star >= 0:
+			p = star + 1
+			mark++
+			i = mark
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
+}
+
+// intersects reports whether some string matches both patterns: an allow
+// on arn:aws:ec2:*:*:volume/vol-1* reaches the volumes an action needs.
+func intersects(a, b string) bool {
+	seen := make(map[[2]int]bool)
+	var walk func(i, j int) bool
+	walk = func(i, j int) bool {
+		key := [2]int{i, j}
+		if v, ok := seen[key]; ok {
+			return v
+		}
+		seen[key] = false
+		var ok bool
+		switch {
+		case i == len(a) && j == len(b):
+			ok = true
+		case i < len(a) && a[i] == '*':
+			ok = walk(i+1, j) || (j < len(b) && walk(i, j+1))
+		case j < len(b) && b[j] == '*':
+			ok = walk(i, j+1) || (i < len(a) && walk(i+1, j))
+		case i < len(a) && j < len(b):
+			ok = (a[i] == '?' || b[j] == '?' || a[i] == b[j]) && walk(i+1, j+1)
+		}
+		seen[key] = ok
+		return ok
+	}
+	return walk(0, 0)
+}
+
+// covers reports whether every string q matches also matches p (a sound
+// under-approximation): a deny on p then blocks all of q.
+func covers(p, q string) bool {
+	seen := make(map[[2]int]bool)
+	var walk func(i, j int) bool
+	walk = func(i, j int) bool {
+		key := [2]int{i, j}
+		if v, ok := seen[key]; ok {
+			return v
+		}
+		seen[key] = false
+		var ok bool
+		switch {
+		case i == len(p):
+			ok = j == len(q)
+		case p[i] == '*':
+			ok = walk(i+1, j) || (j < len(q) && walk(i, j+1))
+		case j == len(q):
+			ok = false
+		case p[i] == '?':
+			ok = q[j] != '*' && walk(i+1, j+1)
+		default:
+			ok = q[j] != '*' && q[j] != '?' && p[i] == q[j] && walk(i+1, j+1)
+		}
+		seen[key] = ok
+		return ok
+	}
+	return walk(0, 0)
+}
+
+// lower lower-cases an action name or pattern.
+func lower(s string) string { return strings.ToLower(s) }
