@@ -213,7 +213,7 @@ func TestEvaluate(t *testing.T) {
 		policies: "conditional",
 		want: []want{
 			{principal: "bob@Default", capability: entitlement.ReadData, verdict: entitlement.Conditional, scope: "project demo@Default",
-				via: []string{"role reader on project demo@Default", `glance download_image [policies/conditional/glance.json:2]: role:reader and "public":%(visibility)s`},
+				via:        []string{"role reader on project demo@Default", `glance download_image [policies/conditional/glance.json:2]: role:reader and "public":%(visibility)s`},
 				conditions: []string{`"public":%(visibility)s`}},
 		},
 	}, {
