@@ -57,7 +57,15 @@ func elementError(f File, i int, err error) error {
 func describeJSONError(err error) string {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		field := te.Field
+		// Embedded structs show in the path by their Go names; the
+		// export's reader wants its own keys.
+		var keys []string
+		for _, k := range strings.Split(te.Field, ".") {
+			if k != "roleProps" && k != "assignProps" {
+				keys = append(keys, k)
+			}
+		}
+		field := strings.Join(keys, ".")
 		if field == "" {
 			field = "record"
 		}
@@ -66,13 +74,13 @@ func describeJSONError(err error) string {
 	return err.Error()
 }
 
+// position turns a decoder offset (the bytes read when it stopped, the
+// offending one included) into the line and column of that byte.
 func position(data []byte, offset int64) (line, col int) {
-	if offset > int64(len(data)) {
-		offset = int64(len(data))
-	}
-	before := data[:offset]
+	offset = max(1, min(offset, int64(len(data))))
+	before := data[:offset-1]
 	line = bytes.Count(before, []byte("\n")) + 1
-	col = int(offset) - bytes.LastIndexByte(before, '\n')
+	col = len(before) - bytes.LastIndexByte(before, '\n')
 	return line, col
 }
 
