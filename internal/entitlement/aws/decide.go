@@ -50,13 +50,19 @@ var notGranted = outcome{verdict: entitlement.NotGranted}
 // the SCPs and the permissions boundary must allow, then an identity
 // policy must. extra adds identity policies (a self-granted one).
 func decide(n *node, action string, types []string, extra ...source) outcome {
+	return decideIn(n, action, types, nil, extra...)
+}
+
+// decideIn is decide with request context: condition keys whose value is
+// known (iam:PassedToService when passing a role to a given service).
+func decideIn(n *node, action string, types []string, ctx map[string]string, extra ...source) outcome {
 	if len(types) == 0 {
 		types = []string{"*"}
 	}
 	la := lower(action)
 	var worst outcome
 	for i, r := range types {
-		o := decideOne(n, action, la, r, extra)
+		o := decideOne(n, action, la, r, ctx, extra)
 		if i == 0 || weaker(o, worst) {
 			worst = o
 		}
@@ -67,12 +73,13 @@ func decide(n *node, action string, types []string, extra ...source) outcome {
 	return worst
 }
 
-func decideOne(n *node, action, la, r string, extra []source) outcome {
+func decideOne(n *node, action, la, r string, ctx map[string]string, extra []source) outcome {
 	vars := n.vars()
+	q := query{action: la, resource: r, vars: vars, ctx: ctx}
 	var best *hit
 	for _, srcs := range [][]source{n.identity, extra} {
 		for i := range srcs {
-			for _, h := range srcs[i].hits(la, r, vars, false) {
+			for _, h := range srcs[i].hits(q, false) {
 				if best == nil || h.better(*best) {
 					best = &h
 				}
@@ -84,7 +91,7 @@ func decideOne(n *node, action, la, r string, extra []source) outcome {
 	}
 	o := outcome{verdict: entitlement.Allow, scope: best.scope}
 	o.via = append(append([]string{}, best.src.via...), best.describe(action))
-	o.conds = append(o.conds, best.conds()...)
+	o.conds = append(o.conds, best.conds...)
 
 	// explicit denies, in every kind of policy
 	var except []string
@@ -94,16 +101,16 @@ func decideOne(n *node, action, la, r string, extra []source) outcome {
 	}
 	denySources = append(denySources, n.scps...)
 	for i := range denySources {
-		for _, h := range denySources[i].hits(la, r, vars, true) {
+		for _, h := range denySources[i].hits(q, true) {
 			switch {
-			case len(h.st.Conditions) == 0 && h.total:
+			case len(h.conds) == 0 && h.total:
 				o.verdict = entitlement.Denied
 				o.via = append(o.via, "denied by "+strings.Join(append(append([]string{}, h.src.via...), h.describe(action)), ": "))
 				o.conds = nil
 				return o
-			case len(h.st.Conditions) > 0:
-				for _, c := range h.st.Conditions {
-					o.conds = append(o.conds, "unless "+c.String())
+			case len(h.conds) > 0:
+				for _, c := range h.conds {
+					o.conds = append(o.conds, "unless "+c)
 				}
 			default:
 				except = append(except, h.scope)
@@ -111,7 +118,7 @@ func decideOne(n *node, action, la, r string, extra []source) outcome {
 		}
 	}
 	if n.boundary != nil {
-		conds, ok := n.boundary.allows(la, r, vars)
+		conds, ok := n.boundary.allows(q)
 		if !ok {
 			o.verdict = entitlement.Denied
 			o.via = append(o.via, "capped by "+strings.Join(n.boundary.via, " ")+": it does not allow "+action)
@@ -123,7 +130,7 @@ func decideOne(n *node, action, la, r string, extra []source) outcome {
 	if n.scps != nil {
 		var allowed bool
 		for i := range n.scps {
-			if conds, ok := n.scps[i].allows(la, r, vars); ok {
+			if conds, ok := n.scps[i].allows(q); ok {
 				allowed = true
 				o.conds = append(o.conds, conds...)
 				break
@@ -147,9 +154,9 @@ func decideOne(n *node, action, la, r string, extra []source) outcome {
 
 // allows reports whether the policy (a boundary or an SCP) allows the
 // action, and the conditions of the allow it found.
-func (s *source) allows(la, r string, vars map[string]string) ([]string, bool) {
+func (s *source) allows(q query) ([]string, bool) {
 	var best *hit
-	for _, h := range s.hits(la, r, vars, false) {
+	for _, h := range s.hits(q, false) {
 		if best == nil || h.better(*best) {
 			best = &h
 		}
@@ -157,7 +164,15 @@ func (s *source) allows(la, r string, vars map[string]string) ([]string, bool) {
 	if best == nil {
 		return nil, false
 	}
-	return best.conds(), true
+	return best.conds, true
+}
+
+// query is one action on one resource type, for one principal.
+type query struct {
+	action   string // lower-cased
+	resource string
+	vars     map[string]string
+	ctx      map[string]string
 }
 
 // hit is a statement of a policy that applies to an action on a resource
@@ -169,22 +184,15 @@ type hit struct {
 	scope   string // the resources the statement reaches within the type
 	total   bool   // it reaches every resource of the type
 	target  string // the resource type or resource asked about
+	conds   []string
 }
 
 func (h hit) better(o hit) bool {
-	hc, oc := len(h.st.Conditions) == 0, len(o.st.Conditions) == 0
+	hc, oc := len(h.conds) == 0, len(o.conds) == 0
 	if hc != oc {
 		return hc
 	}
 	return h.total && !o.total
-}
-
-func (h hit) conds() []string {
-	var out []string
-	for _, c := range h.st.Conditions {
-		out = append(out, c.String())
-	}
-	return out
 }
 
 // describe renders the statement for a via chain.
@@ -210,22 +218,26 @@ func (h hit) describe(action string) string {
 
 // hits returns the statements of the given effect that apply to the
 // action on resource type r.
-func (s *source) hits(la, r string, vars map[string]string, deny bool) []hit {
+func (s *source) hits(q query, deny bool) []hit {
 	var out []hit
 	for i := range s.doc.Statements {
 		st := &s.doc.Statements[i]
 		if st.Deny != deny {
 			continue
 		}
-		pattern, ok := st.matchAction(la)
+		pattern, ok := st.matchAction(q.action)
 		if !ok {
 			continue
 		}
-		scope, total, ok := st.reach(r, vars)
+		scope, total, ok := st.reach(q.resource, q.vars)
 		if !ok {
 			continue
 		}
-		out = append(out, hit{src: s, st: st, pattern: pattern, scope: scope, total: total, target: r})
+		conds, ok := st.conditionsIn(q.ctx)
+		if !ok {
+			continue
+		}
+		out = append(out, hit{src: s, st: st, pattern: pattern, scope: scope, total: total, target: q.resource, conds: conds})
 	}
 	return out
 }

@@ -259,13 +259,14 @@ func (e *evaluator) passed(n *node) holdings {
 		h[c] = o
 	}
 	for _, rule := range e.cat.PassRole {
+		ctx := map[string]string{"iam:passedtoservice": rule.Service}
 		var starts *outcome
 		for _, r := range e.acct.roles {
 			if r == n || r.account != n.account || !r.trustsService(rule.Service) {
 				// only a role of the principal's own account can be passed
 				continue
 			}
-			pass := decide(n, "iam:PassRole", []string{r.arn})
+			pass := decideIn(n, "iam:PassRole", []string{r.arn}, ctx)
 			if rank(pass.verdict) < rank(entitlement.Conditional) {
 				continue
 			}

@@ -34,9 +34,52 @@ func match(pattern, s string) bool {
 	return p == len(pattern)
 }
 
-// intersects reports whether some string matches both patterns: an allow
-// on arn:aws:ec2:*:*:volume/vol-1* reaches the volumes an action needs.
+// ARN patterns are compared segment by segment (partition, service,
+// region, account, resource): a '*' in the region does not reach into the
+// resource. A pattern with fewer segments ("*", "arn:aws:s3:::*" is fine,
+// "arn:*" is not) is compared as a whole.
+
+// arnSegments splits an ARN pattern into its six segments, or returns nil.
+func arnSegments(p string) []string {
+	parts := strings.SplitN(p, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" {
+		return nil
+	}
+	return parts
+}
+
+// intersects reports whether some ARN matches both patterns: an allow on
+// arn:aws:ec2:*:*:volume/vol-1* reaches the volumes an action needs.
 func intersects(a, b string) bool {
+	sa, sb := arnSegments(a), arnSegments(b)
+	if sa == nil || sb == nil {
+		return intersectsText(a, b)
+	}
+	for i := range sa {
+		if !intersectsText(sa[i], sb[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// covers reports whether every ARN q matches also matches p (a sound
+// under-approximation): a deny on p then blocks all of q.
+func covers(p, q string) bool {
+	sp, sq := arnSegments(p), arnSegments(q)
+	if sp == nil || sq == nil {
+		return coversText(p, q)
+	}
+	for i := range sp {
+		if !coversText(sp[i], sq[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// intersectsText reports whether some string matches both patterns.
+func intersectsText(a, b string) bool {
 	seen := make(map[[2]int]bool)
 	var walk func(i, j int) bool
 	walk = func(i, j int) bool {
@@ -62,9 +105,8 @@ func intersects(a, b string) bool {
 	return walk(0, 0)
 }
 
-// covers reports whether every string q matches also matches p (a sound
-// under-approximation): a deny on p then blocks all of q.
-func covers(p, q string) bool {
+// coversText reports whether every string q matches also matches p.
+func coversText(p, q string) bool {
 	seen := make(map[[2]int]bool)
 	var walk func(i, j int) bool
 	walk = func(i, j int) bool {
