@@ -34,7 +34,7 @@ func TestEvaluate_rules(t *testing.T) {
 				via: []string{"inline policy ec2-not-snapshots", "statement 0: Allow ec2:* (ec2:ModifyImageAttribute)"}},
 			{principal: "user/notresource-rds", capab: entitlement.Copy, verdict: allow,
 				scope: "* except arn:aws:rds:*:111122223333:snapshot:prod-*",
-				via: []string{"inline policy rds-not-prod", "statement 0: Allow rds:CopyDBSnapshot (rds:CopyDBSnapshot) on * except arn:aws:rds:*:111122223333:snapshot:prod-*"}},
+				via:   []string{"inline policy rds-not-prod", "statement 0: Allow rds:CopyDBSnapshot (rds:CopyDBSnapshot) on * except arn:aws:rds:*:111122223333:snapshot:prod-*"}},
 		}},
 		{file: "deny.json", users: 3, wants: []want{
 			// a deny on one volume does not remove the action (pitfall 2)
