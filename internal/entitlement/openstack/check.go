@@ -48,14 +48,14 @@ func (c notCheck) String() string {
 func (c andCheck) String() string { return join(c, " and ") }
 func (c orCheck) String() string  { return join(c, " or ") }
 
+// join prints compound operands in parentheses, so that the grouping reads
+// without knowing the precedence.
 func join(ns []node, sep string) string {
 	parts := make([]string, len(ns))
 	for i, n := range ns {
 		s := n.String()
-		if _, ok := n.(orCheck); ok {
-			s = "(" + s + ")"
-		}
-		if _, ok := n.(andCheck); ok && sep == " and " {
+		switch n.(type) {
+		case andCheck, orCheck:
 			s = "(" + s + ")"
 		}
 		parts[i] = s

@@ -48,6 +48,30 @@ type env struct {
 	// fails strictly and passes relaxed is an allow a "not" takes away.
 	relax bool
 	depth int
+	// memo keeps each rule's outcome: rules form a DAG (cycles are refused
+	// at load), and without it "a: rule:b and rule:b", "b: rule:c and
+	// rule:c"… would take exponential time.
+	memo map[string]outcome
+}
+
+// rule evaluates a named rule once; an undefined rule fails, as in
+// oslo.policy.
+func (e *env) rule(name string) outcome {
+	if o, ok := e.memo[name]; ok {
+		return o
+	}
+	r := e.rules[name]
+	if r == nil || e.depth >= maxRuleDepth {
+		return outcome{}
+	}
+	e.depth++
+	o := e.eval(r.node)
+	e.depth--
+	if e.memo == nil {
+		e.memo = map[string]outcome{}
+	}
+	e.memo[name] = o
+	return o
 }
 
 // maxRuleDepth bounds rule:NAME chains (cycles are refused at load; this
@@ -62,14 +86,7 @@ func (e *env) eval(n node) outcome {
 		}
 		return outcome{}
 	case ruleCheck:
-		r := e.rules[string(c)]
-		if r == nil || e.depth >= maxRuleDepth {
-			return outcome{} // oslo.policy: an undefined rule fails
-		}
-		e.depth++
-		o := e.eval(r.node)
-		e.depth--
-		return o
+		return e.rule(string(c))
 	case roleCheck:
 		name, ok := e.subst(string(c))
 		if !ok {
@@ -122,7 +139,7 @@ func (e *env) eval(n node) outcome {
 			case o.t == maybe && any.t == no:
 				any = o
 			case o.t == maybe:
-				any.conds = append(any.conds, o.conds...)
+				any.conds = appendNew(any.conds, o.conds)
 			}
 		}
 		return any
@@ -130,11 +147,25 @@ func (e *env) eval(n node) outcome {
 	return outcome{}
 }
 
+// merge adds p's reasons to o's, each once: shared rules would otherwise
+// repeat them (and double them at every level of a rule chain).
 func (o *outcome) merge(p outcome) {
-	o.matched = append(o.matched, p.matched...)
-	o.roles = append(o.roles, p.roles...)
-	o.conds = append(o.conds, p.conds...)
-	o.capped = append(o.capped, p.capped...)
+	o.matched = appendNew(o.matched, p.matched)
+	o.roles = appendNew(o.roles, p.roles)
+	o.conds = appendNew(o.conds, p.conds)
+	o.capped = appendNew(o.capped, p.capped)
+}
+
+// appendNew appends the elements of add that dst lacks, into a slice of
+// its own (outcomes are memoised, so their slices are shared).
+func appendNew(dst, add []string) []string {
+	out := dst
+	for _, s := range add {
+		if !slices.Contains(out, s) {
+			out = append(slices.Clip(out), s)
+		}
+	}
+	return out
 }
 
 // generic evaluates kind:match as oslo.policy's GenericCheck does: match
@@ -165,12 +196,7 @@ func (e *env) generic(c genericCheck) outcome {
 // isAdmin evaluates is_admin:X: services set a context's is_admin from
 // their context_is_admin rule, so the roles behind it are that rule's.
 func (e *env) isAdmin(c genericCheck, match string) outcome {
-	var o outcome
-	if r := e.rules["context_is_admin"]; r != nil && e.depth < maxRuleDepth {
-		e.depth++
-		o = e.eval(r.node)
-		e.depth--
-	}
+	o := e.rule("context_is_admin")
 	var want string
 	switch o.t {
 	case yes:

@@ -1,11 +1,13 @@
 package openstack_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/snapwarden/snapwarden/internal/entitlement"
 	"github.com/snapwarden/snapwarden/internal/entitlement/openstack"
@@ -345,5 +347,28 @@ func TestEvaluate_errors(t *testing.T) {
 				t.Errorf("error %v, want one containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestEvaluate_sharedRuleChainsAreLinear(t *testing.T) {
+	// 40 rules each naming the next twice: 2^40 evaluations without
+	// memoisation.
+	var b strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&b, "\"r%d\": \"rule:r%d and rule:r%d\"\n", i, i+1, i+1)
+	}
+	b.WriteString("\"r40\": \"role:member\"\n\"download_image\": \"rule:r0\"\n")
+	done := make(chan *entitlement.Report, 1)
+	go func() {
+		r, _ := openstack.Evaluate(openstack.Input{Assignments: file(t, "assignments.json"),
+			Policies: []openstack.File{{Name: "glance.yaml", Data: []byte(b.String())}}})
+		done <- r
+	}()
+	select {
+	case r := <-done:
+		check(t, r, want{principal: "alice@Default", capability: entitlement.ReadData, verdict: entitlement.Allow, scope: "*",
+			via: []string{"role member on project demo@Default", "glance download_image [glance.yaml:42]: role:member"}})
+	case <-time.After(30 * time.Second):
+		t.Fatal("evaluation of shared rule chains did not finish in 30s")
 	}
 }
