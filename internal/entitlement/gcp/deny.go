@@ -225,4 +225,3 @@ func v1Permissions(perms []string) ([]string, error) {
 	}
 	return out, nil
 }
-

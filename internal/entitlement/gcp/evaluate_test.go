@@ -96,7 +96,7 @@ func TestEvaluate_rules(t *testing.T) {
 			// §10: instanceAdmin has compute.disks.createSnapshot without
 			// compute.snapshots.create: no disk snapshot (a machine image, yes).
 			{principal: "user:instance-admin@example.com", cap: entitlement.Create, verdict: entitlement.Allow,
-				via: []string{"machine image = compute.machineImages.create AND compute.disks.createSnapshot AND compute.instances.useReadOnly", "roles/compute.instanceAdmin:"},
+				via:    []string{"machine image = compute.machineImages.create AND compute.disks.createSnapshot AND compute.instances.useReadOnly", "roles/compute.instanceAdmin:"},
 				notVia: []string{"disk snapshot"}},
 			{principal: "user:instance-admin-v1@example.com", cap: entitlement.Create, verdict: entitlement.Allow,
 				via: []string{diskSnapshot, "projects/p1 bindings[5] roles/compute.instanceAdmin.v1: compute.snapshots.create, compute.disks.createSnapshot", "also: machine image"}},
