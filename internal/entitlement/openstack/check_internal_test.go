@@ -144,7 +144,7 @@ func TestEval(t *testing.T) {
 		{"system_scope:all", "p1", []string{"admin"}, no, nil, nil},
 		{"domain_id:None", "p1", nil, yes, []string{"domain_id:None"}, nil},
 		{"!", "p1", []string{"admin"}, no, nil, nil},
-		{"", "p1", nil, yes, []string{"@"}, nil},
+		{"", "p1", nil, yes, []string{always}, nil},
 	}
 	for _, tc := range cases {
 		e := testEnv(t, rules, tc.project, tc.roles...)

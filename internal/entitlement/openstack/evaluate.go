@@ -42,6 +42,13 @@ func Evaluate(in Input) (*entitlement.Report, error) {
 			return nil, err
 		}
 		notes = append(notes, pnotes...)
+		if len(in.Policies) > 0 {
+			base, _, err := loadPolicy(nil, in.LegacyDefaults, d)
+			if err != nil {
+				return nil, err
+			}
+			notes = append(notes, e.loosened(base)...)
+		}
 		if in.LegacyDefaults {
 			notes = append(notes, "enforce_new_defaults=False: a default with a deprecated check string passes when either passes (broader)")
 		}
@@ -277,14 +284,17 @@ func (e *evaluator) makePath(v entitlement.Verdict, w way, s *scoped, where stri
 // holding says which assigned roles a path rests on, and where.
 func holding(s *scoped, matched []string) string {
 	roles := dedupe(matched)
-	if len(roles) == 0 {
-		return fmt.Sprintf("any role on %s (holds %s)", s.scope, strings.Join(s.assigned, ", "))
+	var out string
+	switch len(roles) {
+	case 0:
+		// The check names no role: any role on the scope passes.
+		roles = s.assigned
+		out = fmt.Sprintf("any role on %s (holds %s)", s.scope, strings.Join(roles, ", "))
+	case 1:
+		out = fmt.Sprintf("role %s on %s", roles[0], s.scope)
+	default:
+		out = fmt.Sprintf("roles %s on %s", strings.Join(roles, ", "), s.scope)
 	}
-	word := "role"
-	if len(roles) > 1 {
-		word = "roles"
-	}
-	out := fmt.Sprintf("%s %s on %s", word, strings.Join(roles, ", "), s.scope)
 	var groups []string
 	for _, r := range roles {
 		groups = append(groups, s.groups[r]...)

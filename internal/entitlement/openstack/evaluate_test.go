@@ -230,9 +230,9 @@ func TestEvaluate(t *testing.T) {
 		legacy: true,
 		want: []want{
 			{principal: "bob@Default", capability: entitlement.Create, verdict: entitlement.Allow, scope: "*",
-				via: []string{"any role on project demo@Default (holds reader)", `cinder backup:create [default, enforce_new_defaults=False]: @`}},
+				via: []string{"any role on project demo@Default (holds reader)", `cinder backup:create [default, enforce_new_defaults=False]: always ("" or @)`}},
 			{principal: "bob@Default", capability: entitlement.Share, verdict: entitlement.Allow,
-				via: []string{"glance add_member [default, enforce_new_defaults=False]: @"}},
+				via: []string{`glance add_member [default, enforce_new_defaults=False]: always ("" or @)`}},
 		},
 	}, {
 		name:     "a principal that can grant roles holds the rest indirectly",
@@ -243,6 +243,8 @@ func TestEvaluate(t *testing.T) {
 			{principal: "judy@Default", capability: entitlement.Share, verdict: entitlement.Allow, scope: "*", indirect: true,
 				via: []string{"keystone identity:create_grant [policies/grantor/keystone.yaml:1]: role:grantor", "grants itself role member",
 					"glance add_member [default]: role:member and project_id:%(project_id)s"}},
+			{principal: "bob@Default", capability: entitlement.Create, verdict: entitlement.Allow, scope: "project demo@Default",
+				via: []string{"trove backup:create [default]: project_id:%(tenant)s"}},
 			// Its own role gives database backups directly: the direct
 			// grant wins.
 			{principal: "judy@Default", capability: entitlement.Create, verdict: entitlement.Allow, scope: "project iam@Default",
@@ -371,4 +373,23 @@ func TestEvaluate_sharedRuleChainsAreLinear(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("evaluation of shared rule chains did not finish in 30s")
 	}
+}
+
+func TestEvaluate_loosenedOverrides(t *testing.T) {
+	r := evaluate(t, openstack.Input{Assignments: file(t, "assignments.json"), Policies: policies(t, "loosened")})
+	var got []string
+	for _, n := range r.Notes {
+		if strings.Contains(n, "broader than its default") {
+			got = append(got, n)
+		}
+	}
+	expected := []string{
+		`glance communitize_image (policies/loosened/glance.yaml:3) is broader than its default "role:admin or (role:member and project_id:%(project_id)s)": it passes for (any role) in its project, (any role) in every project, reader in its project, reader in every project, member in every project, service in its project, service in every project`,
+		`glance publicize_image (policies/loosened/glance.yaml:2) is broader than its default "role:admin": it passes for member in its project, member in every project`,
+	}
+	if !slices.Equal(got, expected) {
+		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(expected, "\n"))
+	}
+	check(t, r, want{principal: "alice@Default", capability: entitlement.Share, verdict: entitlement.Allow, scope: "*",
+		via: []string{"any role on project demo@Default (holds member)", "glance communitize_image [policies/loosened/glance.yaml:3]: always (\"\" or @)"}})
 }
