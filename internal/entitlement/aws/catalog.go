@@ -25,7 +25,14 @@ type catalog struct {
 	Resources    map[string][]string // lower-cased action → ARN types
 	Admin        []adminRule
 	PassRole     []passRule
+	Takeover     []takeoverRule
 	Known        map[string]*document
+}
+
+type takeoverRule struct {
+	Target  string // user, role or group
+	Actions requirement
+	How     string // for the via chain: "creates an access key for"
 }
 
 // requirement is an AND of actions.
@@ -56,6 +63,11 @@ type rawCatalog struct {
 		Actions      []string `yaml:"actions"`
 		Capabilities []string `yaml:"capabilities"`
 	} `yaml:"passrole"`
+	Takeover []struct {
+		Target  string   `yaml:"target"`
+		Actions []string `yaml:"actions"`
+		How     string   `yaml:"how"`
+	} `yaml:"takeover"`
 	Known map[string]string `yaml:"known"`
 }
 
@@ -111,8 +123,7 @@ func parseCatalog(b []byte) (*catalog, error) {
 		r := passRule{Service: p.Service, Actions: p.Actions}
 		for _, name := range p.Capabilities {
 			if name == "all" {
-				r.Capabilities = nil
-				break
+				continue
 			}
 			capab := entitlement.Capability(name)
 			if !slices.Contains(entitlement.Capabilities, capab) {
@@ -120,7 +131,21 @@ func parseCatalog(b []byte) (*catalog, error) {
 			}
 			r.Capabilities = append(r.Capabilities, capab)
 		}
+		if slices.Contains(p.Capabilities, "all") {
+			r.Capabilities = nil
+		}
 		c.PassRole = append(c.PassRole, r)
+	}
+	for i, t := range raw.Takeover {
+		switch t.Target {
+		case "user", "role", "group":
+		default:
+			return nil, fmt.Errorf("catalog: takeover[%d]: unknown target %q", i, t.Target)
+		}
+		if err := checkActions(t.Actions); err != nil {
+			return nil, fmt.Errorf("catalog: takeover[%d]: %w", i, err)
+		}
+		c.Takeover = append(c.Takeover, takeoverRule{Target: t.Target, Actions: t.Actions, How: t.How})
 	}
 	for arn, text := range raw.Known {
 		doc, err := parseDocument(json.RawMessage(mustQuote(text)))

@@ -34,13 +34,21 @@ func rank(v entitlement.Verdict) int {
 	return 0
 }
 
-// weaker reports whether a is a weaker hold than b: a lower verdict, or
-// the same verdict with a narrower scope.
+// weaker reports whether a is a weaker hold than b: a lower verdict; for
+// the same verdict a narrower scope, then an indirect hold against a
+// direct one, then (between indirect holds) a longer chain. Equal direct
+// holds keep catalog order.
 func weaker(a, b outcome) bool {
 	if rank(a.verdict) != rank(b.verdict) {
 		return rank(a.verdict) < rank(b.verdict)
 	}
-	return a.scope != "*" && b.scope == "*"
+	if (a.scope == "*") != (b.scope == "*") {
+		return b.scope == "*"
+	}
+	if a.indirect != b.indirect {
+		return a.indirect
+	}
+	return a.indirect && len(a.via) > len(b.via)
 }
 
 var notGranted = outcome{verdict: entitlement.NotGranted}

@@ -99,11 +99,12 @@ type holdings map[entitlement.Capability]outcome
 // policies and what it can grant itself), with passed roles, final (with
 // the roles it can assume).
 type evaluator struct {
-	cat     *catalog
-	acct    *account
-	baseOf  map[*node]holdings
-	passOf  map[*node]holdings
-	edgesOf map[*node][]edge
+	cat      *catalog
+	acct     *account
+	baseOf   map[*node]holdings
+	passOf   map[*node]holdings
+	edgesOf  map[*node][]edge
+	joinedOf map[string]*node
 }
 
 // capability evaluates a capability's alternatives (each an AND of
@@ -349,17 +350,76 @@ func (e *evaluator) edges(n *node) []edge {
 		return es
 	}
 	var es []edge
+	assumable := make(map[*node]bool)
 	for _, r := range e.acct.roles {
 		if r == n {
 			continue
 		}
 		if o, ok := canAssume(n, r); ok {
 			es = append(es, edge{to: r, o: o})
+			assumable[r] = true
 		}
 	}
+	es = append(es, e.takeovers(n, assumable)...)
 	if e.edgesOf == nil {
 		e.edgesOf = make(map[*node][]edge)
 	}
 	e.edgesOf[n] = es
 	return es
+}
+
+// takeovers are the identities n can become by changing IAM: a user whose
+// credentials it can make, a role whose trust policy it can rewrite, a
+// group it can join.
+func (e *evaluator) takeovers(n *node, assumable map[*node]bool) []edge {
+	var es []edge
+	for _, rule := range e.cat.Takeover {
+		try := func(target string, to *node, what string) {
+			o := e.requirement(n, rule.Actions, []string{target}, nil)
+			if rank(o.verdict) < rank(entitlement.Conditional) {
+				return
+			}
+			o.via = []string{fmt.Sprintf("%s %s %s (%s)", rule.How, what, target, strings.Join(o.via, ": "))}
+			o.scope = "*"
+			es = append(es, edge{to: to, o: o})
+		}
+		switch rule.Target {
+		case "user":
+			for _, u := range e.acct.users {
+				if u.arn != n.arn && u.account == n.account {
+					try(u.arn, u, "user")
+				}
+			}
+		case "role":
+			for _, r := range e.acct.roles {
+				if r != n && r.account == n.account && !assumable[r] {
+					try(r.arn, r, "role")
+				}
+			}
+		case "group":
+			if n.kind != "user" || n.joined {
+				continue // a joined copy does not join again: one group at a time
+			}
+			for _, g := range e.acct.groups {
+				if g.account == n.account && !slices.Contains(n.groups, g.arn) {
+					try(g.arn, e.joined(n, g), "group")
+				}
+			}
+		}
+	}
+	return es
+}
+
+// joined returns (once) the user as a member of g.
+func (e *evaluator) joined(n *node, g *group) *node {
+	key := n.arn + "\x00" + g.arn
+	if j, ok := e.joinedOf[key]; ok {
+		return j
+	}
+	if e.joinedOf == nil {
+		e.joinedOf = make(map[string]*node)
+	}
+	j := n.join(g)
+	e.joinedOf[key] = j
+	return j
 }

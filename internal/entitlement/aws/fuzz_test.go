@@ -13,6 +13,8 @@ import (
 // every grant is well formed.
 func FuzzEvaluate(f *testing.F) {
 	seeds, _ := filepath.Glob("testdata/*.json")
+	bad, _ := filepath.Glob("testdata/invalid/*.json")
+	seeds = append(seeds, bad...)
 	for _, s := range seeds {
 		if b, err := os.ReadFile(s); err == nil {
 			f.Add(b, []byte(`{"Statement":{"Effect":"Deny","Action":"ec2:*","Resource":"*"}}`))

@@ -27,13 +27,37 @@ type node struct {
 	attached      []string // ARNs of managed policies attached directly or through groups
 	trust         *document
 	serviceLinked bool
+	// joined is set on a user as it would be after adding itself to a
+	// group (not a principal of the report)
+	joined bool
+}
+
+// join returns the user as it would be in group g as well.
+func (n *node) join(g *group) *node {
+	c := *n
+	c.identity = append(append([]source{}, n.identity...), g.sources...)
+	c.groups = append(append([]string{}, n.groups...), g.arn)
+	c.attached = append(append([]string{}, n.attached...), g.attached...)
+	c.joined = true
+	return &c
+}
+
+// group is an IAM group: not a principal, but its policies apply to its
+// members (and to a user that can add itself to it).
+type group struct {
+	arn      string
+	account  string
+	sources  []source // each via starts with the group
+	attached []string
 }
 
 // account is the export, resolved: principals and their policies.
 type account struct {
-	nodes []*node
-	roles []*node
-	notes []string
+	nodes  []*node // users, then roles
+	roles  []*node
+	users  []*node
+	groups []*group
+	notes  []string
 }
 
 // build resolves the export into principals; errors name the file and the
@@ -103,12 +127,7 @@ func build(file string, d *authDetails, scps []source, cat *catalog) (*account, 
 		return &src
 	}
 
-	type group struct {
-		arn      string
-		sources  []source
-		attached []string
-	}
-	groups := make(map[string]group, len(d.GroupDetailList))
+	groups := make(map[string]*group, len(d.GroupDetailList))
 	for _, g := range d.GroupDetailList {
 		in, err := inline(g.GroupPolicyList, g.Arn, "GroupPolicyList")
 		if err != nil {
@@ -120,7 +139,9 @@ func build(file string, d *authDetails, scps []source, cat *catalog) (*account, 
 			s.via = append([]string{"group " + g.Arn}, s.via...)
 			srcs = append(srcs, s)
 		}
-		groups[g.GroupName] = group{arn: g.Arn, sources: srcs, attached: arns}
+		grp := &group{arn: g.Arn, account: accountOf(g.Arn), sources: srcs, attached: arns}
+		groups[g.GroupName] = grp
+		a.groups = append(a.groups, grp)
 	}
 
 	for _, u := range d.UserDetailList {
@@ -144,6 +165,7 @@ func build(file string, d *authDetails, scps []source, cat *catalog) (*account, 
 		}
 		n.boundary = boundaryOf(u.PermissionsBoundary, u.Arn)
 		a.nodes = append(a.nodes, n)
+		a.users = append(a.users, n)
 	}
 	for i, r := range d.RoleDetailList {
 		n := &node{kind: "role", name: r.RoleName, arn: r.Arn, account: accountOf(r.Arn), scps: scps}

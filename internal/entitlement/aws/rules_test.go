@@ -213,6 +213,19 @@ func TestEvaluate_rules(t *testing.T) {
 			{principal: "role/self-role", capab: entitlement.AdminEquivalent, verdict: allow,
 				via: []string{"inline policy self of " + acct + "role/self-role", "statement 0: Allow iam:PutRolePolicy (iam:PutRolePolicy on " + acct + "role/self-role)"}},
 		}},
+		{file: "takeover.json", users: 5, wants: []want{
+			// an access key for another user: what that user holds
+			{principal: "user/key-maker", capab: entitlement.Create, verdict: allow, indirect: true,
+				via: []string{"creates an access key for user " + acct + "user/snapshotter (inline policy keys of " + acct + "user/key-maker: statement 0: Allow iam:CreateAccessKey (iam:CreateAccessKey on " + acct + "user/snapshotter))",
+					"inline policy snap of " + acct + "user/snapshotter", "statement 0: Allow ec2:CreateSnapshot (ec2:CreateSnapshot)"}},
+			// joining a group: its policies, under the user's own boundary
+			// (which denies rds:*: the DynamoDB export is what remains)
+			{principal: "user/joiner", capab: entitlement.Export, verdict: allow, indirect: true,
+				via: []string{"adds itself to group " + acct + "group/exporters (inline policy join of " + acct + "user/joiner: statement 0: Allow iam:AddUserToGroup (iam:AddUserToGroup on " + acct + "group/exporters))",
+					"group " + acct + "group/exporters", "inline policy export of " + acct + "group/exporters", "statement 0: Allow dynamodb:ExportTableToPointInTime (dynamodb:ExportTableToPointInTime)"}},
+			// rewriting a trust policy is not enough without sts:AssumeRole
+			{principal: "user/trust-editor", capab: entitlement.Copy, verdict: none},
+		}},
 		{file: "scp.json", scps: []string{"scp-deny-ec2.json"}, users: 2, wants: []want{
 			// denying ec2:* leaves the EBS direct APIs
 			{principal: "user/admin", capab: entitlement.Create, verdict: allow,

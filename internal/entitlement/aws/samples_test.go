@@ -51,11 +51,24 @@ func TestEvaluate_smallSample(t *testing.T) {
 	if got := slices.Sorted(maps.Keys(capsOf(rep, ":user/biden"))); len(got) != 5 {
 		t.Errorf("biden holds %v, want only create, copy, share, export, restore", got)
 	}
-	// roles: none (iam:PassRole alone, with no service to start)
-	for _, r := range []string{":role/MyRole", ":role/MyOtherRole", ":role/OverprivilegedEC2"} {
+	// MyRole, MyOtherRole: iam:PassRole alone, with no service to start:
+	// nothing
+	for _, r := range []string{":role/MyRole", ":role/MyOtherRole"} {
 		if got := capsOf(rep, r); len(got) != 0 {
 			t.Errorf("%s holds %v, want nothing", r, got)
 		}
+	}
+	// OverprivilegedEC2 may create an access key for any user, obama
+	// included: everything, indirectly (the reference expects "roles ⇒
+	// none"; iam:CreateAccessKey on * says otherwise)
+	for _, c := range all {
+		via := []string{"creates an access key for user arn:aws:iam::012345678901:user/obama (inline policy SupYo of arn:aws:iam::012345678901:role/OverprivilegedEC2: " +
+			"statement 0 (Sid VisualEditor0): Allow iam:CreateAccessKey (iam:CreateAccessKey on arn:aws:iam::012345678901:user/obama))",
+			"managed policy arn:aws:iam::aws:policy/AdministratorAccess (v1)", "statement 0: Allow * ("}
+		if c == entitlement.ReadData {
+			via = append(via, "(ebs:GetSnapshotBlock)")
+		}
+		want{principal: ":role/OverprivilegedEC2", capab: c, verdict: allow, indirect: true, via: via}.check(t, rep)
 	}
 }
 
@@ -104,11 +117,22 @@ func TestEvaluate_largeSample(t *testing.T) {
 				"statement 0: Allow ec2:* (ec2:CreateSnapshot)"}},
 		{principal: ":user/privesc-sre-user", capab: entitlement.AdminEquivalent, verdict: allow,
 			via: []string{"group " + acct + "group/privesc-sre-group", "privesc-sre-admin-policy", "Allow iam:* (iam:PutUserPolicy on " + acct + "user/privesc-sre-user)"}},
-		// read-data (ebs:*) is outside the group's services: only by
-		// granting itself a policy
+		// read-data (ebs:*) is outside the group's services: only through
+		// another identity (the shortest path: the role EC2 runs with)
 		{principal: ":user/privesc-sre-user", capab: entitlement.ReadData, verdict: allow, indirect: true,
-			via: []string{"group ", "privesc-sre-admin-policy", "Allow iam:* (iam:PutUserPolicy", "a policy it grants itself",
+			via: []string{"passes role " + acct + "role/privesc-high-priv-service-role to ec2.amazonaws.com (group " + acct + "group/privesc-sre-group: managed policy " + acct + "policy/privesc-sre-admin-policy (v1): statement 0: Allow iam:* (iam:PassRole on " + acct + "role/privesc-high-priv-service-role); group " + acct + "group/privesc-sre-group: managed policy " + acct + "policy/privesc-sre-admin-policy (v1): statement 0: Allow ec2:* (ec2:RunInstances))",
+				"managed policy " + acct + "policy/privesc-high-priv-service-policy (v1)",
 				"statement 0: Allow * (ebs:ListSnapshotBlocks)", "statement 0: Allow * (ebs:GetSnapshotBlock)"}},
+		// taking over other identities: an access key for a user, a
+		// group to join, a trust policy to rewrite
+		{principal: ":user/privesc4-CreateAccessKey-user", capab: entitlement.Create, verdict: allow, indirect: true,
+			via: []string{"creates an access key for user " + acct + "user/fn4-exploitableNotAction-user (managed policy " + acct + "policy/privesc4-CreateAccessKey (v1): statement 0: Allow iam:CreateAccessKey (iam:CreateAccessKey on " + acct + "user/fn4-exploitableNotAction-user))",
+				"managed policy " + acct + "policy/fn4-exploitableNotAction (v1)", "statement 0: Allow NotAction iam:Update*,iam:Create*,iam:Attach* (ec2:CreateSnapshot)"}},
+		{principal: ":user/privesc13-AddUserToGroup-user", capab: entitlement.Create, verdict: allow, indirect: true,
+			via: []string{"adds itself to group " + acct + "group/privesc-sre-group (managed policy " + acct + "policy/privesc13-AddUserToGroup (v1): statement 0: Allow iam:AddUserToGroup (iam:AddUserToGroup on " + acct + "group/privesc-sre-group))",
+				"group " + acct + "group/privesc-sre-group", "managed policy " + acct + "policy/privesc-sre-admin-policy (v1)", "statement 0: Allow ec2:* (ec2:CreateSnapshot)"}},
+		{principal: ":user/privesc14-UpdatingAssumeRolePolicy-user", capab: entitlement.AdminEquivalent, verdict: allow, indirect: true,
+			via: []string{"rewrites the trust policy of, then assumes, role " + acct + "role/", "managed policy arn:aws:iam::aws:policy/AdministratorAccess (v1)", "statement 0: Allow * (iam:PutRolePolicy on " + acct + "role/"}},
 		// iam:CreatePolicyVersion only under an aws:TokenIssueTime
 		// condition: conditional escalation, nothing direct
 		{principal: ":user/fn3-exploitableConditionConstraint-user", capab: entitlement.AdminEquivalent, verdict: conditional,
