@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/snapwarden/snapwarden/internal/testenv"
 	"os"
 	"path/filepath"
 	"slices"
@@ -286,6 +287,53 @@ func TestInventoryImportAndDiff(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "", "inventory", "collect", "--db", db); code != exitUsage {
 		t.Errorf("collect without --cloud: code %d", code)
+	}
+}
+
+// TestEntitlements: the AWS sample through the CLI — table, json and csv;
+// --expected findings and --fail-on; --baseline against a previous json.
+func TestEntitlements(t *testing.T) {
+	auth := filepath.Join(testenv.Shared(t, "samples"), "iam", "aws", "cloudsplaining", "example-authz-details.json")
+	expected := filepath.Join("testdata", "entitlements", "expected.yaml")
+	code, out, stderr := runCLI(t, "", "entitlements", "--aws", auth, "--expected", expected, "--fail-on", "high")
+	if code != exitFindings {
+		t.Errorf("--fail-on high with unexpected admins: code %d\n%s", code, stderr)
+	}
+	for _, want := range []string{"user/obama", "admin-equivalent", "Unexpected holder", "held past its", "More admin-equivalent"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	code, js, _ := runCLI(t, "", "entitlements", "--aws", auth, "--output", "json")
+	if code != exitOK || !strings.HasPrefix(strings.TrimSpace(js), "[") || !strings.Contains(js, `"verdict": "ALLOW"`) {
+		t.Fatalf("json: code %d\n%.400s", code, js)
+	}
+	base := filepath.Join(t.TempDir(), "base.json")
+	// Drop obama's grants from the baseline: this run must show them added.
+	var grants []map[string]any
+	if err := json.Unmarshal([]byte(js), &grants); err != nil {
+		t.Fatal(err)
+	}
+	var kept []map[string]any
+	for _, g := range grants {
+		if !strings.HasSuffix(g["principal"].(string), "user/obama") {
+			kept = append(kept, g)
+		}
+	}
+	b, _ := json.Marshal(kept)
+	if err := os.WriteFile(base, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr = runCLI(t, "", "entitlements", "--aws", auth, "--baseline", base)
+	if code != exitOK || !strings.Contains(out, "+ aws arn:aws:iam::012345678901:user/obama") {
+		t.Errorf("baseline: code %d\n%s\n%s", code, out, stderr)
+	}
+	code, csvOut, _ := runCLI(t, "", "entitlements", "--aws", auth, "--output", "csv")
+	if code != exitOK || !strings.HasPrefix(csvOut, "id,cloud,principal,principal_type,capability,verdict") {
+		t.Errorf("csv: code %d\n%.200s", code, csvOut)
+	}
+	if code, _, _ := runCLI(t, "", "entitlements"); code != exitUsage {
+		t.Errorf("no export: code %d", code)
 	}
 }
 
