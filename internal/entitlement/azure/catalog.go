@@ -27,8 +27,9 @@ const (
 
 // op is an operation of the catalog; data tells a dataAction from an action.
 type op struct {
-	name string
-	data bool
+	name  string
+	lower string // name lower-cased, as patterns compare
+	data  bool
 }
 
 func (o op) String() string { return o.name }
@@ -90,10 +91,10 @@ func parseCatalog(data []byte) (*catalog, error) {
 		for i, e := range entries {
 			r := requirement{why: e.Why, self: selfGrant(e.SelfGrant)}
 			for _, a := range e.Actions {
-				r.ops = append(r.ops, op{name: a})
+				r.ops = append(r.ops, op{name: a, lower: strings.ToLower(a)})
 			}
 			for _, a := range e.DataActions {
-				r.ops = append(r.ops, op{name: a, data: true})
+				r.ops = append(r.ops, op{name: a, lower: strings.ToLower(a), data: true})
 			}
 			if err := r.check(); err != nil {
 				return nil, fmt.Errorf("capability catalog: %s[%d]: %w", c, i, err)

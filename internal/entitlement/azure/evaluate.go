@@ -59,11 +59,10 @@ func (st *state) holdOp(pr *principal, pa *path, o op) *option {
 	}
 	opt := &option{verdict: entitlement.Allow, standing: true, scope: pa.scope, path: pa}
 	opt.via = []string{pa.role.describe(), h.describe(o), pa.describe()}
-	lower := strings.ToLower(o.name)
 	if h.cond != nil {
 		opt.conds = append(opt.conds, h.cond.keys...)
 	}
-	if pa.cond.restricts(lower) {
+	if pa.cond.restricts(o.lower) {
 		opt.conds = append(opt.conds, pa.cond.keys...)
 		opt.via = append(opt.via, "under the assignment's condition")
 	}
@@ -226,6 +225,30 @@ func (st *state) selfGrants(pr *principal, kind selfGrant, opts []*option) []*op
 		return &c
 	}
 	var out []*option
+	if kind == selfCustomRole {
+		// One option per custom role held: the strongest hold that covers
+		// it, so that many holds and many roles do not multiply.
+		for _, pa := range pr.paths {
+			if !pa.role.custom {
+				continue
+			}
+			var best *option
+			for _, o := range opts {
+				if coversAll(o.scope, pa.role.assignable) && (best == nil || better(o, best)) {
+					best = o
+				}
+			}
+			if best == nil {
+				continue
+			}
+			so := with(best, pa.scope, fmt.Sprintf("can add any operation to custom %s, which it holds by %s", pa.role.describe(), pa.describe()))
+			if pa.kind == eligible && so.verdict != entitlement.Denied {
+				so.verdict, so.standing = entitlement.Eligible, false
+			}
+			out = append(out, so)
+		}
+		return out
+	}
 	for _, o := range opts {
 		switch kind {
 		case selfAssign:
@@ -233,17 +256,6 @@ func (st *state) selfGrants(pr *principal, kind selfGrant, opts []*option) []*op
 		case selfElevate:
 			if o.scope.depth == 0 {
 				out = append(out, with(o, o.scope, "can make itself User Access Administrator at / and assign itself any role"))
-			}
-		case selfCustomRole:
-			for _, pa := range pr.paths {
-				if !pa.role.custom || !coversAll(o.scope, pa.role.assignable) {
-					continue
-				}
-				so := with(o, pa.scope, fmt.Sprintf("can add any operation to custom %s, which it holds by %s", pa.role.describe(), pa.describe()))
-				if pa.kind == eligible && so.verdict != entitlement.Denied {
-					so.verdict, so.standing = entitlement.Eligible, false
-				}
-				out = append(out, so)
 			}
 		}
 	}

@@ -75,6 +75,7 @@ type principal struct {
 	id    string // lower-cased object id, or "role:NAME"
 	typ   string
 	paths []*path
+	seen  map[string]bool // path keys
 }
 
 type state struct {
@@ -120,6 +121,9 @@ func load(in Input, cat *catalog) (*state, error) {
 		if err := st.loadDenies(in.Deny); err != nil {
 			return nil, err
 		}
+	}
+	if len(st.denies) == 0 {
+		st.notes = append(st.notes, "no deny assignments in the input: none applied")
 	}
 	if unknown.count > 0 {
 		st.notes = append(st.notes, fmt.Sprintf("%d assignments name a role the role definitions do not hold (first: %s): they grant nothing here; export the custom roles of every subscription", unknown.count, unknown.first))
@@ -233,7 +237,8 @@ func (st *state) loadAssignments(f File, kind pathKind, unknown *unknownRoles) e
 			until:  p.EndDateTime,
 			member: p.MemberType,
 		}
-		if !slices.ContainsFunc(pr.paths, pa.same) {
+		if key := pa.key(); !pr.seen[key] {
+			pr.seen[key] = true
 			pr.paths = append(pr.paths, pa)
 		}
 	}
@@ -295,14 +300,16 @@ func (st *state) addDeny(f File, i int, r *rawAssignment) error {
 	return nil
 }
 
-func (p *path) same(q *path) bool {
-	return p.kind == q.kind && p.role == q.role && p.scope.lower == q.scope.lower && p.cond.String() == q.cond.String()
+// key identifies a path for de-duplication: the same role at the same scope
+// under the same condition, listed twice (exports overlap), counts once.
+func (p *path) key() string {
+	return fmt.Sprintf("%d\x00%s\x00%s\x00%s", p.kind, p.role.id, p.scope.lower, p.cond)
 }
 
 func (st *state) principal(id, typ string) *principal {
 	p := st.principals[id]
 	if p == nil {
-		p = &principal{id: id, typ: typ}
+		p = &principal{id: id, typ: typ, seen: map[string]bool{}}
 		st.principals[id] = p
 	} else if p.typ == "unknown" && typ != "unknown" {
 		p.typ = typ

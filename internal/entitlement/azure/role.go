@@ -25,7 +25,7 @@ func compileBlock(p rawPermission) block {
 
 // allows returns the pattern of the block that grants the operation, or nil.
 func (b *block) allows(o op) *pattern {
-	name := strings.ToLower(o.name)
+	name := o.lower
 	allow, not := b.actions, b.notActions
 	if o.data {
 		allow, not = b.dataActions, b.notDataActions
@@ -90,7 +90,7 @@ func compileRole(id string, p roleProps, ops []op) *role {
 				continue
 			}
 			h := &hit{block: i, pattern: pat.text}
-			if blocks[i].cond.restricts(strings.ToLower(o.name)) {
+			if blocks[i].cond.restricts(o.lower) {
 				h.cond = blocks[i].cond
 			}
 			if best == nil || (best.cond != nil && h.cond == nil) {

@@ -1,6 +1,9 @@
 package azure_test
 
 import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -108,5 +111,79 @@ func BenchmarkEvaluate(b *testing.B) {
 		if _, err := azure.Evaluate(in); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkEvaluate_tenant: the built-in roles with a made-up tenant of
+// principals, each with a few assignments at subscription, resource-group
+// and resource scope, some eligible, and deny assignments.
+func BenchmarkEvaluate_tenant(b *testing.B) {
+	roles := builtInRoles(b)
+	var defs []struct {
+		Name string `json:"name"`
+	}
+	if err := json.Unmarshal(roles.Data, &defs); err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("principals=%d", n), func(b *testing.B) {
+			in := syntheticTenant(roles, defs, n)
+			b.ReportAllocs()
+			for b.Loop() {
+				rep, err := azure.Evaluate(in)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(len(rep.Grants)), "grants")
+			}
+		})
+	}
+}
+
+func syntheticTenant(roles azure.File, defs []struct {
+	Name string `json:"name"`
+}, principals int) azure.Input {
+	rng := rand.New(rand.NewPCG(1, 2))
+	scopes := []string{"/subscriptions/s1", "/subscriptions/s2/resourceGroups/rg%d", "/subscriptions/s3/resourceGroups/rg%d/providers/Microsoft.Compute/snapshots/snap%d"}
+	type assignment struct {
+		PrincipalID      string `json:"principalId"`
+		PrincipalType    string `json:"principalType"`
+		RoleDefinitionID string `json:"roleDefinitionId"`
+		Scope            string `json:"scope"`
+	}
+	var standing, eligible []assignment
+	for p := range principals {
+		for k := range 3 {
+			a := assignment{
+				PrincipalID:      fmt.Sprintf("p%06d", p),
+				PrincipalType:    "User",
+				RoleDefinitionID: "/providers/Microsoft.Authorization/roleDefinitions/" + defs[rng.IntN(len(defs))].Name,
+				Scope:            fmt.Sprintf(scopes[k], rng.IntN(50), rng.IntN(50)),
+			}
+			if rng.IntN(10) == 0 {
+				eligible = append(eligible, a)
+			} else {
+				standing = append(standing, a)
+			}
+		}
+	}
+	var denies []map[string]any
+	for i := range 50 {
+		denies = append(denies, map[string]any{"properties": map[string]any{
+			"denyAssignmentName": fmt.Sprintf("d%d", i),
+			"scope":              fmt.Sprintf("/subscriptions/s2/resourceGroups/rg%d", i),
+			"principals":         []map[string]string{{"id": "00000000-0000-0000-0000-000000000000"}},
+			"permissions":        []map[string][]string{{"actions": {"Microsoft.Compute/snapshots/*"}}},
+		}})
+	}
+	enc := func(v any) []byte {
+		data, _ := json.Marshal(v)
+		return data
+	}
+	return azure.Input{
+		Roles:       roles,
+		Assignments: azure.File{Name: "assignments.json", Data: enc(standing)},
+		Eligible:    azure.File{Name: "eligible.json", Data: enc(eligible)},
+		Deny:        azure.File{Name: "deny.json", Data: enc(denies)},
 	}
 }
