@@ -135,6 +135,7 @@ type rawPrincipalRef struct {
 // which are read. Field names match case-insensitively, so PowerShell's
 // PascalCase output reads too.
 type assignProps struct {
+	RoleAssignmentID     string `json:"roleAssignmentId"`
 	PrincipalID          string `json:"principalId"`
 	ObjectID             string `json:"objectId"`
 	PrincipalName        string `json:"principalName"`

@@ -89,3 +89,43 @@ func TestEvaluate_skippedRecords(t *testing.T) {
 		}
 	}
 }
+
+// The other shapes the exports come in: Get-AzRoleAssignment's PascalCase
+// objects, a time-bound active schedule instance, a PIM eligibility a
+// group gives.
+func TestEvaluate_exportShapes(t *testing.T) {
+	roles := `{"value":[{"id":"/providers/Microsoft.Authorization/roleDefinitions/R1","name":"R1","type":"Microsoft.Authorization/roleDefinitions",
+		"properties":{"roleName":"Snapper","type":"CustomRole","assignableScopes":["/subscriptions/s"],"permissions":[{"actions":["Microsoft.Compute/snapshots/write"]}]}}]}`
+	assignments := `[
+		{"RoleAssignmentId":"/subscriptions/s/providers/Microsoft.Authorization/roleAssignments/x1","Scope":"/subscriptions/s","DisplayName":"Ann","SignInName":"ann@contoso.example","RoleDefinitionName":"Snapper","RoleDefinitionId":"r1","ObjectId":"ANN","ObjectType":"User"},
+		{"name":"x2","type":"Microsoft.Authorization/roleAssignmentScheduleInstances","properties":{"principalId":"ben","principalType":"ServicePrincipal","roleDefinitionId":"/x/R1","scope":"/subscriptions/s/resourceGroups/g","endDateTime":"2030-01-01T00:00:00Z"}}]`
+	eligible := `[{"name":"x3","properties":{"principalId":"cal","roleDefinitionId":"/x/r1","scope":"/subscriptions/s","memberType":"Group","expandedProperties":{"principal":{"displayName":"Cal","type":"User"}}}}]`
+	rep, err := azure.Evaluate(azure.Input{
+		Roles:       azure.File{Name: "roles.json", Data: []byte(roles)},
+		Assignments: azure.File{Name: "assignments.json", Data: []byte(assignments)},
+		Eligible:    azure.File{Name: "eligible.json", Data: []byte(eligible)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := byKey(rep)
+	want := map[string]struct {
+		ptype   string
+		verdict string
+		via     string
+	}{
+		"ann create": {"user", "ALLOW", "assignment x1 to ann@contoso.example at /subscriptions/s (subscription)"},
+		"ben create": {"service_principal", "ALLOW", "assignment x2 at /subscriptions/s/resourceGroups/g (resource group), until 2030-01-01T00:00:00Z"},
+		"cal create": {"user", "ELIGIBLE", "eligible (PIM) assignment x3 to Cal at /subscriptions/s (subscription), member type Group"},
+	}
+	for key, w := range want {
+		g, ok := got[key]
+		if !ok {
+			t.Errorf("no grant %s", key)
+			continue
+		}
+		if g.PrincipalType != w.ptype || string(g.Verdict) != w.verdict || len(g.Via) != 3 || g.Via[2] != w.via || g.Via[0] != "role Snapper (r1, custom)" {
+			t.Errorf("%s: %s %s %q; want %s %s …%q", key, g.PrincipalType, g.Verdict, g.Via, w.ptype, w.verdict, w.via)
+		}
+	}
+}

@@ -223,10 +223,7 @@ func (st *state) loadAssignments(f File, kind pathKind, unknown *unknownRoles) e
 			unknown.count++
 			continue
 		}
-		name := r.Name
-		if name == "" {
-			name = lastSegment(r.ID)
-		}
+		name := firstNonEmpty(r.Name, lastSegment(r.ID), lastSegment(p.RoleAssignmentID))
 		pa := &path{
 			kind:   kind,
 			name:   name,
