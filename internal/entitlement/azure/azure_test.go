@@ -337,3 +337,36 @@ func TestEvaluate_deterministic(t *testing.T) {
 		}
 	}
 }
+
+// A deny assignment with doNotApplyToChildScopes caps grants at its own
+// scope, not below it; notActions of a deny leave operations alone.
+func TestEvaluate_denyScope(t *testing.T) {
+	roles := `[{"name":"r1","roleName":"Snapper","permissions":[{"actions":["Microsoft.Compute/snapshots/*"]}]}]`
+	assignments := `[
+		{"name":"at-sub","principalId":"p1","roleDefinitionId":"/r1","scope":"/subscriptions/s"},
+		{"name":"at-rg","principalId":"p2","roleDefinitionId":"/r1","scope":"/subscriptions/s/resourceGroups/g"}]`
+	deny := `[{"properties":{"denyAssignmentName":"here-only","scope":"/subscriptions/s","doNotApplyToChildScopes":true,
+		"principals":[{"id":"00000000-0000-0000-0000-000000000000","type":"SystemDefined"}],
+		"permissions":[{"actions":["Microsoft.Compute/*"],"notActions":["Microsoft.Compute/snapshots/beginGetAccess/action"]}]}}]`
+	rep, err := azure.Evaluate(azure.Input{
+		Roles:       azure.File{Name: "roles.json", Data: []byte(roles)},
+		Assignments: azure.File{Name: "assignments.json", Data: []byte(assignments)},
+		Deny:        azure.File{Name: "deny.json", Data: []byte(deny)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := byKey(rep)
+	for key, want := range map[string]entitlement.Verdict{
+		"p1 create": entitlement.Denied,
+		"p1 export": entitlement.Allow,
+		"p2 create": entitlement.Allow,
+	} {
+		if g := got[key]; g.Verdict != want {
+			t.Errorf("%s: %s via %q, want %s", key, g.Verdict, g.Via, want)
+		}
+	}
+	if via := got["p1 create"].Via; via[len(via)-1] != "deny assignment here-only at /subscriptions/s (subscription) denies Microsoft.Compute/snapshots/write" {
+		t.Errorf("via %q", via)
+	}
+}
