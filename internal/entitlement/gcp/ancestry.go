@@ -9,6 +9,7 @@ import (
 // hierarchy knows each organization, folder and project node given and
 // their ancestors.
 type hierarchy struct {
+	chains   map[Resource]*chain // memo of chainOf
 	nodes    map[Resource]bool
 	parent   map[Resource]Resource // from get-ancestors output
 	orgs     []Resource
@@ -17,7 +18,7 @@ type hierarchy struct {
 }
 
 func newHierarchy() *hierarchy {
-	return &hierarchy{nodes: map[Resource]bool{}, parent: map[Resource]Resource{}}
+	return &hierarchy{nodes: map[Resource]bool{}, parent: map[Resource]Resource{}, chains: map[Resource]*chain{}}
 }
 
 func (h *hierarchy) add(r Resource) {
@@ -99,10 +100,33 @@ func (h *hierarchy) ancestors(r Resource) []Resource {
 	return out
 }
 
-// chain is r and its ancestors, broadest first.
-func (h *hierarchy) chain(r Resource) []Resource {
-	c := append([]Resource{r}, h.ancestors(r)...)
-	slices.SortStableFunc(c, func(a, b Resource) int { return a.Level.rank() - b.Level.rank() })
+// chain is a resource and its ancestors, broadest first, and the same as
+// a set.
+type chain struct {
+	list []Resource
+	set  map[Resource]bool
+}
+
+func newChain(list []Resource) *chain {
+	c := &chain{list: list, set: make(map[Resource]bool, len(list))}
+	for _, r := range list {
+		c.set[r] = true
+	}
+	return c
+}
+
+// target is the resource the chain leads to.
+func (c *chain) target() Resource { return c.list[len(c.list)-1] }
+
+// chainOf is r's chain. Call it once every node is added: it is memoised.
+func (h *hierarchy) chainOf(r Resource) *chain {
+	if c, ok := h.chains[r]; ok {
+		return c
+	}
+	list := append([]Resource{r}, h.ancestors(r)...)
+	slices.SortStableFunc(list, func(a, b Resource) int { return a.Level.rank() - b.Level.rank() })
+	c := newChain(list)
+	h.chains[r] = c
 	return c
 }
 

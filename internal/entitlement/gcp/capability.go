@@ -21,11 +21,11 @@ func (r *result) rank() int { return rank(r.verdict, r.indirect) }
 
 // direct evaluates an identity's own capabilities (its bindings, and what
 // it can grant itself) over the evaluation points: the hierarchy's leaves.
-func (e *evaluator) direct(member string, leaves []Resource) map[entitlement.Capability]*result {
+func (e *evaluator) direct(member string, leaves []*chain) map[entitlement.Capability]*result {
 	best := holdings{}
 	capped := map[string][]string{} // permission → deny rules that cap it at some leaf
-	for _, leaf := range leaves {
-		for p, h := range e.at(member, e.h.chain(leaf)) {
+	for _, leaf := range e.pointsFor(member, leaves) {
+		for p, h := range e.at(member, leaf) {
 			if old := best[p]; old == nil || h.rank() > old.rank() {
 				best[p] = h
 			}
@@ -47,6 +47,38 @@ func (e *evaluator) direct(member string, leaves []Resource) map[entitlement.Cap
 		}
 		if r := choose(met); r != nil {
 			out[c] = r
+		}
+	}
+	return out
+}
+
+// pointsFor is the leaves where a member's bindings reach, one per
+// distinct set of its bindings and deny rules on the chain (evaluating the
+// others again would give the same holdings).
+func (e *evaluator) pointsFor(member string, leaves []*chain) []*chain {
+	var out []*chain
+	seen := map[string]bool{}
+	var key strings.Builder
+	for _, leaf := range leaves {
+		key.Reset()
+		for _, b := range e.byMember[member] {
+			if leaf.set[b.at] {
+				key.WriteString(b.at.String())
+				key.WriteByte(0)
+			}
+		}
+		if key.Len() == 0 {
+			continue // nothing of the member's reaches it
+		}
+		for _, r := range leaf.list {
+			if e.denyAt[r] {
+				key.WriteString("deny:" + r.String())
+				key.WriteByte(0)
+			}
+		}
+		if k := key.String(); !seen[k] {
+			seen[k] = true
+			out = append(out, leaf)
 		}
 	}
 	return out
@@ -139,7 +171,7 @@ func (e *evaluator) roleUpdate(member string) []*result {
 			continue
 		}
 		home := roleHome(b.Role)
-		h := e.at(member, e.h.chain(home))[e.c.roleUpdate]
+		h := e.at(member, e.h.chainOf(home))[e.c.roleUpdate]
 		if h == nil || h.verdict == entitlement.Denied || h.indirect {
 			continue
 		}

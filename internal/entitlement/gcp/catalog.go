@@ -33,6 +33,7 @@ type catalog struct {
 	impersonation []string
 	roleUpdate    string
 	relevant      map[string]bool     // every permission the catalog names
+	selfGrant     map[string]bool     // permissions that let a principal grant itself any role
 	predefined    map[string][]string // roles/NAME → its relevant permissions
 }
 
@@ -60,6 +61,7 @@ func parseCatalog(spec, roles []byte) (*catalog, error) {
 		impersonation: raw.Impersonation,
 		roleUpdate:    raw.RoleUpdate,
 		relevant:      map[string]bool{raw.RoleUpdate: true},
+		selfGrant:     map[string]bool{},
 		predefined:    map[string][]string{},
 	}
 	for name, reqs := range raw.Capabilities {
@@ -73,6 +75,9 @@ func parseCatalog(spec, roles []byte) (*catalog, error) {
 			}
 			for _, p := range r.All {
 				c.relevant[p] = true
+				if r.SelfGrant {
+					c.selfGrant[p] = true
+				}
 			}
 		}
 		c.caps[capability] = reqs

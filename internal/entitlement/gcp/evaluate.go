@@ -39,6 +39,7 @@ type evaluator struct {
 	roles    map[string][]string   // custom roles: name → relevant permissions
 	byMember map[string][]*binding // member → the bindings naming it
 	deny     []*denyRule
+	denyAt   map[Resource]bool // resources deny rules are attached to
 	notes    []string
 	unknown  map[string]string // roles neither predefined nor exported → where first seen
 }
@@ -82,6 +83,10 @@ func (e *evaluator) load(in Input) error {
 		}
 		e.deny = append(e.deny, rules...)
 	}
+	e.denyAt = map[Resource]bool{}
+	for _, r := range e.deny {
+		e.denyAt[r.at] = true
+	}
 	return nil
 }
 
@@ -100,7 +105,10 @@ func (e *evaluator) run() *entitlement.Report {
 		members = append(members, m)
 	}
 	sort.Strings(members)
-	leaves := e.h.leaves()
+	var leaves []*chain
+	for _, l := range e.h.leaves() {
+		leaves = append(leaves, e.h.chainOf(l))
+	}
 
 	direct := map[string]map[entitlement.Capability]*result{}
 	deleted := 0

@@ -48,11 +48,8 @@ type holdings map[string]*holding
 // bindings, capped by deny rules attached anywhere on the chain; a
 // principal that may set the IAM policy of the chain is taken to grant
 // itself the rest.
-func (e *evaluator) at(member string, chain []Resource) holdings {
-	onChain := map[Resource]bool{}
-	for _, r := range chain {
-		onChain[r] = true
-	}
+func (e *evaluator) at(member string, c *chain) holdings {
+	onChain := c.set
 	hs := holdings{}
 	for _, b := range e.byMember[member] {
 		if !onChain[b.at] {

@@ -20,15 +20,26 @@ type edge struct {
 // account, held through its own policy or inherited from its project and
 // the project's ancestors.
 func (e *evaluator) impersonation(members []string) map[string][]edge {
+	// Only members bound to a role with an impersonation permission, or
+	// that can grant themselves one, can impersonate.
+	var candidates []string
+	for _, m := range members {
+		if !strings.HasPrefix(m, "deleted:") && slices.ContainsFunc(e.byMember[m], e.mayImpersonate) {
+			candidates = append(candidates, m)
+		}
+	}
 	edges := map[string][]edge{}
+	if len(candidates) == 0 {
+		return edges
+	}
 	for _, sa := range members {
 		email, ok := strings.CutPrefix(sa, "serviceAccount:")
 		if !ok {
 			continue
 		}
 		chain := e.serviceAccountChain(email)
-		for _, m := range members {
-			if m == sa || strings.HasPrefix(m, "deleted:") {
+		for _, m := range candidates {
+			if m == sa || !slices.ContainsFunc(e.byMember[m], func(b *binding) bool { return chain.set[b.at] }) {
 				continue
 			}
 			hs := e.at(m, chain)
@@ -52,14 +63,23 @@ func (e *evaluator) impersonation(members []string) map[string][]edge {
 	return edges
 }
 
+// mayImpersonate reports whether a binding's role holds an impersonation
+// permission or a permission to grant itself one.
+func (e *evaluator) mayImpersonate(b *binding) bool {
+	perms, _ := e.rolePerms(b.Role)
+	return slices.ContainsFunc(perms, func(p string) bool {
+		return slices.Contains(e.c.impersonation, p) || e.c.selfGrant[p]
+	})
+}
+
 // serviceAccountChain is a service account's resource and its ancestors:
 // the project its email names (when it names one) and that project's.
-func (e *evaluator) serviceAccountChain(email string) []Resource {
+func (e *evaluator) serviceAccountChain(email string) *chain {
 	sa := Resource{Level: ServiceAccount, ID: email}
 	if p := serviceAccountProject(email); p != "" {
-		return append(e.h.chain(Resource{Level: Project, ID: p}), sa)
+		return newChain(append(slices.Clone(e.h.chainOf(Resource{Level: Project, ID: p}).list), sa))
 	}
-	return e.h.chain(sa)
+	return e.h.chainOf(sa)
 }
 
 // lift adds to an identity's own results those of the service accounts it

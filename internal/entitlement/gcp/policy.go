@@ -28,16 +28,18 @@ type binding struct {
 	Condition *condition `json:"condition"`
 
 	at    Resource
-	index int // bindings[index] of its policy
+	index int    // bindings[index] of its policy
+	name  string // how a via chain names it
 }
 
 // label names the binding for a via chain.
-func (b *binding) label() string {
-	s := fmt.Sprintf("%s bindings[%d] %s", b.at, b.index, b.Role)
+func (b *binding) label() string { return b.name }
+
+func (b *binding) setLabel() {
+	b.name = fmt.Sprintf("%s bindings[%d] %s", b.at, b.index, b.Role)
 	if b.Condition != nil {
-		s += " if " + b.Condition.String()
+		b.name += " if " + b.Condition.String()
 	}
-	return s
 }
 
 // parsePolicy reads one allow policy file.
@@ -80,6 +82,7 @@ func parsePolicy(f PolicyFile) ([]*binding, Resource, error) {
 			return nil, at, fmt.Errorf("policy %s: bindings[%d].condition: no expression", f.Name, i)
 		}
 		b.at, b.index = at, i
+		b.setLabel()
 	}
 	return p.Bindings, at, nil
 }
