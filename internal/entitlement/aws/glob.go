@@ -80,14 +80,21 @@ func covers(p, q string) bool {
 
 // intersectsText reports whether some string matches both patterns.
 func intersectsText(a, b string) bool {
-	seen := make(map[[2]int]bool)
+	switch {
+	case a == "*" || b == "*" || a == b:
+		return true
+	case !wild(b):
+		return match(a, b)
+	case !wild(a):
+		return match(b, a)
+	}
+	seen := newMemo(len(a), len(b))
 	var walk func(i, j int) bool
 	walk = func(i, j int) bool {
-		key := [2]int{i, j}
-		if v, ok := seen[key]; ok {
+		if v, ok := seen.get(i, j); ok {
 			return v
 		}
-		seen[key] = false
+		seen.set(i, j, false)
 		var ok bool
 		switch {
 		case i == len(a) && j == len(b):
@@ -99,7 +106,7 @@ func intersectsText(a, b string) bool {
 		case i < len(a) && j < len(b):
 			ok = (a[i] == '?' || b[j] == '?' || a[i] == b[j]) && walk(i+1, j+1)
 		}
-		seen[key] = ok
+		seen.set(i, j, ok)
 		return ok
 	}
 	return walk(0, 0)
@@ -107,14 +114,21 @@ func intersectsText(a, b string) bool {
 
 // coversText reports whether every string q matches also matches p.
 func coversText(p, q string) bool {
-	seen := make(map[[2]int]bool)
+	switch {
+	case p == "*" || p == q:
+		return true
+	case !wild(q):
+		return match(p, q)
+	case !wild(p):
+		return false // a literal covers only itself
+	}
+	seen := newMemo(len(p), len(q))
 	var walk func(i, j int) bool
 	walk = func(i, j int) bool {
-		key := [2]int{i, j}
-		if v, ok := seen[key]; ok {
+		if v, ok := seen.get(i, j); ok {
 			return v
 		}
-		seen[key] = false
+		seen.set(i, j, false)
 		var ok bool
 		switch {
 		case i == len(p):
@@ -128,10 +142,33 @@ func coversText(p, q string) bool {
 		default:
 			ok = q[j] != '*' && q[j] != '?' && p[i] == q[j] && walk(i+1, j+1)
 		}
-		seen[key] = ok
+		seen.set(i, j, ok)
 		return ok
 	}
 	return walk(0, 0)
+}
+
+func wild(s string) bool { return strings.ContainsAny(s, "*?") }
+
+// memo remembers the result of each (i, j) step of a two-pattern walk.
+type memo struct {
+	cols  int
+	state []uint8 // 0 unknown, 1 false, 2 true
+}
+
+func newMemo(n, m int) memo { return memo{cols: m + 1, state: make([]uint8, (n+1)*(m+1))} }
+
+func (m memo) get(i, j int) (bool, bool) {
+	v := m.state[i*m.cols+j]
+	return v == 2, v != 0
+}
+
+func (m memo) set(i, j int, v bool) {
+	if v {
+		m.state[i*m.cols+j] = 2
+	} else {
+		m.state[i*m.cols+j] = 1
+	}
 }
 
 // lower lower-cases an action name or pattern.
