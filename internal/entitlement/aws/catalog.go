@@ -30,7 +30,7 @@ type catalog struct {
 }
 
 type takeoverRule struct {
-	Target  string // user, role or group
+	Target  string // user, role, group or policy-version
 	Actions requirement
 	How     string // for the via chain: "creates an access key for"
 }
@@ -138,7 +138,7 @@ func parseCatalog(b []byte) (*catalog, error) {
 	}
 	for i, t := range raw.Takeover {
 		switch t.Target {
-		case "user", "role", "group":
+		case "user", "role", "group", "policy-version":
 		default:
 			return nil, fmt.Errorf("catalog: takeover[%d]: unknown target %q", i, t.Target)
 		}

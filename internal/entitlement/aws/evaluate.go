@@ -99,12 +99,12 @@ type holdings map[entitlement.Capability]outcome
 // policies and what it can grant itself), with passed roles, final (with
 // the roles it can assume).
 type evaluator struct {
-	cat      *catalog
-	acct     *account
-	baseOf   map[*node]holdings
-	passOf   map[*node]holdings
-	edgesOf  map[*node][]edge
-	joinedOf map[string]*node
+	cat     *catalog
+	acct    *account
+	baseOf  map[*node]holdings
+	passOf  map[*node]holdings
+	edgesOf map[*node][]edge
+	derived map[string]*node
 }
 
 // capability evaluates a capability's alternatives (each an AND of
@@ -397,12 +397,21 @@ func (e *evaluator) takeovers(n *node, assumable map[*node]bool) []edge {
 				}
 			}
 		case "group":
-			if n.kind != "user" || n.joined {
-				continue // a joined copy does not join again: one group at a time
+			if n.kind != "user" || n.derived {
+				continue // one what-if at a time
 			}
 			for _, g := range e.acct.groups {
 				if g.account == n.account && !slices.Contains(n.groups, g.arn) {
-					try(g.arn, e.joined(n, g), "group")
+					try(g.arn, e.derive(n, "join "+g.arn, func() *node { return n.join(g) }), "group")
+				}
+			}
+		case "policy-version":
+			if n.derived {
+				continue
+			}
+			for _, p := range n.attached {
+				for _, alt := range e.acct.versions[p] {
+					try(p, e.derive(n, "version "+alt.via[0], func() *node { return n.withVersion(p, alt) }), "policy")
 				}
 			}
 		}
@@ -410,16 +419,16 @@ func (e *evaluator) takeovers(n *node, assumable map[*node]bool) []edge {
 	return es
 }
 
-// joined returns (once) the user as a member of g.
-func (e *evaluator) joined(n *node, g *group) *node {
-	key := n.arn + "\x00" + g.arn
-	if j, ok := e.joinedOf[key]; ok {
-		return j
+// derive returns (made once) a what-if copy of n.
+func (e *evaluator) derive(n *node, what string, build func() *node) *node {
+	key := n.arn + "\x00" + what
+	if d, ok := e.derived[key]; ok {
+		return d
 	}
-	if e.joinedOf == nil {
-		e.joinedOf = make(map[string]*node)
+	if e.derived == nil {
+		e.derived = make(map[string]*node)
 	}
-	j := n.join(g)
-	e.joinedOf[key] = j
-	return j
+	d := build()
+	e.derived[key] = d
+	return d
 }

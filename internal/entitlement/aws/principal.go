@@ -9,8 +9,9 @@ import (
 // source is one policy that applies to a principal, with the chain that
 // brings it (group, policy, version).
 type source struct {
-	via []string
-	doc *document
+	via    []string
+	doc    *document
+	policy string // the managed policy's ARN ("" for inline ones)
 }
 
 // node is a principal (user or role) with the policies that decide what it
@@ -27,9 +28,10 @@ type node struct {
 	attached      []string // ARNs of managed policies attached directly or through groups
 	trust         *document
 	serviceLinked bool
-	// joined is set on a user as it would be after adding itself to a
-	// group (not a principal of the report)
-	joined bool
+	// derived is set on a what-if copy of a principal (after joining a
+	// group, after changing a policy's default version): not a principal
+	// of the report, and not changed further
+	derived bool
 }
 
 // join returns the user as it would be in group g as well.
@@ -38,7 +40,23 @@ func (n *node) join(g *group) *node {
 	c.identity = append(append([]source{}, n.identity...), g.sources...)
 	c.groups = append(append([]string{}, n.groups...), g.arn)
 	c.attached = append(append([]string{}, n.attached...), g.attached...)
-	c.joined = true
+	c.derived = true
+	return &c
+}
+
+// withVersion returns the principal as it would be with another version of
+// managed policy arn made the default.
+func (n *node) withVersion(arn string, alt source) *node {
+	c := *n
+	c.identity = make([]source, len(n.identity))
+	for i, s := range n.identity {
+		if s.policy == arn {
+			s.via = append(append([]string{}, s.via[:len(s.via)-1]...), alt.via...)
+			s.doc = alt.doc
+		}
+		c.identity[i] = s
+	}
+	c.derived = true
 	return &c
 }
 
@@ -57,21 +75,26 @@ type account struct {
 	roles  []*node
 	users  []*node
 	groups []*group
-	notes  []string
+	// versions are the managed policies' non-default versions
+	versions map[string][]source
+	notes    []string
 }
 
 // build resolves the export into principals; errors name the file and the
 // element of the document that is wrong.
 func build(file string, d *authDetails, scps []source, cat *catalog) (*account, error) {
-	a := &account{}
+	a := &account{versions: make(map[string][]source)}
 	policies := make(map[string]source, len(d.Policies))
 	for i, p := range d.Policies {
-		src, ok, err := defaultVersion(p)
+		def, others, err := versions(p)
 		if err != nil {
 			return nil, fmt.Errorf("%s: Policies[%d] (%s): %w", file, i, p.Arn, err)
 		}
-		if ok {
-			policies[p.Arn] = src
+		if def != nil {
+			policies[p.Arn] = *def
+		}
+		if len(others) > 0 {
+			a.versions[p.Arn] = others
 		}
 	}
 	missing := make(map[string]bool)
@@ -84,7 +107,7 @@ func build(file string, d *authDetails, scps []source, cat *catalog) (*account, 
 				missing[arn] = true
 				a.notes = append(a.notes, fmt.Sprintf("managed policy %s is attached but not in the export; evaluated as AWS publishes it", arn))
 			}
-			return source{via: []string{"managed policy " + arn + " (published version; not in the export)"}, doc: doc}, true
+			return source{via: []string{"managed policy " + arn + " (published version; not in the export)"}, doc: doc, policy: arn}, true
 		}
 		if !missing[arn] {
 			missing[arn] = true
@@ -196,23 +219,29 @@ func build(file string, d *authDetails, scps []source, cat *catalog) (*account, 
 	return a, nil
 }
 
-// defaultVersion returns the policy's default version: only it is in force.
-func defaultVersion(p managedPolicy) (source, bool, error) {
+// versions parses the policy's versions: the default one (the only one in
+// force) and the others (which iam:SetDefaultPolicyVersion can bring back).
+func versions(p managedPolicy) (*source, []source, error) {
+	var def *source
+	var others []source
 	for i, v := range p.PolicyVersionList {
-		if !v.IsDefaultVersion {
-			continue
-		}
 		doc, err := parseDocument(v.Document)
 		if err != nil {
-			return source{}, false, fmt.Errorf("PolicyVersionList[%d] (%s): %w", i, v.VersionID, err)
+			return nil, nil, fmt.Errorf("PolicyVersionList[%d] (%s): %w", i, v.VersionID, err)
 		}
 		label := "managed policy " + p.Arn
 		if v.VersionID != "" {
 			label += " (" + v.VersionID + ")"
 		}
-		return source{via: []string{label}, doc: doc}, true, nil
+		src := source{via: []string{label}, doc: doc, policy: p.Arn}
+		if v.IsDefaultVersion && def == nil {
+			def = &src
+			continue
+		}
+		src.via = []string{label + ", once made the default"}
+		others = append(others, src)
 	}
-	return source{}, false, nil
+	return def, others, nil
 }
 
 // accountOf returns the account id of an IAM ARN.

@@ -107,11 +107,17 @@ func TestEvaluate_rules(t *testing.T) {
 				via: []string{"managed policy " + acct + "policy/backup-start (v2)", "statement 0: Allow backup:StartBackupJob (backup:StartBackupJob)"}},
 			{principal: "role/same-policy-role", capab: entitlement.Restore, verdict: none},
 		}},
-		{file: "versions.json", users: 1, wants: []want{
+		{file: "versions.json", users: 2, wants: []want{
 			// only the default version is in force
 			{principal: "user/versioned", capab: entitlement.Create, verdict: allow,
 				via: []string{"managed policy " + acct + "policy/two-versions (v2)", "statement 0: Allow rds:CreateDBSnapshot (rds:CreateDBSnapshot)"}},
 			{principal: "user/versioned", capab: entitlement.Copy, verdict: none},
+			// … unless the principal may bring an older version back
+			{principal: "user/version-switcher", capab: entitlement.Copy, verdict: allow, indirect: true,
+				via: []string{"makes another version the default of its policy " + acct + "policy/two-versions (inline policy switch of " + acct + "user/version-switcher: statement 0: Allow iam:SetDefaultPolicyVersion (iam:SetDefaultPolicyVersion on " + acct + "policy/two-versions))",
+					"managed policy " + acct + "policy/two-versions (v1), once made the default", "statement 0: Allow ec2:* (ec2:CopySnapshot)"}},
+			{principal: "user/version-switcher", capab: entitlement.Create, verdict: allow,
+				via: []string{"managed policy " + acct + "policy/two-versions (v2)", "statement 0: Allow rds:CreateDBSnapshot (rds:CreateDBSnapshot)"}},
 		}},
 		{file: "urlencoded.json", users: 2, wants: []want{
 			// SDK output: URL-encoded documents, '+' for a space
