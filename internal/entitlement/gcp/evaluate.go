@@ -1,9 +1,3 @@
-// Package gcp evaluates GCP IAM exports for who can create, copy, share,
-// export and restore snapshots, images and backups: allow policies of the
-// organization, folders, projects and service accounts, deny policies and
-// custom roles, with predefined roles' permissions from an embedded catalog
-// derived from a public data set (roles.txt). It imports only the
-// entitlement model.
 package gcp
 
 import (
