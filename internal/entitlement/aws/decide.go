@@ -6,53 +6,6 @@ import (
 	"github.com/snapwarden/snapwarden/internal/entitlement"
 )
 
-// outcome is how a principal holds one action (or a capability): the
-// verdict, the chain that gives it, the conditions it depends on and the
-// resources it reaches.
-type outcome struct {
-	verdict entitlement.Verdict
-	via     []string
-	conds   []string
-	scope   string
-	// indirect: held through another identity or a permission the
-	// principal would first grant itself
-	indirect bool
-}
-
-// rank orders verdicts from nothing to an unconditional allow.
-func rank(v entitlement.Verdict) int {
-	switch v {
-	case entitlement.Allow:
-		return 4
-	case entitlement.Conditional:
-		return 3
-	case entitlement.Eligible:
-		return 2
-	case entitlement.Denied:
-		return 1
-	}
-	return 0
-}
-
-// weaker reports whether a is a weaker hold than b: a lower verdict; for
-// the same verdict a narrower scope, then an indirect hold against a
-// direct one, then (between indirect holds) a longer chain. Equal direct
-// holds keep catalog order.
-func weaker(a, b outcome) bool {
-	if rank(a.verdict) != rank(b.verdict) {
-		return rank(a.verdict) < rank(b.verdict)
-	}
-	if (a.scope == "*") != (b.scope == "*") {
-		return b.scope == "*"
-	}
-	if a.indirect != b.indirect {
-		return a.indirect
-	}
-	return a.indirect && len(a.via) > len(b.via)
-}
-
-var notGranted = outcome{verdict: entitlement.NotGranted}
-
 // decide evaluates one action for a principal against each resource type
 // the action needs (all must be allowed): explicit deny anywhere wins, then
 // the SCPs and the permissions boundary must allow, then an identity
