@@ -15,6 +15,15 @@ const (
 
 // names tells how the Principal element names n.
 func (p principal) names(n *node) (int, string) {
+	if p.Not {
+		// everyone but those listed: n, if not listed, as anyone
+		q := p
+		q.Not = false
+		if how, _ := q.names(n); how != namesNone {
+			return namesNone, ""
+		}
+		return namesAccount, "everyone (NotPrincipal)"
+	}
 	how, whom := namesNone, ""
 	if p.Any {
 		how, whom = namesAccount, "*"

@@ -31,8 +31,9 @@ type statement struct {
 	Conditions  []condition
 }
 
-// principal is a trust policy's Principal element.
+// principal is a trust policy's Principal (or NotPrincipal) element.
 type principal struct {
+	Not       bool     // NotPrincipal: everyone but those listed
 	Any       bool     // "*" or {"AWS": "*"}
 	AWS       []string // ARNs or account ids
 	Service   []string
@@ -156,14 +157,23 @@ func parseStatement(raw json.RawMessage) (statement, error) {
 	case r.NotResource != nil:
 		s.Resources, s.NotResource = *r.NotResource, true
 	}
+	if len(r.Principal) > 0 && len(r.NotPrincipal) > 0 {
+		return s, errors.New("both Principal and NotPrincipal")
+	}
 	if len(r.NotPrincipal) > 0 {
-		return s, errors.New("NotPrincipal is not supported")
+		p, err := parsePrincipal(r.NotPrincipal)
+		if err != nil {
+			return s, fmt.Errorf("NotPrincipal: %w", err)
+		}
+		p.Not = true
+		s.Principal = p
+	} else {
+		p, err := parsePrincipal(r.Principal)
+		if err != nil {
+			return s, fmt.Errorf("Principal: %w", err)
+		}
+		s.Principal = p
 	}
-	p, err := parsePrincipal(r.Principal)
-	if err != nil {
-		return s, fmt.Errorf("Principal: %w", err)
-	}
-	s.Principal = p
 	for op, keys := range r.Condition {
 		for key, vals := range keys {
 			s.Conditions = append(s.Conditions, condition{Op: op, Key: key, Values: vals})

@@ -149,7 +149,7 @@ func TestEvaluate_rules(t *testing.T) {
 				conds: []string{"StringEquals aws:RequestedRegion eu-west-1"},
 				via:   []string{"inline policy ec2 of " + acct + "role/conditional-boundary", "statement 0: Allow ec2:CreateSnapshot (ec2:CreateSnapshot)"}},
 		}},
-		{file: "assume.json", users: 10, wants: []want{
+		{file: "assume.json", users: 11, wants: []want{
 			// start-user → starting-role → intermediate-role → ending-role,
 			// each trusting the account and allowed sts:AssumeRole
 			{principal: "user/start-user", capab: entitlement.Create, verdict: allow, indirect: true,
@@ -173,6 +173,11 @@ func TestEvaluate_rules(t *testing.T) {
 			{principal: "user/denied-user", capab: entitlement.Share, verdict: none},
 			{principal: "user/denied-user", capab: entitlement.Create, verdict: allow, indirect: true,
 				via: []string{"assumes role " + acct + "role/ending-role", "inline policy snapshots", "(ec2:CreateSnapshot)"}},
+			// NotPrincipal: everyone but denied-user (who needs sts:AssumeRole)
+			{principal: "user/external-id-user", capab: entitlement.Schedule, verdict: allow, indirect: true,
+				via: []string{"assumes role " + acct + "role/not-principal-role (trust statement 0 names everyone (NotPrincipal); sts:AssumeRole: inline policy assume-any",
+					"inline policy dlm of " + acct + "role/not-principal-role", "statement 0: Allow dlm:CreateLifecyclePolicy (dlm:CreateLifecyclePolicy)"}},
+			{principal: "user/denied-user", capab: entitlement.Schedule, verdict: none},
 			// a trust condition makes the path CONDITIONAL
 			{principal: "user/external-id-user", capab: entitlement.Export, verdict: conditional, indirect: true,
 				conds: []string{"StringEquals sts:ExternalId ab12"},

@@ -2,6 +2,7 @@ package aws_test
 
 import (
 	"maps"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -189,6 +190,14 @@ func TestEvaluate_largeSample(t *testing.T) {
 	}
 	if n := len(capsOf(rep, ":user/fp2-allow-and-deny-multiple-policies-user")); n != len(all) {
 		t.Errorf("fp2 has %d grants, want a DENIED one per capability (%d)", n, len(all))
+	}
+}
+
+// TestEvaluate_deterministic: the same input gives the same report.
+func TestEvaluate_deterministic(t *testing.T) {
+	a, b := sample(t, "example.json"), sample(t, "example.json")
+	if !reflect.DeepEqual(a, b) {
+		t.Error("two evaluations of example.json differ")
 	}
 }
 
