@@ -22,7 +22,11 @@ type (
 	remoteCheck string
 	// genericCheck is kind:match: a credential field (or a literal) compared
 	// with a literal or a target attribute %(attr)s.
-	genericCheck struct{ kind, match string }
+	genericCheck struct {
+		kind, match string
+		lit         string // kind read as a Python literal, when isLit
+		isLit       bool
+	}
 	notCheck     struct{ n node }
 	andCheck     []node
 	orCheck      []node
@@ -252,7 +256,8 @@ func leaf(w string) (node, error) {
 	if kind == "" {
 		return nil, fmt.Errorf("check %q has no kind before \":\"", w)
 	}
-	return genericCheck{kind: kind, match: match}, nil
+	lit, isLit := literal(kind)
+	return genericCheck{kind: kind, match: match, lit: lit, isLit: isLit}, nil
 }
 
 // legacyForm turns the pre-Kilo list form of a rule ([["a", "b"], ["c"]]:

@@ -182,7 +182,7 @@ func (e *env) generic(c genericCheck) outcome {
 	if c.kind == "is_admin" {
 		return e.isAdmin(c, match)
 	}
-	want, ok := literal(c.kind)
+	want, ok := c.lit, c.isLit
 	if !ok {
 		var known bool
 		want, known = e.field(c.kind)

@@ -42,6 +42,7 @@ func Evaluate(in Input) (*entitlement.Report, error) {
 			return nil, err
 		}
 		notes = append(notes, pnotes...)
+		e.shared = valueFree(e.pol)
 		if len(in.Policies) > 0 {
 			base, _, err := loadPolicy(nil, in.LegacyDefaults, d)
 			if err != nil {
@@ -68,6 +69,11 @@ type evaluator struct {
 	// self caches, per capability, the path a role gives to a principal
 	// that can grant itself that role.
 	self map[entitlement.Capability]*path
+	// shared: the policy compares no credential's value (valueFree), so
+	// principals with the same roles on the same kind of scope share
+	// evaluations, kept in byRoles.
+	shared  bool
+	byRoles map[string]*envs
 }
 
 // holder is a principal with its assignments, by scope.
@@ -79,6 +85,7 @@ type holder struct {
 // scoped is what a principal holds on one scope.
 type scoped struct {
 	scope    scope
+	label    string // scope.String()
 	assigned []string            // roles as assigned, in input order
 	groups   map[string][]string // role → groups it comes through
 }
@@ -87,11 +94,23 @@ type scoped struct {
 type path struct {
 	verdict  entitlement.Verdict
 	scope    string
-	via      []string
 	conds    []string
 	indirect bool
-	label    string // what and where, for the via's "also:" lines
+	what     string // what gives it, for the via's "also:" lines
+	// via is the chain of grants; build makes it on demand instead (most
+	// paths are never shown).
+	via   []string
+	build func() []string
 }
+
+func (p path) lines() []string {
+	if p.via == nil && p.build != nil {
+		return p.build()
+	}
+	return p.via
+}
+
+func (p path) label() string { return p.what + " on " + scopeLabel(p.scope) }
 
 func (e *evaluator) run(asg []assignment, notes []string) *entitlement.Report {
 	var holders []*holder
@@ -116,7 +135,7 @@ func (e *evaluator) run(asg []assignment, notes []string) *entitlement.Report {
 			}
 		}
 		if s == nil {
-			s = &scoped{scope: a.scope, groups: map[string][]string{}}
+			s = &scoped{scope: a.scope, label: a.scope.String(), groups: map[string][]string{}}
 			h.scopes = append(h.scopes, s)
 		}
 		if !slices.Contains(s.assigned, a.role) {
@@ -135,10 +154,10 @@ func (e *evaluator) run(asg []assignment, notes []string) *entitlement.Report {
 	for _, h := range holders {
 		paths := map[entitlement.Capability][]path{}
 		for _, s := range h.scopes {
-			cr := e.creds(h, s)
 			if e.pol != nil {
-				for _, w := range e.d.ways {
-					if p, ok := e.policyPath(w, cr, s); ok {
+				es := e.envsFor(h, s)
+				for i, w := range e.d.ways {
+					if p, ok := e.policyPath(i, es, s); ok {
 						paths[w.capability] = append(paths[w.capability], p)
 					}
 				}
@@ -171,10 +190,11 @@ func (e *evaluator) run(asg []assignment, notes []string) *entitlement.Report {
 	return r
 }
 
-// creds builds a token's policy values for a principal on one scope.
-func (e *evaluator) creds(h *holder, s *scoped) *creds {
+// creds builds a token's policy values for a principal on one scope (id:
+// the scope's id, or its stand-in).
+func (e *evaluator) creds(user string, s *scoped, id string) *creds {
 	c := &creds{roles: map[string]heldRole{}, fields: map[string]string{
-		"user_id":          h.id,
+		"user_id":          user,
 		"project_id":       "None",
 		"domain_id":        "None",
 		"system_scope":     "None",
@@ -182,11 +202,11 @@ func (e *evaluator) creds(h *holder, s *scoped) *creds {
 	}}
 	switch s.scope.kind {
 	case "project", "projects":
-		c.fields["project_id"] = s.scope.id
+		c.fields["project_id"] = id
 	case "domain":
-		c.fields["domain_id"] = s.scope.id
+		c.fields["domain_id"] = id
 	case "system":
-		c.fields["system_scope"] = s.scope.id
+		c.fields["system_scope"] = id
 	}
 	for _, a := range s.assigned {
 		e.graph.expand(a, c.roles)
@@ -201,16 +221,79 @@ type reqOutcome struct {
 	o   outcome
 }
 
-// evalWay evaluates every rule a way requires, for one target.
-func (e *evaluator) evalWay(w way, cr *creds, target func(string) (string, bool), relax bool) (truth, []reqOutcome) {
+// Stand-ins for a scope's own ids when principals share evaluations: a
+// check only ever compares them with each other (see valueFree).
+const (
+	ownProject = "\x00its project"
+	ownUser    = "\x00itself"
+	ownDomain  = "\x00its domain"
+)
+
+// envsFor returns the environments for a principal on a scope: shared by
+// every principal holding the same roles on the same kind of scope when
+// the policy allows it.
+func (e *evaluator) envsFor(h *holder, s *scoped) *envs {
+	if !e.shared {
+		return &envs{pol: e.pol, cred: e.creds(h.id, s, s.scope.id), own: s.scope.id}
+	}
+	roles := slices.Clone(s.assigned)
+	slices.Sort(roles)
+	key := s.scope.kind + "\x00" + strings.Join(roles, "\x00")
+	if es, ok := e.byRoles[key]; ok {
+		return es
+	}
+	id := ownProject
+	if s.scope.kind == "domain" {
+		id = ownDomain
+	} else if s.scope.kind == "system" {
+		id = s.scope.id
+	}
+	es := &envs{pol: e.pol, cred: e.creds(ownUser, s, id), own: id}
+	if e.byRoles == nil {
+		e.byRoles = map[string]*envs{}
+	}
+	e.byRoles[key] = es
+	return es
+}
+
+// envs hands out one env per service, target and mode for one principal
+// on one scope, so that the ways share their rules' memoised outcomes.
+type envs struct {
+	pol     policy
+	cred    *creds
+	own     string // the project id the credentials and an own-project target carry
+	m       map[envKey]*env
+	decided []decision // by way index
+}
+
+type envKey struct {
+	service string
+	target  string // the project the target belongs to
+	relax   bool
+}
+
+func (es *envs) get(service, project string, relax bool) *env {
+	k := envKey{service, project, relax}
+	if e, ok := es.m[k]; ok {
+		return e
+	}
+	if es.m == nil {
+		es.m = map[envKey]*env{}
+	}
+	e := &env{rules: es.pol[service], cred: es.cred, target: targetIn(project), relax: relax}
+	es.m[k] = e
+	return e
+}
+
+// evalWay evaluates every rule a way requires, for a resource of project.
+func (e *evaluator) evalWay(w way, es *envs, project string, relax bool) (truth, []reqOutcome) {
 	t := yes
 	outs := make([]reqOutcome, 0, len(w.requires))
 	for _, req := range w.requires {
 		r := e.pol[req.service][req.rule]
 		var o outcome
 		if r != nil {
-			env := &env{rules: e.pol[req.service], cred: cr, target: target, relax: relax}
-			o = env.eval(r.node)
+			o = es.get(req.service, project, relax).rule(req.rule)
 		}
 		t = min(t, o.t)
 		outs = append(outs, reqOutcome{req, r, o})
@@ -218,67 +301,103 @@ func (e *evaluator) evalWay(w way, cr *creds, target func(string) (string, bool)
 	return t, outs
 }
 
-// policyPath evaluates one way for a principal on one scope: against a
-// resource of its own project, and of a project it holds nothing on (a
-// pass there is cloud-wide).
-func (e *evaluator) policyPath(w way, cr *creds, s *scoped) (path, bool) {
-	type target struct {
-		fn    func(string) (string, bool)
-		scope string
-	}
-	var targets []target
-	if s.scope.kind == "project" || s.scope.kind == "projects" {
-		targets = append(targets, target{targetIn(s.scope.id), s.scope.String()})
-	}
-	targets = append(targets, target{targetIn(otherProject), "*"})
-
-	// Cloud-wide first, then the own project.
-	for _, t := range slices.Backward(targets) {
-		if v, outs := e.evalWay(w, cr, t.fn, false); v == yes {
-			return e.makePath(entitlement.Allow, w, s, t.scope, outs), true
-		}
-	}
-	for _, t := range targets {
-		if v, outs := e.evalWay(w, cr, t.fn, false); v == maybe {
-			return e.makePath(entitlement.Conditional, w, s, t.scope, outs), true
-		}
-	}
-	for _, t := range targets {
-		if v, outs := e.evalWay(w, cr, t.fn, true); v != no {
-			return e.makePath(entitlement.Denied, w, s, t.scope, outs), true
-		}
-	}
-	return path{}, false
+// decision is how one way went for one set of credentials.
+type decision struct {
+	done    bool
+	verdict entitlement.Verdict // "" when the way gives nothing
+	own     bool                // on the scope's own project (else cloud-wide)
+	outs    []reqOutcome
 }
 
-func (e *evaluator) makePath(v entitlement.Verdict, w way, s *scoped, where string, outs []reqOutcome) path {
-	p := path{verdict: v, scope: where, label: w.what + " on " + scopeLabel(where)}
+// decide evaluates way i against a resource of the scope's own project,
+// and of a project it holds nothing on (a pass there is cloud-wide). The
+// decision is kept with the environments, shared by principals alike.
+func (e *evaluator) decide(i int, es *envs, hasOwn bool) decision {
+	if es.decided == nil {
+		es.decided = make([]decision, len(e.d.ways))
+	}
+	if d := es.decided[i]; d.done {
+		return d
+	}
+	w := e.d.ways[i]
+	d := decision{done: true}
+	ownT, ownOuts := no, []reqOutcome(nil)
+	if hasOwn {
+		ownT, ownOuts = e.evalWay(w, es, es.own, false)
+	}
+	otherT, otherOuts := e.evalWay(w, es, otherProject, false)
+	switch {
+	case otherT == yes:
+		d.verdict, d.outs = entitlement.Allow, otherOuts
+	case ownT == yes:
+		d.verdict, d.own, d.outs = entitlement.Allow, true, ownOuts
+	case ownT == maybe:
+		d.verdict, d.own, d.outs = entitlement.Conditional, true, ownOuts
+	case otherT == maybe:
+		d.verdict, d.outs = entitlement.Conditional, otherOuts
+	default:
+		if hasOwn {
+			if t, outs := e.evalWay(w, es, es.own, true); t != no {
+				d.verdict, d.own, d.outs = entitlement.Denied, true, outs
+			}
+		}
+		if d.verdict == "" {
+			if t, outs := e.evalWay(w, es, otherProject, true); t != no {
+				d.verdict, d.outs = entitlement.Denied, outs
+			}
+		}
+	}
+	es.decided[i] = d
+	return d
+}
+
+// policyPath is way i for a principal on one scope.
+func (e *evaluator) policyPath(i int, es *envs, s *scoped) (path, bool) {
+	hasOwn := s.scope.kind == "project" || s.scope.kind == "projects"
+	d := e.decide(i, es, hasOwn)
+	if d.verdict == "" {
+		return path{}, false
+	}
+	w := &e.d.ways[i]
+	where := "*"
+	if d.own {
+		where = s.label
+	}
+	p := path{verdict: d.verdict, scope: where, what: w.what}
+	if d.verdict == entitlement.Conditional {
+		for _, o := range d.outs {
+			p.conds = appendNew(p.conds, o.o.conds)
+		}
+		slices.Sort(p.conds)
+	}
+	p.build = func() []string { return policyVia(w, s, d.outs) }
+	return p, true
+}
+
+// policyVia is a policy path's chain: the assignment, each required rule
+// with the checks that passed, what refused it, what it gives.
+func policyVia(w *way, s *scoped, outs []reqOutcome) []string {
 	var roles, capped []string
 	for _, o := range outs {
 		roles = append(roles, o.o.roles...)
 		capped = append(capped, o.o.capped...)
-		if v == entitlement.Conditional {
-			p.conds = append(p.conds, o.o.conds...)
-		}
 	}
-	p.via = append(p.via, holding(s, roles))
+	via := []string{holding(s, roles)}
 	for _, o := range outs {
 		if o.r == nil {
-			p.via = append(p.via, o.req.String()+" [undefined: fails]")
+			via = append(via, o.req.String()+" [undefined: fails]")
 			continue
 		}
 		how := strings.Join(o.o.matched, " and ")
 		if how == "" || o.o.t != yes || len(o.o.capped) > 0 {
 			how = o.r.check
 		}
-		p.via = append(p.via, fmt.Sprintf("%s [%s]: %s", o.req, o.r.source, how))
+		via = append(via, fmt.Sprintf("%s [%s]: %s", o.req, o.r.source, how))
 	}
 	if len(capped) > 0 {
-		p.via = append(p.via, "refused by: "+strings.Join(dedupe(capped), ", "))
+		via = append(via, "refused by: "+strings.Join(dedupe(capped), ", "))
 	}
-	p.via = append(p.via, "gives: "+w.what)
-	p.conds = dedupe(p.conds)
-	return p
+	return append(via, "gives: "+w.what)
 }
 
 // holding says which assigned roles a path rests on, and where.
@@ -326,7 +445,7 @@ func (e *evaluator) vkPaths(s *scoped, unknown map[string]bool) []capPath {
 			unknown[a] = true
 			continue
 		}
-		out = append(out, e.vkRolePaths(vr, holding(s, []string{a}), s.scope.String())...)
+		out = append(out, e.vkRolePaths(vr, holding(s, []string{a}), s.label)...)
 	}
 	return out
 }
@@ -337,7 +456,7 @@ func (e *evaluator) vkRolePaths(vr *vkRole, held, where string) []capPath {
 		return []string{held, fmt.Sprintf("VK role %s: %s [VK role catalog]", vr.name, vr.what)}
 	}
 	for _, c := range vr.grants {
-		out = append(out, capPath{c, path{verdict: entitlement.Allow, scope: where, via: via(), label: "VK role " + vr.name + " on " + where}})
+		out = append(out, capPath{c, path{verdict: entitlement.Allow, scope: where, via: via(), what: "VK role " + vr.name}})
 	}
 	for _, c := range entitlement.Capabilities {
 		why, ok := vr.unverified[c]
@@ -345,7 +464,7 @@ func (e *evaluator) vkRolePaths(vr *vkRole, held, where string) []capPath {
 			continue
 		}
 		out = append(out, capPath{c, path{verdict: entitlement.Conditional, scope: where, via: via(),
-			conds: []string{"unverified: " + why}, label: "VK role " + vr.name + " on " + where}})
+			conds: []string{"unverified: " + why}, what: "VK role " + vr.name}})
 	}
 	return out
 }
@@ -369,8 +488,8 @@ func (e *evaluator) addIndirect(paths map[entitlement.Capability][]path) {
 		if sp == nil {
 			continue
 		}
-		p := path{verdict: admin.verdict, scope: admin.scope, indirect: true, label: "a role it grants itself"}
-		p.via = append(slices.Clone(admin.via), sp.via...)
+		p := path{verdict: admin.verdict, scope: admin.scope, indirect: true, what: "a role it grants itself"}
+		p.via = append(slices.Clone(admin.lines()), sp.lines()...)
 		p.conds = dedupe(append(slices.Clone(admin.conds), sp.conds...))
 		paths[c] = append(paths[c], p)
 	}
@@ -388,13 +507,15 @@ func (e *evaluator) selfGrant(c entitlement.Capability) *path {
 	var found *path
 	if e.pol != nil {
 		for _, role := range e.grantableRoles() {
-			s := &scoped{scope: scope{"project", "(a project it grants itself the role on)"}, assigned: []string{role}, groups: map[string][]string{}}
-			cr := e.creds(&holder{id: "(itself)"}, s)
-			for _, w := range e.d.ways {
+			sc := scope{"project", "(a project it grants itself the role on)"}
+			s := &scoped{scope: sc, label: sc.String(), assigned: []string{role}, groups: map[string][]string{}}
+			es := &envs{pol: e.pol, cred: e.creds("(itself)", s, s.scope.id), own: s.scope.id}
+			for i, w := range e.d.ways {
 				if w.capability != c {
 					continue
 				}
-				if p, ok := e.policyPath(w, cr, s); ok && p.verdict == entitlement.Allow {
+				if p, ok := e.policyPath(i, es, s); ok && p.verdict == entitlement.Allow {
+					p.via = p.lines()
 					p.via[0] = "grants itself role " + role
 					found = &p
 					break
@@ -502,19 +623,20 @@ func grantOf(cloud event.Cloud, h *holder, c entitlement.Capability, ps []path) 
 		PrincipalType: h.typ,
 		Capability:    c,
 		Verdict:       b.verdict,
-		Via:           slices.Clone(b.via),
+		Via:           slices.Clone(b.lines()),
 		Standing:      true,
 		Indirect:      b.indirect,
 	}
 	var scopes, conds, also []string
+	bl := b.label()
 	for _, p := range ps {
 		if p.verdict != b.verdict || p.indirect != b.indirect {
 			continue
 		}
 		scopes = append(scopes, p.scope)
 		conds = append(conds, p.conds...)
-		if p.label != b.label && !slices.Contains(also, p.label) {
-			also = append(also, p.label)
+		if l := p.label(); l != bl && !slices.Contains(also, l) {
+			also = append(also, l)
 		}
 	}
 	if slices.Contains(scopes, "*") {

@@ -27,7 +27,7 @@ func (e *evaluator) loosened(base policy) []string {
 			var broader []string
 			for _, who := range personas {
 				s := &scoped{scope: scope{"project", "p"}, assigned: []string{who}, groups: map[string][]string{}}
-				cr := e.creds(&holder{id: "u"}, s)
+				cr := e.creds("u", s, "p")
 				for _, where := range []struct{ project, label string }{{"p", "its project"}, {otherProject, "every project"}} {
 					now := (&env{rules: e.pol[req.service], cred: cr, target: targetIn(where.project)}).rule(req.rule)
 					was := (&env{rules: base[req.service], cred: cr, target: targetIn(where.project)}).rule(req.rule)

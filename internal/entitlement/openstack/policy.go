@@ -306,3 +306,50 @@ func roleNames(p policy) []string {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// idFields are the credential fields whose values differ between
+// principals and scopes of the same kind.
+var idFields = []string{"project_id", "user_id", "domain_id", "project_domain_id", "user_domain_id"}
+
+// valueFree tells whether the policy's checks compare credential ids only
+// with the target's owning project in the one way that does not depend on
+// their values (project_id:%(project_id)s): then evaluation can stand a
+// placeholder in for the ids. A literal (project_id:abc, user_id:u1) or a
+// cross comparison (user_id:%(owner)s) depends on the values.
+func valueFree(p policy) bool {
+	var free func(n node) bool
+	free = func(n node) bool {
+		switch c := n.(type) {
+		case genericCheck:
+			if c.isLit || !slices.Contains(idFields, c.kind) {
+				return true
+			}
+			attr, ok := strings.CutPrefix(c.match, "%(")
+			if !ok {
+				return false // a literal id
+			}
+			attr, ok = strings.CutSuffix(attr, ")s")
+			if !ok || strings.Contains(attr, "%(") {
+				return false
+			}
+			return !slices.Contains(projectAttrs, attr) || c.kind == "project_id"
+		case roleCheck:
+			return true
+		case notCheck:
+			return free(c.n)
+		case andCheck:
+			return !slices.ContainsFunc(c, func(m node) bool { return !free(m) })
+		case orCheck:
+			return !slices.ContainsFunc(c, func(m node) bool { return !free(m) })
+		}
+		return true
+	}
+	for _, rules := range p {
+		for _, r := range rules {
+			if !free(r.node) {
+				return false
+			}
+		}
+	}
+	return true
+}
