@@ -27,9 +27,9 @@ type (
 		lit         string // kind read as a Python literal, when isLit
 		isLit       bool
 	}
-	notCheck     struct{ n node }
-	andCheck     []node
-	orCheck      []node
+	notCheck struct{ n node }
+	andCheck []node
+	orCheck  []node
 )
 
 func (c constCheck) String() string {

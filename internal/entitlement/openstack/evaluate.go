@@ -85,7 +85,7 @@ type holder struct {
 // scoped is what a principal holds on one scope.
 type scoped struct {
 	scope    scope
-	label    string // scope.String()
+	label    string              // scope.String()
 	assigned []string            // roles as assigned, in input order
 	groups   map[string][]string // role → groups it comes through
 }
