@@ -168,7 +168,7 @@ func parseCatalog(data []byte) (*catalog, error) {
 	}
 	sort.Strings(roleIDs)
 	for _, id := range roleIDs {
-		if _, err := resolve(id, []string{id}); err != nil {
+		if _, err := resolve(id, nil); err != nil {
 			return nil, err
 		}
 	}

@@ -150,6 +150,7 @@ func evaluate(in Input, cat *catalog) (*entitlement.Report, error) {
 			ev.addPrincipal(subject{typ: "serviceAccount", id: n.id})
 		}
 	}
+	ev.noteUnplacedAccounts(entries, bound)
 	for key, s := range ev.principals {
 		if s.typ == "system" && len(ev.holds[key]) > 0 {
 			ev.notes = append(ev.notes, fmt.Sprintf("public group %s is bound: what it holds, every principal it covers holds", s.id))
@@ -162,9 +163,7 @@ func evaluate(in Input, cat *catalog) (*entitlement.Report, error) {
 	}
 	edges := ev.impersonation()
 	report := &entitlement.Report{Principals: len(ev.principals)}
-	keys := sortedKeys(ev.principals)
-	sort.SliceStable(keys, func(i, j int) bool { return ev.principals[keys[i]].id < ev.principals[keys[j]].id })
-	for _, key := range keys {
+	for _, key := range sortedKeys(ev.principals) {
 		best := map[entitlement.Capability]candidate{}
 		for c, cand := range own[key] {
 			best[c] = cand
@@ -201,9 +200,44 @@ func evaluate(in Input, cat *catalog) (*entitlement.Report, error) {
 	return report, nil
 }
 
+// noteUnplacedAccounts says which service accounts impersonation rights
+// bound above them could not reach, for want of their folder.
+func (ev *evaluator) noteUnplacedAccounts(entries []*entry, bound []node) {
+	above := false
+	for _, e := range entries {
+		if e.node.level.depth() < 3 && e.rights&(ev.cat.token|ev.cat.use) != 0 {
+			above = true
+			break
+		}
+	}
+	if !above {
+		return
+	}
+	var ids []string
+	for _, s := range ev.principals {
+		if s.typ != "serviceAccount" || slices.Contains(bound, node{level: ServiceAccount, id: s.id}) {
+			continue // a bound account has its own note
+		}
+		if _, ok := ev.h.parent[s.id]; !ok {
+			ids = append(ids, s.id)
+		}
+	}
+	if len(ids) > 0 {
+		sort.Strings(ids)
+		ev.notes = append(ev.notes, "service accounts whose folder is not listed (give the service-account listing): impersonation rights bound on folders, clouds or the organization not applied to "+strings.Join(ids, ", "))
+	}
+}
+
+// addPrincipal records a subject; an id seen before keeps its first type
+// (bindings are read before members and listings).
 func (ev *evaluator) addPrincipal(s subject) {
-	if _, ok := ev.principals[s.key()]; !ok {
+	cur, ok := ev.principals[s.key()]
+	if !ok {
 		ev.principals[s.key()] = s
+		return
+	}
+	if cur.typ != s.typ {
+		ev.notes = append(ev.notes, fmt.Sprintf("subject %s appears as %s and as %s: taken as %s", s.id, cur.typ, s.typ, cur.typ))
 	}
 }
 

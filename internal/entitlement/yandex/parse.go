@@ -22,7 +22,8 @@ type subject struct {
 	id  string
 }
 
-func (s subject) key() string { return s.typ + ":" + s.id }
+// key identifies a principal: Yandex ids are unique across subject types.
+func (s subject) key() string { return s.id }
 
 // wireBinding accepts both the CLI's snake_case and the REST API's
 // camelCase.
