@@ -3,6 +3,7 @@ package gcp
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -27,9 +28,10 @@ func (r *denyRule) label() string {
 	return s
 }
 
-// matchesPrincipal reports whether the rule denies the member.
-func (r *denyRule) matchesPrincipal(member string) bool {
-	return matchMember(r.principals, member) && !matchMember(r.exceptPrincipals, member)
+// matchesPrincipal reports whether the rule denies the member, itself or
+// through a group it is in.
+func (r *denyRule) matchesPrincipal(member string, groups []string) bool {
+	return matchMember(r.principals, member, groups) && !matchMember(r.exceptPrincipals, member, groups)
 }
 
 // matchesPermission reports whether the rule denies the permission.
@@ -37,9 +39,9 @@ func (r *denyRule) matchesPermission(perm string) bool {
 	return matchPerm(r.perms, perm) && !matchPerm(r.exceptPerms, perm)
 }
 
-func matchMember(list []string, member string) bool {
+func matchMember(list []string, member string, groups []string) bool {
 	for _, m := range list {
-		if m == "*" || m == member {
+		if m == "*" || m == member || slices.Contains(groups, m) {
 			return true
 		}
 	}

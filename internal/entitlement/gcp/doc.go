@@ -35,10 +35,15 @@
 //     where a custom role the member holds is defined. A member that can set
 //     the hierarchy's IAM policy holds every other capability Indirect
 //     ("can grant itself any role"), still capped by deny rules.
+//   - Group membership exports give each member (nested groups too) its
+//     groups' bindings, named "through group:…"; deny rules naming a group
+//     reach its members, and exception groups except theirs.
 //   - Deleted members, deleted or disabled custom roles grant nothing.
 //
-// Not modeled (Report.Notes repeats what applies): group membership
-// (groups are principals of their own), resource-level policies below
+// Not modeled (Report.Notes repeats what applies): members of groups
+// without a membership export, and of domain:, allUsers and
+// allAuthenticatedUsers (each is a principal of its own), resource-level
+// policies below
 // projects (snapshots, images, disks), Principal Access Boundary policies,
 // Privileged Access Manager (every grant is standing), the truth of CEL
 // conditions, deny principal sets that have no allow-policy member form

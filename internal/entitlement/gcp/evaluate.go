@@ -35,7 +35,9 @@ type evaluator struct {
 	deny     []*denyRule
 	denyAt   map[Resource]bool // resources deny rules are attached to
 	notes    []string
-	unknown  map[string]string // roles neither predefined nor exported → where first seen
+	unknown  map[string]string   // roles neither predefined nor exported → where first seen
+	groupsOf map[string][]string // member → every group it is in, nested ones too
+	exported map[string]bool     // groups whose members were given
 }
 
 func (e *evaluator) load(in Input) error {
@@ -65,6 +67,9 @@ func (e *evaluator) load(in Input) error {
 			}
 		}
 	}
+	if err := e.expandGroups(in.Groups); err != nil {
+		return err
+	}
 	for _, f := range in.Deny {
 		rules, err := parseDeny(f)
 		if err != nil {
@@ -80,6 +85,36 @@ func (e *evaluator) load(in Input) error {
 	e.denyAt = map[Resource]bool{}
 	for _, r := range e.deny {
 		e.denyAt[r.at] = true
+	}
+	return nil
+}
+
+// expandGroups gives each member of an exported group the group's
+// bindings, named through the group.
+func (e *evaluator) expandGroups(files []GroupFile) error {
+	in, err := parseGroups(files)
+	if err != nil {
+		return err
+	}
+	e.groupsOf, e.exported = map[string][]string{}, map[string]bool{}
+	for _, f := range files {
+		e.exported["group:"+groupOf(f)] = true
+	}
+	own := maps.Clone(e.byMember) // each group's own bindings, before any is expanded
+	for _, member := range slices.Sorted(maps.Keys(in)) {
+		for _, path := range groupPaths(member, in) {
+			group := path[len(path)-1]
+			e.groupsOf[member] = append(e.groupsOf[member], group)
+			through := "through " + strings.Join(path, " in ") + ": "
+			for _, b := range own[group] {
+				derived := *b
+				derived.name = through + b.name
+				e.byMember[member] = append(e.byMember[member], &derived)
+			}
+		}
+		if _, ok := e.byMember[member]; !ok {
+			e.byMember[member] = nil // a principal that holds nothing
+		}
 	}
 	return nil
 }
@@ -158,8 +193,14 @@ func (e *evaluator) finalNotes(members []string, deleted int) []string {
 	if deleted > 0 {
 		notes = append(notes, fmt.Sprintf("%d deleted principal(s) in bindings hold nothing and were left out", deleted))
 	}
-	if slices.ContainsFunc(members, func(m string) bool { return strings.HasPrefix(m, "group:") }) {
-		notes = append(notes, "groups are not expanded: a group's grants reach each of its members, and deny rules naming a group apply here to the group member only")
+	var unexpanded []string
+	for _, m := range members {
+		if strings.HasPrefix(m, "group:") && !e.exported[m] {
+			unexpanded = append(unexpanded, m)
+		}
+	}
+	if len(unexpanded) > 0 {
+		notes = append(notes, fmt.Sprintf("%d group(s) without a membership export (%s): their grants reach their members, who are not listed, and deny rules naming them reach no one else", len(unexpanded), strings.Join(unexpanded[:min(len(unexpanded), 5)], ", ")))
 	}
 	notes = append(notes, "not modeled: resource-level policies below projects (snapshots, images, disks), Principal Access Boundary policies, Privileged Access Manager entitlements, and the truth of IAM conditions (a conditional binding is CONDITIONAL)")
 	return notes

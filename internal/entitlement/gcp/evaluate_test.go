@@ -109,7 +109,7 @@ func TestEvaluate_rules(t *testing.T) {
 		},
 	}, {
 		dir: "inherit", principals: 6,
-		notes: []string{"roles/compute.snapshotSchedulerServiceAgent", "groups are not expanded"},
+		notes: []string{"roles/compute.snapshotSchedulerServiceAgent", "1 group(s) without a membership export (group:storage@example.com)"},
 		want: []want{
 			{principal: "group:storage@example.com", cap: entitlement.Create, verdict: entitlement.Allow, scope: "organizations/100",
 				via: []string{diskSnapshot, "organizations/100 bindings[0] roles/compute.storageAdmin: compute.snapshots.create, compute.disks.createSnapshot"}},
@@ -209,6 +209,29 @@ func TestEvaluate_rules(t *testing.T) {
 			{principal: "user:future@example.com", cap: entitlement.Create},
 			// A deleted custom role grants nothing.
 			{principal: "user:retired@example.com", cap: entitlement.AdminEquivalent},
+		},
+	}, {
+		dir: "groups", principals: 8,
+		notes: []string{"1 group(s) without a membership export (group:empty@example.com)"},
+		want: []want{
+			{principal: "group:storage@example.com", cap: entitlement.Create, verdict: entitlement.Allow,
+				via: []string{diskSnapshot, "projects/p1 bindings[0] roles/compute.storageAdmin"}, notVia: []string{"through"}},
+			{principal: "user:alice@example.com", cap: entitlement.Create, verdict: entitlement.Allow,
+				via: []string{diskSnapshot, "through group:storage@example.com: projects/p1 bindings[0] roles/compute.storageAdmin: compute.snapshots.create, compute.disks.createSnapshot"}},
+			// A service account told by its domain in the basic view.
+			{principal: "serviceAccount:ci@p1.iam.gserviceaccount.com", cap: entitlement.Create, verdict: entitlement.Allow,
+				via: []string{"through group:storage@example.com:"}},
+			// Nested: bob is in oncall, which is in platform.
+			{principal: "user:bob@example.com", cap: entitlement.Create, verdict: entitlement.Allow,
+				via: []string{diskSnapshot, "through group:oncall@example.com in group:platform@example.com: projects/p1 bindings[1] roles/compute.instanceAdmin.v1"}},
+			// A deny naming the group reaches its members...
+			{principal: "user:alice@example.com", cap: entitlement.Share, verdict: entitlement.Allow,
+				via: []string{"image IAM policy", "denied: snapshot IAM policy"}},
+			{principal: "group:storage@example.com", cap: entitlement.Share, verdict: entitlement.Allow, via: []string{"image IAM policy"}},
+			// ...but not those in its exception group.
+			{principal: "user:carol@example.com", cap: entitlement.Share, verdict: entitlement.Allow,
+				via: []string{"snapshot IAM policy = compute.snapshots.setIamPolicy", "through group:"}, notVia: []string{"denied"}},
+			{principal: "group:empty@example.com", cap: entitlement.Export, verdict: entitlement.Allow, via: []string{"roles/viewer"}},
 		},
 	}}
 	for _, tt := range tests {

@@ -11,8 +11,8 @@ import (
 )
 
 // FuzzEvaluate feeds arbitrary bytes as an allow policy, a deny policy, a
-// custom role export and an ancestry: no panic, and a report that holds
-// together.
+// custom role export and an ancestry (or, when those fail, two group
+// membership exports): no panic, and a report that holds together.
 func FuzzEvaluate(f *testing.F) {
 	read := func(p string) []byte {
 		data, err := os.ReadFile(filepath.Join("testdata", p))
@@ -25,6 +25,7 @@ func FuzzEvaluate(f *testing.F) {
 	f.Add(read("admin/project-p1.json"), []byte(`[]`), read("admin/roles.json"), []byte(`[]`))
 	f.Add(read("impersonate/serviceAccount-backup@p1.iam.gserviceaccount.com.json"), []byte(`{"policies":[]}`), read("and/roles.json"), read("inherit/ancestry-p1.json"))
 	f.Add(read("condition/project-p1.json"), read("inherit/deny-folder-200.json"), []byte(`{}`), read("inherit/ancestry-p2.json"))
+	f.Add(read("groups/project-p1.json"), read("groups/deny-p1.json"), read("groups/group-oncall@example.com.json"), read("groups/group-storage@example.com.json"))
 	f.Fuzz(func(t *testing.T, policy, deny, roles, ancestry []byte) {
 		in := gcp.Input{
 			Policies: []gcp.PolicyFile{
@@ -35,6 +36,11 @@ func FuzzEvaluate(f *testing.F) {
 			Deny:     []gcp.PolicyFile{{File: gcp.File{Name: "project-p1.json", Data: deny}}},
 			Roles:    []gcp.File{{Name: "roles.json", Data: roles}},
 			Ancestry: []gcp.File{{Name: "ancestry.json", Data: ancestry}},
+		}
+		if r, err := gcp.Evaluate(in); err != nil || r == nil {
+			// The last two inputs as group memberships instead.
+			in.Roles, in.Ancestry = nil, nil
+			in.Groups = []gcp.GroupFile{{File: gcp.File{Name: "group-a@example.com.json", Data: roles}}, {File: gcp.File{Name: "x.json", Data: ancestry}, Group: "group:b@example.com"}}
 		}
 		r, err := gcp.Evaluate(in)
 		if err != nil {

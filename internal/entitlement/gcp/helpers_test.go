@@ -11,7 +11,8 @@ import (
 )
 
 // loadCase reads a testdata folder into an Input: deny*.json are deny
-// policies, roles*.json custom roles, ancestry*.json ancestries, the rest
+// policies, roles*.json custom roles, group-*.json group memberships,
+// ancestry*.json ancestries, the rest
 // allow policies whose resource their name tells.
 func loadCase(tb testing.TB, dir string) gcp.Input {
 	tb.Helper()
@@ -31,6 +32,8 @@ func loadCase(tb testing.TB, dir string) gcp.Input {
 			in.Deny = append(in.Deny, gcp.PolicyFile{File: f})
 		case strings.HasPrefix(base, "roles"):
 			in.Roles = append(in.Roles, f)
+		case strings.HasPrefix(base, "group-"):
+			in.Groups = append(in.Groups, gcp.GroupFile{File: f})
 		case strings.HasPrefix(base, "ancestry"):
 			in.Ancestry = append(in.Ancestry, f)
 		default:

@@ -81,7 +81,7 @@ func (e *evaluator) at(member string, c *chain) holdings {
 // applyDeny caps holdings with the deny rules that reach them.
 func (e *evaluator) applyDeny(member string, onChain map[Resource]bool, hs holdings) {
 	for _, r := range e.deny {
-		if !onChain[r.at] || !r.matchesPrincipal(member) {
+		if !onChain[r.at] || !r.matchesPrincipal(member, e.groupsOf[member]) {
 			continue
 		}
 		for p, h := range hs {

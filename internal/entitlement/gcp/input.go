@@ -37,6 +37,10 @@ type Input struct {
 	// --format=json`: one role, a list, or {"roles": […]}), each with its
 	// includedPermissions. Predefined roles come from the embedded catalog.
 	Roles []File
+	// Groups are optional group membership exports: a group's bindings
+	// then reach its members (nested groups too), and deny rules naming the
+	// group cap them. Without them, a group is a principal of its own.
+	Groups []GroupFile
 	// Ancestry is optional `gcloud projects get-ancestors ID --format=json`
 	// output ([{"id", "type"}…], the project first). Without it, a project is
 	// taken to inherit from every folder and organization given, and a folder

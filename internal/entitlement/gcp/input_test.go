@@ -109,6 +109,9 @@ func TestEvaluate_badInput(t *testing.T) {
 		{"role name", roles(`[{"name":"roles/custom","includedPermissions":[]}]`), `role roles.json: name "roles/custom": want projects/P/roles/R`},
 		{"role list", roles(`{"roles":[{"name":"projects/p/roles/a"},{"name":"x"}]}`), `role roles.json: [1]: name "x"`},
 		{"role perms type", roles(`{"name":"projects/p/roles/a","includedPermissions":"compute.snapshots.create"}`), "role roles.json: includedPermissions: string"},
+		{"group name", gcp.Input{Groups: []gcp.GroupFile{{File: gcp.File{Name: "members.json", Data: []byte(`[]`)}}}}, "group members.json: cannot tell the group from the name: pass it as GROUP_EMAIL=FILE"},
+		{"group member", gcp.Input{Groups: []gcp.GroupFile{{File: gcp.File{Name: "group-g@example.com.json", Data: []byte(`[{"preferredMemberKey":{"id":"a@x"}},{"roles":[]}]`)}}}}, "group group-g@example.com.json: [1]: no preferredMemberKey.id email"},
+		{"group json", gcp.Input{Groups: []gcp.GroupFile{{File: gcp.File{Name: "x.json", Data: []byte(`{"memberships":{}}`)}, Group: "g@example.com"}}}, "group x.json: memberships: "},
 		{"ancestry type", gcp.Input{Ancestry: []gcp.File{{Name: "anc.json", Data: []byte(`[{"id":"p","type":"project"},{"id":"b","type":"bucket"}]`)}}}, "ancestry anc.json: [1]: want {id, type: project|folder|organization}"},
 		{"ancestry order", gcp.Input{Ancestry: []gcp.File{{Name: "anc.json", Data: []byte(`[{"id":"1","type":"organization"},{"id":"p","type":"project"}]`)}}}, "ancestry anc.json: [0] organizations/1 cannot sit under projects/p"},
 	}
@@ -134,5 +137,18 @@ func TestEvaluate_roleWithoutPermissions(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(r.Notes, "\n"), "custom role projects/p/roles/r (list.json) lists no includedPermissions") {
 		t.Fatalf("notes %q", r.Notes)
+	}
+}
+
+func TestGroupFromName(t *testing.T) {
+	for name, want := range map[string]string{
+		"group-ops@example.com.json":         "ops@example.com",
+		"exports/group_ops@example.com.json": "ops@example.com",
+		"ops@example.com.json":               "ops@example.com",
+		"members.json":                       "",
+	} {
+		if got, ok := gcp.GroupFromName(name); got != want || ok != (want != "") {
+			t.Errorf("%s: got %q %v, want %q", name, got, ok, want)
+		}
 	}
 }
