@@ -288,3 +288,31 @@ func FuzzParseCheck(f *testing.F) {
 		e.eval(n)
 	})
 }
+
+func TestValueFree(t *testing.T) {
+	cases := map[string]bool{
+		"role:member and project_id:%(project_id)s":  true,
+		"project_id:%(tenant)s":                      true,
+		"user_id:%(user_id)s":                        true, // the target's user is unknown: maybe for anyone
+		`"public":%(visibility)s`:                    true,
+		"domain_id:%(target.domain.id)s":             true,
+		"system_scope:all and is_admin_project:True": true,
+		"project_id:abc":                             false,
+		"role:member or not user_id:u1":              false,
+		"user_id:%(owner)s":                          false,
+		"project_id:%(project_id)s%(x)s":             false,
+		"domain_id:%(project_id)s or @":              false,
+		"project_domain_id:%(owner)s":                false,
+		"rule:other and user_id:%(tenant)s":          false,
+	}
+	for check, want := range cases {
+		n, err := parseCheck(check)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := policy{"svc": {"r": &rule{name: "r", check: check, node: n}}}
+		if got := valueFree(p); got != want {
+			t.Errorf("valueFree(%q) = %v, want %v", check, got, want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -392,4 +393,30 @@ func TestEvaluate_loosenedOverrides(t *testing.T) {
 	}
 	check(t, r, want{principal: "alice@Default", capability: entitlement.Share, verdict: entitlement.Allow, scope: "*",
 		via: []string{"any role on project demo@Default (holds member)", "glance communitize_image [policies/loosened/glance.yaml:3]: always (\"\" or @)"}})
+}
+
+func TestEvaluate_literalIDs(t *testing.T) {
+	// A check on a literal id depends on the principal's own project:
+	// members and readers of demo pass for every image, others never.
+	r := evaluate(t, openstack.Input{Assignments: file(t, "assignments.json"), Policies: policies(t, "literal-project")})
+	for _, w := range []want{
+		{principal: "bob@Default", capability: entitlement.ReadData, verdict: entitlement.Allow, scope: "*",
+			via: []string{"any role on project demo@Default (holds reader)", "glance download_image [policies/literal-project/glance.yaml:2]: project_id:demo@Default"}},
+		{principal: "alice@Default", capability: entitlement.ReadData, verdict: entitlement.Allow, scope: "*"},
+		{principal: "carol@Default", capability: entitlement.ReadData},
+	} {
+		check(t, r, w)
+	}
+}
+
+func TestEvaluate_sharedEvaluationChangesNothing(t *testing.T) {
+	// A rule no capability uses that compares a user id turns sharing
+	// between principals off; the grants must not change.
+	asg := syntheticAssignments(t, 300)
+	shared := evaluate(t, openstack.Input{Assignments: asg, Policies: policies(t, "not"), Implied: file(t, "implied_cli.json")})
+	pol := append(policies(t, "not"), openstack.File{Name: "nova.yaml", Data: []byte(`"unused": "user_id:nobody"`)})
+	alone := evaluate(t, openstack.Input{Assignments: asg, Policies: pol, Implied: file(t, "implied_cli.json")})
+	if len(shared.Grants) == 0 || !reflect.DeepEqual(shared.Grants, alone.Grants) {
+		t.Fatalf("grants differ: %d shared, %d alone", len(shared.Grants), len(alone.Grants))
+	}
 }
