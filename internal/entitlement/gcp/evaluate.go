@@ -89,36 +89,6 @@ func (e *evaluator) load(in Input) error {
 	return nil
 }
 
-// expandGroups gives each member of an exported group the group's
-// bindings, named through the group.
-func (e *evaluator) expandGroups(files []GroupFile) error {
-	in, err := parseGroups(files)
-	if err != nil {
-		return err
-	}
-	e.groupsOf, e.exported = map[string][]string{}, map[string]bool{}
-	for _, f := range files {
-		e.exported["group:"+groupOf(f)] = true
-	}
-	own := maps.Clone(e.byMember) // each group's own bindings, before any is expanded
-	for _, member := range slices.Sorted(maps.Keys(in)) {
-		for _, path := range groupPaths(member, in) {
-			group := path[len(path)-1]
-			e.groupsOf[member] = append(e.groupsOf[member], group)
-			through := "through " + strings.Join(path, " in ") + ": "
-			for _, b := range own[group] {
-				derived := *b
-				derived.name = through + b.name
-				e.byMember[member] = append(e.byMember[member], &derived)
-			}
-		}
-		if _, ok := e.byMember[member]; !ok {
-			e.byMember[member] = nil // a principal that holds nothing
-		}
-	}
-	return nil
-}
-
 // rolePerms is a role's relevant permissions and whether the role is known.
 func (e *evaluator) rolePerms(role string) ([]string, bool) {
 	if perms, ok := e.roles[role]; ok {

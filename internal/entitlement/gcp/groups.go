@@ -2,7 +2,9 @@ package gcp
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -35,6 +37,36 @@ type membership struct {
 		ID string `json:"id"`
 	} `json:"memberKey"`
 	Type string `json:"type"`
+}
+
+// expandGroups gives each member of an exported group the group's
+// bindings, named through the group.
+func (e *evaluator) expandGroups(files []GroupFile) error {
+	in, err := parseGroups(files)
+	if err != nil {
+		return err
+	}
+	e.groupsOf, e.exported = map[string][]string{}, map[string]bool{}
+	for _, f := range files {
+		e.exported["group:"+groupOf(f)] = true
+	}
+	own := maps.Clone(e.byMember) // each group's own bindings, before any is expanded
+	for _, member := range slices.Sorted(maps.Keys(in)) {
+		for _, path := range groupPaths(member, in) {
+			group := path[len(path)-1]
+			e.groupsOf[member] = append(e.groupsOf[member], group)
+			through := "through " + strings.Join(path, " in ") + ": "
+			for _, b := range own[group] {
+				derived := *b
+				derived.name = through + b.name
+				e.byMember[member] = append(e.byMember[member], &derived)
+			}
+		}
+		if _, ok := e.byMember[member]; !ok {
+			e.byMember[member] = nil // a principal that holds nothing
+		}
+	}
+	return nil
 }
 
 // parseGroups reads the membership files into member → the groups it is

@@ -120,6 +120,7 @@ func ParsePolicyArg(arg string) (Resource, string, error) {
 		return Resource{}, arg, nil
 	}
 	id, file := arg[colon+1:eq], arg[eq+1:]
+	id = strings.TrimPrefix(id, string(level)+"/") // org:organizations/123=…
 	if id == "" || file == "" {
 		return Resource{}, "", fmt.Errorf("policy argument %q: want LEVEL:ID=FILE with a non-empty ID and FILE", arg)
 	}

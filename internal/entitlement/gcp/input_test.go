@@ -16,6 +16,7 @@ func TestParsePolicyArg(t *testing.T) {
 	}{
 		{arg: "project:my-proj=exports/iam.json", resource: "projects/my-proj", file: "exports/iam.json"},
 		{arg: "org:123=org.json", resource: "organizations/123", file: "org.json"},
+		{arg: "org:organizations/123=org.json", resource: "organizations/123", file: "org.json"},
 		{arg: "organizations:123=a=b.json", resource: "organizations/123", file: "a=b.json"},
 		{arg: "Folder:456=f.json", resource: "folders/456", file: "f.json"},
 		{arg: "serviceAccount:sa@p.iam.gserviceaccount.com=sa.json", resource: "serviceAccounts/sa@p.iam.gserviceaccount.com", file: "sa.json"},
