@@ -166,6 +166,16 @@ func TestEvaluate_largeSample(t *testing.T) {
 		{principal: ":user/privesc3-CreateEC2WithExistingInstanceProfile-user", capab: entitlement.Create, verdict: allow, indirect: true,
 			via: []string{"passes role " + acct + "role/privesc-high-priv-service-role to ec2.amazonaws.com",
 				"managed policy " + acct + "policy/privesc-high-priv-service-policy (v1)", "statement 0: Allow * (ec2:CreateSnapshot)"}},
+		// a notebook started with a passed role, and a function started by
+		// an event source: the role's rights
+		{principal: ":user/privesc-sageMakerCreateNotebookPassRole-user", capab: entitlement.Export, verdict: allow, indirect: true,
+			via: []string{"passes role " + acct + "role/privesc-high-priv-service-role to sagemaker.amazonaws.com",
+				"managed policy " + acct + "policy/privesc-high-priv-service-policy (v1)", "statement 0: Allow * (ec2:ExportImage)"}},
+		{principal: ":user/privesc16-PassRoleToNewLambdaThenTriggerWithNewDynamo-user", capab: entitlement.Share, verdict: allow, indirect: true,
+			via: []string{"passes role " + acct + "role/privesc-high-priv-service-role to lambda.amazonaws.com",
+				"managed policy " + acct + "policy/privesc-high-priv-service-policy (v1)", "statement 0: Allow * (ec2:ModifySnapshotAttribute)"}},
+		// iam:SetDefaultPolicyVersion, but its policy has one version only
+		{principal: ":user/privesc2-SetExistingDefaultPolicyVersion-user", capab: entitlement.Create, verdict: none},
 		// Allow iam:* + Deny iam:*: no snapshot action, escalation denied
 		{principal: ":user/fp1-allow-and-deny-user", capab: entitlement.Create, verdict: none},
 		{principal: ":user/fp1-allow-and-deny-user", capab: entitlement.AdminEquivalent, verdict: denied,
