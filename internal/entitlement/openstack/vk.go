@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/snapwarden/snapwarden/internal/entitlement"
 	"github.com/snapwarden/snapwarden/internal/event"
@@ -80,4 +81,42 @@ func parseVKMembers(f File) ([]vkMember, error) {
 		return nil, fmt.Errorf("%s: no members; want [{\"user\", \"email\", \"project\", \"roles\"}] or {\"members\": […]}", f.Name)
 	}
 	return *doc.Members, nil
+}
+
+type capPath struct {
+	c entitlement.Capability
+	path
+}
+
+// vkPaths reads a scope's roles through the VK role catalog.
+func (e *evaluator) vkPaths(s *scoped, unknown map[string]bool) []capPath {
+	var out []capPath
+	for _, a := range s.assigned {
+		vr := e.d.vkRole(a)
+		if vr == nil {
+			unknown[a] = true
+			continue
+		}
+		out = append(out, e.vkRolePaths(vr, holding(s, []string{a}), s.label)...)
+	}
+	return out
+}
+
+func (e *evaluator) vkRolePaths(vr *vkRole, held, where string) []capPath {
+	var out []capPath
+	via := func() []string {
+		return []string{held, fmt.Sprintf("VK role %s: %s [VK role catalog]", vr.name, vr.what)}
+	}
+	for _, c := range vr.grants {
+		out = append(out, capPath{c, path{verdict: entitlement.Allow, scope: where, via: via(), what: "VK role " + vr.name}})
+	}
+	for _, c := range entitlement.Capabilities {
+		why, ok := vr.unverified[c]
+		if !ok || slices.Contains(vr.grants, c) {
+			continue
+		}
+		out = append(out, capPath{c, path{verdict: entitlement.Conditional, scope: where, via: via(),
+			conds: []string{"unverified: " + why}, what: "VK role " + vr.name}})
+	}
+	return out
 }
