@@ -35,8 +35,7 @@ func decideIn(n *node, action string, types []string, ctx map[string]string, ext
 }
 
 func decideOne(n *node, action, la, r string, ctx map[string]string, extra []source) outcome {
-	vars := n.vars()
-	q := query{action: la, resource: r, vars: vars, ctx: ctx}
+	q := query{action: la, resource: r, vars: n.vars, ctx: ctx}
 	var best *hit
 	for _, srcs := range [][]source{n.identity, extra} {
 		for i := range srcs {
@@ -78,34 +77,45 @@ func decideOne(n *node, action, la, r string, ctx map[string]string, extra []sou
 			}
 		}
 	}
+	// the caps: the boundary and the SCPs must allow it too, and what they
+	// allow may be narrower
+	var within []string
 	if n.boundary != nil {
-		conds, ok := n.boundary.allows(q)
+		h, ok := n.boundary.allows(q)
 		if !ok {
 			o.verdict = entitlement.Denied
 			o.via = append(o.via, "capped by "+strings.Join(n.boundary.via, " ")+": it does not allow "+action)
 			o.conds = nil
 			return o
 		}
-		o.conds = append(o.conds, conds...)
+		o.conds = append(o.conds, h.conds...)
+		if !h.total {
+			within = append(within, "the boundary's "+h.scope)
+		}
 	}
 	if n.scps != nil {
-		var allowed bool
+		var allowed *hit
 		for i := range n.scps {
-			if conds, ok := n.scps[i].allows(q); ok {
-				allowed = true
-				o.conds = append(o.conds, conds...)
-				break
+			if h, ok := n.scps[i].allows(q); ok && (allowed == nil || h.better(*allowed)) {
+				allowed = &h
 			}
 		}
-		if !allowed {
+		if allowed == nil {
 			o.verdict = entitlement.Denied
 			o.via = append(o.via, "capped by the service control policies: none allows "+action)
 			o.conds = nil
 			return o
 		}
+		o.conds = append(o.conds, allowed.conds...)
+		if !allowed.total {
+			within = append(within, "the SCPs' "+allowed.scope)
+		}
 	}
 	if len(except) > 0 {
 		o.scope += " except " + strings.Join(except, ", ")
+	}
+	if len(within) > 0 {
+		o.scope += " within " + strings.Join(within, " and ")
 	}
 	if len(o.conds) > 0 {
 		o.verdict = entitlement.Conditional
@@ -114,8 +124,8 @@ func decideOne(n *node, action, la, r string, ctx map[string]string, extra []sou
 }
 
 // allows reports whether the policy (a boundary or an SCP) allows the
-// action, and the conditions of the allow it found.
-func (s *source) allows(q query) ([]string, bool) {
+// action, with the statement that does.
+func (s *source) allows(q query) (hit, bool) {
 	var best *hit
 	for _, h := range s.hits(q, false) {
 		if best == nil || h.better(*best) {
@@ -123,9 +133,9 @@ func (s *source) allows(q query) ([]string, bool) {
 		}
 	}
 	if best == nil {
-		return nil, false
+		return hit{}, false
 	}
-	return best.conds, true
+	return *best, true
 }
 
 // query is one action on one resource type, for one principal.
@@ -292,8 +302,8 @@ func substitute(p string, vars map[string]string, wild bool) string {
 	return b.String()
 }
 
-// vars are the policy variables the principal defines.
-func (n *node) vars() map[string]string {
+// variables are the policy variables the principal defines.
+func variables(n *node) map[string]string {
 	v := map[string]string{"aws:principalaccount": n.account}
 	if n.kind == "user" {
 		v["aws:username"] = n.name

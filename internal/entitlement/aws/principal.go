@@ -27,6 +27,7 @@ type node struct {
 	groups        []string // ARNs of the user's groups
 	attached      []string // ARNs of managed policies attached directly or through groups
 	trust         *document
+	vars          map[string]string // policy variables: ${aws:username}…
 	serviceLinked bool
 	// derived is set on a what-if copy of a principal (after joining a
 	// group, after changing a policy's default version): not a principal
@@ -187,6 +188,7 @@ func build(file string, d *authDetails, scps []source, cat *catalog) (*account, 
 			n.attached = append(n.attached, g.attached...)
 		}
 		n.boundary = boundaryOf(u.PermissionsBoundary, u.Arn)
+		n.vars = variables(n)
 		a.nodes = append(a.nodes, n)
 		a.users = append(a.users, n)
 	}
@@ -205,6 +207,7 @@ func build(file string, d *authDetails, scps []source, cat *catalog) (*account, 
 		n.identity = append(in, at...)
 		n.attached = arns
 		n.boundary = boundaryOf(r.PermissionsBoundary, r.Arn)
+		n.vars = variables(n)
 		if len(r.AssumeRolePolicyDocument) > 0 {
 			doc, err := parseDocument(r.AssumeRolePolicyDocument)
 			if err != nil {

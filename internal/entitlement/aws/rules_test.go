@@ -130,7 +130,7 @@ func TestEvaluate_rules(t *testing.T) {
 				via: []string{"assumes role " + acct + "role/sdk-role (trust statement 0 names " + acct + "user/encoded)",
 					"inline policy copy of " + acct + "role/sdk-role", "statement 0: Allow ec2:CopySnapshot (ec2:CopySnapshot)"}},
 		}},
-		{file: "boundary.json", users: 3, wants: []want{
+		{file: "boundary.json", users: 4, wants: []want{
 			// the boundary caps AdministratorAccess to RDS (and IAM)
 			{principal: "user/bounded-admin", capab: entitlement.Create, verdict: allow,
 				via: []string{"managed policy arn:aws:iam::aws:policy/AdministratorAccess (published version; not in the export)",
@@ -145,6 +145,10 @@ func TestEvaluate_rules(t *testing.T) {
 			{principal: "role/bounded-role", capab: entitlement.Create, verdict: denied,
 				via: []string{"inline policy ec2 of " + acct + "role/bounded-role", "statement 0: Allow ec2:* (ec2:CreateSnapshot)",
 					"capped by permissions boundary managed policy " + acct + "policy/s3-only (v1): it does not allow ec2:CreateSnapshot"}},
+			// a boundary that allows part of the resources narrows the scope
+			{principal: "role/region-boundary", capab: entitlement.Copy, verdict: allow,
+				scope: "* within the boundary's arn:aws:ec2:eu-west-1::snapshot/*",
+				via:   []string{"inline policy copy of " + acct + "role/region-boundary", "statement 0: Allow ec2:CopySnapshot (ec2:CopySnapshot)"}},
 			{principal: "role/conditional-boundary", capab: entitlement.Create, verdict: conditional,
 				conds: []string{"StringEquals aws:RequestedRegion eu-west-1"},
 				via:   []string{"inline policy ec2 of " + acct + "role/conditional-boundary", "statement 0: Allow ec2:CreateSnapshot (ec2:CreateSnapshot)"}},
