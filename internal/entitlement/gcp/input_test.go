@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/snapwarden/snapwarden/internal/entitlement"
 	"github.com/snapwarden/snapwarden/internal/entitlement/gcp"
 )
 
@@ -93,6 +94,7 @@ func TestEvaluate_badInput(t *testing.T) {
 		{"no resource", policy("iam.json", `{"bindings":[]}`), "policy iam.json: cannot tell its resource from the name: pass it as LEVEL:ID=FILE"},
 		{"bad json", policy("project-p1.json", `{"bindings": [`), "policy project-p1.json: invalid JSON at offset"},
 		{"empty", policy("project-p1.json", ``), "policy project-p1.json: empty"},
+		{"yaml", policy("project-p1.json", "bindings:\n- members:\n  - user:a@example.com\n  role: roles/owner\netag: BwY=\n"), "policy project-p1.json: not JSON (gcloud writes YAML by default): export it again with --format=json"},
 		{"not a policy", policy("project-p1.json", `{"kind":"compute#snapshot"}`), "policy project-p1.json: not a get-iam-policy output"},
 		{"no role", policy("project-p1.json", `{"bindings":[{"role":"roles/viewer","members":["user:a@x"]},{"members":["user:b@x"]}]}`), "policy project-p1.json: bindings[1]: no role"},
 		{"bad member", policy("project-p1.json", `{"bindings":[{"role":"roles/viewer","members":["user:a@x","alice"]}]}`), `policy project-p1.json: bindings[0].members[1]: unknown member "alice"`},
@@ -124,6 +126,14 @@ func TestEvaluate_badInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A UTF-8 byte order mark (as some editors and shells write) is skipped.
+func TestEvaluate_byteOrderMark(t *testing.T) {
+	in := gcp.Input{Policies: []gcp.PolicyFile{{File: gcp.File{Name: "project-p.json",
+		Data: []byte("\xef\xbb\xbf{\"bindings\":[{\"role\":\"roles/compute.storageAdmin\",\"members\":[\"user:a@example.com\"]}]}")}}}}
+	r := evaluate(t, in)
+	want{principal: "user:a@example.com", cap: entitlement.Create, verdict: entitlement.Allow, via: []string{diskSnapshot}}.check(t, r)
 }
 
 // A custom role exported without its permissions grants nothing and says so.

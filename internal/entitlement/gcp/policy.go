@@ -119,9 +119,12 @@ func principalType(m string) (string, error) {
 
 // decodeJSON decodes strictly enough to name where the input breaks.
 func decodeJSON(data []byte, v any) error {
-	data = bytes.TrimSpace(data)
+	data = bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
 	if len(data) == 0 {
 		return errors.New("empty")
+	}
+	if looksLikeYAML(data) {
+		return errors.New("not JSON (gcloud writes YAML by default): export it again with --format=json")
 	}
 	err := json.Unmarshal(data, v)
 	var syn *json.SyntaxError
@@ -137,6 +140,19 @@ func decodeJSON(data []byte, v any) error {
 		return fmt.Errorf("%s: %s where %s was expected (offset %d)", where, typ.Value, typ.Type, typ.Offset)
 	}
 	return err
+}
+
+// looksLikeYAML reports whether data starts as a YAML mapping or list
+// (`bindings:`, `- name: …`) rather than JSON.
+func looksLikeYAML(data []byte) bool {
+	line, _, _ := bytes.Cut(data, []byte("\n"))
+	switch c := line[0]; {
+	case c == '-' && !bytes.HasPrefix(line, []byte("-0")) && (len(line) == 1 || line[1] == ' '):
+		return true
+	case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		return bytes.Contains(line, []byte(":"))
+	}
+	return false
 }
 
 // hasKey reports whether a JSON object has the top-level key.
