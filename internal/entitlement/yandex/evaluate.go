@@ -301,13 +301,22 @@ func (ev *evaluator) direct(key string) map[entitlement.Capability]candidate {
 			best[c] = cand
 		}
 	}
+	// What the principal holds at each node it is bound on, once.
+	type atNode struct {
+		r    rights
+		from []held
+	}
+	held := make([]atNode, len(nodes))
+	for i, n := range nodes {
+		held[i].r, held[i].from = ev.at(hs, n)
+	}
 	src := ev.cat.source
 	for _, rule := range ev.cat.caps {
 		for _, alt := range rule.alts {
 			need, from := alt.all&^src, alt.all&src
 			granted := false
-			for _, n := range nodes {
-				r, chainHeld := ev.at(hs, n)
+			for i, n := range nodes {
+				r, chainHeld := held[i].r, held[i].from
 				if need&^r != 0 || from&^(r|anywhere) != 0 {
 					continue
 				}

@@ -20,10 +20,11 @@ type hierarchy struct {
 	level  map[string]Level  // what a listed id is
 	names  map[string]string // id → name, for the via chain
 	notes  []string
+	chains map[node][]node // chain's answers, computed once
 }
 
 func newHierarchy(resources []resource, bound []node) *hierarchy {
-	h := &hierarchy{parent: map[string]node{}, level: map[string]Level{}, names: map[string]string{}}
+	h := &hierarchy{parent: map[string]node{}, level: map[string]Level{}, names: map[string]string{}, chains: map[node][]node{}}
 	for _, r := range resources {
 		if r.parent != "" {
 			h.parent[r.id] = node{level: r.parentLevel, id: r.parent}
@@ -102,8 +103,18 @@ func listingOf(l Level) string {
 	return string(l)
 }
 
-// chain returns n and its ancestors, nearest first.
+// chain returns n and its ancestors, nearest first. The slice is shared:
+// callers do not change it.
 func (h *hierarchy) chain(n node) []node {
+	if c, ok := h.chains[n]; ok {
+		return c
+	}
+	c := h.climb(n)
+	h.chains[n] = c
+	return c
+}
+
+func (h *hierarchy) climb(n node) []node {
 	out := []node{n}
 	seen := map[string]bool{n.id: true}
 	for {
