@@ -7,6 +7,8 @@
 package aws
 
 import (
+	"slices"
+
 	"github.com/snapwarden/snapwarden/internal/entitlement"
 	"github.com/snapwarden/snapwarden/internal/event"
 )
@@ -62,7 +64,7 @@ func Evaluate(in Input) (*entitlement.Report, error) {
 				Capability:    c,
 				Verdict:       o.verdict,
 				Via:           o.via,
-				Conditions:    o.conds,
+				Conditions:    unique(o.conds),
 				Standing:      true,
 				Indirect:      o.indirect,
 				Scope:         o.scope,
@@ -82,6 +84,18 @@ var modelNotes = []string{
 		"ssm:SendCommand / StartSession and EC2 Instance Connect on instances with a profile, glue:UpdateDevEndpoint, " +
 		"cloudformation:UpdateStack), removing one's own permissions boundary, IAM Identity Center assignments",
 	"one chain per grant: the strongest, then the widest scope, then direct before indirect, then catalog order",
+}
+
+// unique drops repeated conditions (an allow and its boundary may name
+// the same key), keeping the first of each.
+func unique(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func anyAllow(srcs []source) bool {
