@@ -12,8 +12,10 @@ import (
 )
 
 // TestHostileInput: inputs built to be slow (many '=' in a CEF line, many
-// keys, thousands of block device mappings) decode in linear time and add
-// a bounded number of resources.
+// keys, thousands of block device mappings) decode and add a bounded number
+// of resources. The time bound is not a performance target (machines are
+// noisy): it only catches a quadratic blow-up, which on these megabyte
+// inputs takes hours, not seconds.
 func TestHostileInput(t *testing.T) {
 	var bdm []string
 	for i := range 5000 {
@@ -37,7 +39,7 @@ func TestHostileInput(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			start := time.Now()
 			res := decodetest.Decode(t, vkcloud.Format{}, nil, name, []byte(in))
-			if d := time.Since(start); d > 5*time.Second {
+			if d := time.Since(start); d > time.Minute {
 				t.Errorf("took %v", d)
 			}
 			for _, e := range res.Events {

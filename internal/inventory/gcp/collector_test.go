@@ -374,7 +374,7 @@ func TestCollector_Collect_cancelled(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Collect error = %v, want context.Canceled", err)
 	}
-	if d := time.Since(start); d > 10*time.Second {
+	if d := time.Since(start); d > time.Minute {
 		t.Errorf("Collect took %v after cancellation", d)
 	}
 	if res == nil || len(res.Failures) != 0 {
