@@ -58,8 +58,8 @@ func (e *evaluator) passed(n *node) holdings {
 		ctx := map[string]string{"iam:passedtoservice": rule.Service}
 		var starts *outcome
 		for _, r := range e.acct.roles {
+			// only a role of the principal's own account can be passed
 			if r == n || r.account != n.account || !r.trustsService(rule.Service) {
-				// only a role of the principal's own account can be passed
 				continue
 			}
 			pass := decideIn(n, "iam:PassRole", []string{r.arn}, ctx)
