@@ -420,3 +420,18 @@ func TestEvaluate_sharedEvaluationChangesNothing(t *testing.T) {
 		t.Fatalf("grants differ: %d shared, %d alone", len(shared.Grants), len(alone.Grants))
 	}
 }
+
+func TestEvaluate_domainManagerIsConditionalAdmin(t *testing.T) {
+	asg := openstack.File{Name: "d.json", Data: []byte(`[{"Role": "manager", "User": "olga@Default", "Domain": "Default"}]`)}
+	r := evaluate(t, openstack.Input{Assignments: asg})
+	cond := []string{"domain_id:%(target.domain.id)s"}
+	check(t, r, want{principal: "olga@Default", capability: entitlement.AdminEquivalent, verdict: entitlement.Conditional, scope: "*", conditions: cond,
+		via: []string{"role manager on domain Default", "keystone identity:create_grant [default]: rule:admin_required or (role:manager and domain_id:%(target.domain.id)s)"}})
+	// What it could grant itself in the domain's projects is held
+	// indirectly, on the same condition.
+	check(t, r, want{principal: "olga@Default", capability: entitlement.Create, verdict: entitlement.Conditional, indirect: true, conditions: cond,
+		via: []string{"role manager on domain Default"}})
+	if g := find(r, "olga@Default", entitlement.Create); g != nil && !slices.ContainsFunc(g.Via, func(v string) bool { return strings.HasPrefix(v, "grants itself role ") }) {
+		t.Errorf("via %q does not say which role it grants itself", g.Via)
+	}
+}
