@@ -224,6 +224,7 @@ type entitlementSources struct {
 	awsSCPs, gcpPolicies, gcpDeny, gcpAncestry                  []string
 	gcpRoles, osAssignments, osPolicy, osImplied, vkBindings    string
 	yandexBindings, yandexResources                             []string
+	osLegacy                                                    bool
 }
 
 func (s *entitlementSources) flags(cmd *cobra.Command) {
@@ -241,6 +242,7 @@ func (s *entitlementSources) flags(cmd *cobra.Command) {
 	f.StringVar(&s.osAssignments, "openstack-assignments", "", "openstack role assignment list --effective --names -f json output")
 	f.StringVar(&s.osPolicy, "openstack-policy", "", "DIR of the services' policy files (cinder, nova, glance, trove, keystone)")
 	f.StringVar(&s.osImplied, "openstack-implied", "", "openstack implied role list -f json output")
+	f.BoolVar(&s.osLegacy, "openstack-legacy-defaults", false, "the services run with [oslo_policy] enforce_new_defaults=False")
 	f.StringVar(&s.vkBindings, "vkcloud-bindings", "", "VK Cloud project members with their roles")
 	f.StringArrayVar(&s.yandexBindings, "yandex-bindings", nil, "[LEVEL:ID=]FILE: yc … list-access-bindings output (repeatable)")
 	f.StringArrayVar(&s.yandexResources, "yandex-resources", nil, "yc resource-manager cloud|folder list, yc iam service-account list output (repeatable)")
@@ -379,14 +381,11 @@ func (s *entitlementSources) evaluate() (*entitlement.Report, error) {
 		}
 		in.Assignments = osent.File{Name: n, Data: b}
 		if s.osPolicy != "" {
-			fs, err := dirFiles(s.osPolicy)
-			if err != nil {
+			if in.Policies, err = osent.PolicyFiles(s.osPolicy); err != nil {
 				return nil, err
 			}
-			for _, f := range fs {
-				in.Policies = append(in.Policies, osent.File{Name: f[0].(string), Data: f[1].([]byte)})
-			}
 		}
+		in.LegacyDefaults = s.osLegacy
 		if s.osImplied != "" {
 			n, b, err := read(s.osImplied)
 			if err != nil {
