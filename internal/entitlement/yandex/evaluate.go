@@ -2,6 +2,7 @@ package yandex
 
 import (
 	"fmt"
+	"maps"
 	"math/bits"
 	"slices"
 	"sort"
@@ -57,105 +58,15 @@ type heldBy struct {
 }
 
 func evaluate(in Input, cat *catalog) (*entitlement.Report, error) {
-	ev := &evaluator{cat: cat, principals: map[string]subject{}, holds: map[string][]held{}, byNode: map[node][]heldBy{}}
-	var entries []*entry
-	var bound []node
-	unknownRoles := map[string]bool{}
-	for _, f := range in.Bindings {
-		level, id := f.Level, f.ID
-		if level == "" {
-			var ok bool
-			if level, id, ok = ScopeFromName(f.Name); !ok {
-				return nil, fmt.Errorf("%s: cannot tell where these bindings sit: name the file LEVEL-ID.json (folder-b1g….json) or give LEVEL:ID=FILE", f.Name)
-			}
-		} else if id == "" {
-			return nil, fmt.Errorf("%s: level %s without an id", f.Name, level)
-		}
-		bs, more, err := parseBindings(f.Name, f.Data)
-		if err != nil {
-			return nil, err
-		}
-		if more {
-			ev.notes = append(ev.notes, fmt.Sprintf("%s: the response names a next page: bindings beyond it are missing", f.Name))
-		}
-		n := node{level: level, id: id}
-		bound = append(bound, n)
-		for _, b := range bs {
-			r, known := cat.role(b.role)
-			if !known {
-				unknownRoles[b.role] = true
-			}
-			entries = append(entries, &entry{node: n, role: b.role, rights: r & cat.applicable(level), subject: b.subject, file: f.Name, index: b.index})
-		}
+	src, err := read(in, cat)
+	if err != nil {
+		return nil, err
 	}
-	var resources []resource
-	for _, f := range in.Resources {
-		rs, err := parseResources(f.Name, f.Data)
-		if err != nil {
-			return nil, err
-		}
-		resources = append(resources, rs...)
-	}
-	members := map[string][]subject{}
-	for _, g := range in.Groups {
-		if g.GroupID == "" {
-			return nil, fmt.Errorf("%s: no group id: give GROUP_ID=FILE", g.Name)
-		}
-		ms, err := parseMembers(g.Name, g.Data)
-		if err != nil {
-			return nil, err
-		}
-		members[g.GroupID] = append(members[g.GroupID], ms...)
-	}
-	ev.h = newHierarchy(resources, bound)
+	ev := &evaluator{cat: cat, h: newHierarchy(src.resources, src.bound),
+		principals: map[string]subject{}, holds: map[string][]held{}, byNode: map[node][]heldBy{}}
+	ev.notes = append(ev.notes, src.notes...)
 	ev.notes = append(ev.notes, ev.h.notes...)
-	if len(unknownRoles) > 0 {
-		ev.notes = append(ev.notes, "roles not in the catalog, taken to carry no snapshot right: "+strings.Join(sortedKeys(unknownRoles), ", "))
-	}
-
-	// Principals: every subject bound, every group member, every service
-	// account listed or bound on.
-	for _, e := range entries {
-		ev.addPrincipal(e.subject)
-		ev.hold(e.subject.key(), held{e: e})
-	}
-	groupsWithoutMembers := map[string]bool{}
-	for _, e := range entries {
-		if e.subject.typ == "group" {
-			if _, ok := members[e.subject.id]; !ok {
-				groupsWithoutMembers[e.subject.id] = true
-			}
-		}
-	}
-	for _, gid := range sortedKeys(members) {
-		for _, m := range members[gid] {
-			ev.addPrincipal(m)
-			for _, e := range entries {
-				if e.subject.typ == "group" && e.subject.id == gid {
-					ev.hold(m.key(), held{e: e, group: gid})
-				}
-			}
-		}
-	}
-	if len(groupsWithoutMembers) > 0 {
-		ev.notes = append(ev.notes, "groups without a member list (their grants are reported on the group only): "+strings.Join(sortedKeys(groupsWithoutMembers), ", "))
-	}
-	for _, r := range resources {
-		if r.level == ServiceAccount {
-			ev.addPrincipal(subject{typ: "serviceAccount", id: r.id})
-		}
-	}
-	for _, n := range bound {
-		if n.level == ServiceAccount {
-			ev.addPrincipal(subject{typ: "serviceAccount", id: n.id})
-		}
-	}
-	ev.noteUnplacedAccounts(entries, bound)
-	for key, s := range ev.principals {
-		if s.typ == "system" && len(ev.holds[key]) > 0 {
-			ev.notes = append(ev.notes, fmt.Sprintf("public group %s is bound: what it holds, every principal it covers holds", s.id))
-		}
-	}
+	ev.collect(src)
 
 	own := map[string]map[entitlement.Capability]candidate{}
 	for key := range ev.principals {
@@ -164,10 +75,7 @@ func evaluate(in Input, cat *catalog) (*entitlement.Report, error) {
 	edges := ev.impersonation()
 	report := &entitlement.Report{Principals: len(ev.principals)}
 	for _, key := range sortedKeys(ev.principals) {
-		best := map[entitlement.Capability]candidate{}
-		for c, cand := range own[key] {
-			best[c] = cand
-		}
+		best := maps.Clone(own[key]) // own stays what the principal holds itself: indirect() reads it
 		for c, cand := range ev.indirect(key, own, edges) {
 			if cur, ok := best[c]; !ok || better(cand, cur) {
 				best[c] = cand
@@ -198,52 +106,6 @@ func evaluate(in Input, cat *catalog) (*entitlement.Report, error) {
 	slices.Sort(ev.notes)
 	report.Notes = append(report.Notes, slices.Compact(ev.notes)...)
 	return report, nil
-}
-
-// noteUnplacedAccounts says which service accounts impersonation rights
-// bound above them could not reach, for want of their folder.
-func (ev *evaluator) noteUnplacedAccounts(entries []*entry, bound []node) {
-	above := false
-	for _, e := range entries {
-		if e.node.level.depth() < 3 && e.rights&(ev.cat.token|ev.cat.use) != 0 {
-			above = true
-			break
-		}
-	}
-	if !above {
-		return
-	}
-	var ids []string
-	for _, s := range ev.principals {
-		if s.typ != "serviceAccount" || slices.Contains(bound, node{level: ServiceAccount, id: s.id}) {
-			continue // a bound account has its own note
-		}
-		if _, ok := ev.h.parent[s.id]; !ok {
-			ids = append(ids, s.id)
-		}
-	}
-	if len(ids) > 0 {
-		sort.Strings(ids)
-		ev.notes = append(ev.notes, "service accounts whose folder is not listed (give the service-account listing): impersonation rights bound on folders, clouds or the organization not applied to "+strings.Join(ids, ", "))
-	}
-}
-
-// addPrincipal records a subject; an id seen before keeps its first type
-// (bindings are read before members and listings).
-func (ev *evaluator) addPrincipal(s subject) {
-	cur, ok := ev.principals[s.key()]
-	if !ok {
-		ev.principals[s.key()] = s
-		return
-	}
-	if cur.typ != s.typ {
-		ev.notes = append(ev.notes, fmt.Sprintf("subject %s appears as %s and as %s: taken as %s", s.id, cur.typ, s.typ, cur.typ))
-	}
-}
-
-func (ev *evaluator) hold(key string, h held) {
-	ev.holds[key] = append(ev.holds[key], h)
-	ev.byNode[h.e.node] = append(ev.byNode[h.e.node], heldBy{principal: key, h: h})
 }
 
 // at returns what a principal holds at n (bound there or above), with the
@@ -306,9 +168,9 @@ func (ev *evaluator) direct(key string) map[entitlement.Capability]candidate {
 		r    rights
 		from []held
 	}
-	held := make([]atNode, len(nodes))
+	at := make([]atNode, len(nodes))
 	for i, n := range nodes {
-		held[i].r, held[i].from = ev.at(hs, n)
+		at[i].r, at[i].from = ev.at(hs, n)
 	}
 	src := ev.cat.source
 	for _, rule := range ev.cat.caps {
@@ -316,8 +178,10 @@ func (ev *evaluator) direct(key string) map[entitlement.Capability]candidate {
 			need, from := alt.all&^src, alt.all&src
 			granted := false
 			for i, n := range nodes {
-				r, chainHeld := held[i].r, held[i].from
-				if need&^r != 0 || from&^(r|anywhere) != 0 {
+				// Source rights may sit anywhere: the copied resource
+				// need not be under n.
+				r, chainHeld := at[i].r, at[i].from
+				if need&^r != 0 || from&^anywhere != 0 {
 					continue
 				}
 				granted = true
