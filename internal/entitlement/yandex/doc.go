@@ -11,5 +11,8 @@
 // that can impersonate a service account (a token, a key, or running a
 // service as it) holds that account's capabilities indirectly.
 //
+// Load turns command-line arguments (LEVEL:ID=FILE, members:GROUP=FILE,
+// or a FILE whose name or content says what it is) into an Input.
+//
 // It imports the entitlement model and nothing of the other clouds.
 package yandex

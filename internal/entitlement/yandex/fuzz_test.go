@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/snapwarden/snapwarden/internal/entitlement"
@@ -54,6 +55,28 @@ func FuzzEvaluate(f *testing.F) {
 		}
 		if r.Principals < 21 {
 			t.Fatalf("Principals = %d, fewer than the fixture's 21", r.Principals)
+		}
+	})
+}
+
+// FuzzLoad feeds arbitrary bytes as a file given without a level: sniffing
+// and evaluating it must not panic.
+func FuzzLoad(f *testing.F) {
+	paths, _ := filepath.Glob("testdata/acme/*.json")
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		in, err := yandex.Load([]string{"folder-b1gfuzz.json"}, func(string) ([]byte, error) { return data, nil })
+		if err != nil {
+			return
+		}
+		if _, err := yandex.Evaluate(in); err != nil && !strings.Contains(err.Error(), "folder-b1gfuzz.json") {
+			t.Fatalf("error does not name the file: %v", err)
 		}
 	})
 }
