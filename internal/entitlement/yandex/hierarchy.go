@@ -17,20 +17,16 @@ func (n node) String() string { return string(n.level) + ":" + n.id }
 // from there being a single candidate.
 type hierarchy struct {
 	parent map[string]node   // by child id (Yandex ids are unique across kinds)
-	level  map[string]Level  // what a listed id is
 	names  map[string]string // id → name, for the via chain
 	notes  []string
 	chains map[node][]node // chain's answers, computed once
 }
 
 func newHierarchy(resources []resource, bound []node) *hierarchy {
-	h := &hierarchy{parent: map[string]node{}, level: map[string]Level{}, names: map[string]string{}, chains: map[node][]node{}}
+	h := &hierarchy{parent: map[string]node{}, names: map[string]string{}, chains: map[node][]node{}}
 	for _, r := range resources {
 		if r.parent != "" {
 			h.parent[r.id] = node{level: r.parentLevel, id: r.parent}
-		}
-		if r.level != "" {
-			h.level[r.id] = r.level
 		}
 		if r.name != "" {
 			h.names[r.id] = r.name
