@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/snapwarden/snapwarden/internal/entitlement"
@@ -244,8 +245,8 @@ func (s *entitlementSources) flags(cmd *cobra.Command) {
 	f.StringVar(&s.osImplied, "openstack-implied", "", "openstack implied role list -f json output")
 	f.BoolVar(&s.osLegacy, "openstack-legacy-defaults", false, "the services run with [oslo_policy] enforce_new_defaults=False")
 	f.StringVar(&s.vkBindings, "vkcloud-bindings", "", "VK Cloud project members with their roles")
-	f.StringArrayVar(&s.yandexBindings, "yandex-bindings", nil, "[LEVEL:ID=]FILE: yc … list-access-bindings output (repeatable)")
-	f.StringArrayVar(&s.yandexResources, "yandex-resources", nil, "yc resource-manager cloud|folder list, yc iam service-account list output (repeatable)")
+	f.StringArrayVar(&s.yandexBindings, "yandex-bindings", nil, "[LEVEL:ID=]FILE: yc … list-access-bindings output; members:GROUP=FILE: a group's\nmembers (repeatable)")
+	f.StringArrayVar(&s.yandexResources, "yandex-resources", nil, "yc resource-manager cloud|folder list, yc iam service-account list output: places\nresources in the hierarchy, needed for impersonation through folder roles (repeatable)")
 }
 
 func (s *entitlementSources) empty() bool {
@@ -407,24 +408,11 @@ func (s *entitlementSources) evaluate() (*entitlement.Report, error) {
 		}
 	}
 	if len(s.yandexBindings) > 0 {
-		var in yandexent.Input
-		for _, spec := range s.yandexBindings {
-			level, id, path, err := yandexent.ParseSpec(spec)
-			if err != nil {
-				return nil, err
-			}
-			n, b, err := read(path)
-			if err != nil {
-				return nil, err
-			}
-			in.Bindings = append(in.Bindings, yandexent.BindingFile{Name: n, Level: level, ID: id, Data: b})
-		}
-		for _, p := range s.yandexResources {
-			n, b, err := read(p)
-			if err != nil {
-				return nil, err
-			}
-			in.Resources = append(in.Resources, yandexent.File{Name: n, Data: b})
+		// Bindings (LEVEL:ID=FILE or a named file), group members
+		// (members:GROUP=FILE) and listings, told apart by Load.
+		in, err := yandexent.Load(append(slices.Clone(s.yandexBindings), s.yandexResources...), os.ReadFile)
+		if err != nil {
+			return nil, err
 		}
 		if err := add(yandexent.Evaluate(in)); err != nil {
 			return nil, err
