@@ -337,6 +337,47 @@ func TestEntitlements(t *testing.T) {
 	}
 }
 
+// TestEntitlementsEveryCloud: each cloud's exports go through the command.
+func TestEntitlementsEveryCloud(t *testing.T) {
+	ent := filepath.Join("..", "..", "internal", "entitlement")
+	roles := t.TempDir()
+	data, err := os.ReadFile(filepath.Join(ent, "gcp", "testdata", "and", "roles.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(roles, "roles.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	acme := filepath.Join(ent, "yandex", "testdata", "acme")
+	yandex := []string{}
+	files, _ := filepath.Glob(filepath.Join(acme, "*.json"))
+	for _, f := range files {
+		switch base := filepath.Base(f); {
+		case strings.HasPrefix(base, "list-"):
+			yandex = append(yandex, "--yandex-resources", f)
+		case strings.HasPrefix(base, "members-"):
+			group := strings.TrimSuffix(strings.TrimPrefix(base, "members-"), ".json")
+			yandex = append(yandex, "--yandex-bindings", "members:"+group+"="+f)
+		default:
+			yandex = append(yandex, "--yandex-bindings", f)
+		}
+	}
+	for name, args := range map[string][]string{
+		"azure":     {"--azure-roles", filepath.Join(testenv.Shared(t, "samples"), "iam", "azure", "iam-dataset", "built-in-roles-raw.json")},
+		"gcp":       {"--gcp-policy", filepath.Join(ent, "gcp", "testdata", "and", "project-p1.json"), "--gcp-roles", roles},
+		"openstack": {"--openstack-assignments", filepath.Join(ent, "openstack", "testdata", "assignments.json"), "--openstack-policy", filepath.Join(ent, "openstack", "testdata", "policies", "or")},
+		"vkcloud":   {"--vkcloud-bindings", filepath.Join(ent, "openstack", "testdata", "vk_members.json")},
+		"yandex":    yandex,
+	} {
+		t.Run(name, func(t *testing.T) {
+			code, out, stderr := runCLI(t, "", append([]string{"entitlements", "--output", "csv"}, args...)...)
+			if code != exitOK || !strings.Contains(out, ","+name+",") || !strings.Contains(stderr, "grants") {
+				t.Errorf("code %d\n%.300s\n%s", code, out, stderr)
+			}
+		})
+	}
+}
+
 func TestHuntOutputsAndFailOn(t *testing.T) {
 	in := record("e1", "aws-cli/2.0")
 	code, out, _ := runCLI(t, in, "hunt", "--output", "jsonl", "--fail-on", "high", "-")
