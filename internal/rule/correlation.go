@@ -243,45 +243,10 @@ func (p *docParser) correlationRule(r *Rule, fields []field) *Rule {
 	for _, f := range fields {
 		k := f.key.Value
 		seen[k] = f.key
+		if p.metadata(r, f) {
+			continue
+		}
 		switch k {
-		case "title":
-			r.Title = p.str(f, true)
-		case "id":
-			r.ID = p.str(f, true)
-		case "name":
-			r.Name = p.str(f, false)
-		case "description":
-			r.Description = p.str(f, false)
-		case "license":
-			r.License = p.str(f, false)
-		case "author":
-			r.Author = p.str(f, false)
-		case "date":
-			r.Date = p.str(f, false)
-		case "modified":
-			r.Modified = p.str(f, false)
-		case "taxonomy":
-			r.Taxonomy = p.str(f, false)
-		case "status":
-			r.Status = p.oneOf(f, Statuses)
-		case "level":
-			if l := p.oneOf(f, Levels); l != "" {
-				r.Level = l
-			}
-		case "references":
-			r.References = p.strList(f, false)
-		case "falsepositives":
-			r.FalsePositives = p.strList(f, true)
-		case "fields":
-			r.Fields = p.strList(f, false)
-		case "tags":
-			r.Tags = p.strList(f, false)
-		case "scope":
-			r.Scope = p.strList(f, false)
-		case "related":
-			r.Related = p.related(f.val)
-		case "summary":
-			r.Summary = p.summary(f.val)
 		case "correlation":
 			correlation = f.val
 		case "generate":

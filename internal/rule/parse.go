@@ -380,49 +380,14 @@ func (p *docParser) parseRule(root *yaml.Node) *Rule {
 
 	for _, f := range fields {
 		k, v := f.key.Value, f.val
+		if p.metadata(r, f) {
+			continue
+		}
 		switch k {
-		case "title":
-			r.Title = p.str(f, true)
-		case "id":
-			r.ID = p.str(f, true)
-		case "name":
-			r.Name = p.str(f, false)
-		case "description":
-			r.Description = p.str(f, false)
-		case "license":
-			r.License = p.str(f, false)
-		case "author":
-			r.Author = p.str(f, false)
-		case "date":
-			r.Date = p.str(f, false)
-		case "modified":
-			r.Modified = p.str(f, false)
-		case "taxonomy":
-			r.Taxonomy = p.str(f, false)
-		case "status":
-			r.Status = p.oneOf(f, Statuses)
-		case "level":
-			if l := p.oneOf(f, Levels); l != "" {
-				r.Level = l
-			}
-		case "references":
-			r.References = p.strList(f, false)
-		case "falsepositives":
-			r.FalsePositives = p.strList(f, true)
-		case "fields":
-			r.Fields = p.strList(f, false)
-		case "tags":
-			r.Tags = p.strList(f, false)
-		case "scope":
-			r.Scope = p.strList(f, false)
-		case "related":
-			r.Related = p.related(v)
 		case "logsource":
 			r.LogSource = p.logSource(v)
 		case "detection":
 			r.Detection = p.detection(v)
-		case "summary":
-			r.Summary = p.summary(v)
 		case "tests":
 			if _, chain := byKey["chain"]; chain {
 				r.ChainTests = p.chainTests(v)
@@ -459,6 +424,54 @@ func (p *docParser) parseRule(root *yaml.Node) *Rule {
 		p.errorf(pos, "detection is required")
 	}
 	return r
+}
+
+// metadata reads the keys every kind of rule shares (Sigma's metadata and
+// snapwarden's summary); it reports whether f was one of them.
+func (p *docParser) metadata(r *Rule, f field) bool {
+	switch f.key.Value {
+	case "title":
+		r.Title = p.str(f, true)
+	case "id":
+		r.ID = p.str(f, true)
+	case "name":
+		r.Name = p.str(f, false)
+	case "description":
+		r.Description = p.str(f, false)
+	case "license":
+		r.License = p.str(f, false)
+	case "author":
+		r.Author = p.str(f, false)
+	case "date":
+		r.Date = p.str(f, false)
+	case "modified":
+		r.Modified = p.str(f, false)
+	case "taxonomy":
+		r.Taxonomy = p.str(f, false)
+	case "status":
+		r.Status = p.oneOf(f, Statuses)
+	case "level":
+		if l := p.oneOf(f, Levels); l != "" {
+			r.Level = l
+		}
+	case "references":
+		r.References = p.strList(f, false)
+	case "falsepositives":
+		r.FalsePositives = p.strList(f, true)
+	case "fields":
+		r.Fields = p.strList(f, false)
+	case "tags":
+		r.Tags = p.strList(f, false)
+	case "scope":
+		r.Scope = p.strList(f, false)
+	case "related":
+		r.Related = p.related(f.val)
+	case "summary":
+		r.Summary = p.summary(f.val)
+	default:
+		return false
+	}
+	return true
 }
 
 // ruleLabel names a rule document in errors: its id, else its title. It is
