@@ -100,9 +100,9 @@ func (r *rec) appendNewTags(b []byte, id, kind string, spec bool) []byte {
 	} else {
 		b = append(b, `,"tagSet":{"items":[{"key":`...)
 	}
-	b = appendStr(b, key)
+	b = scenario.AppendString(b, key)
 	b = append(b, `,"value":`...)
-	b = appendStr(b, value)
+	b = scenario.AppendString(b, value)
 	if spec {
 		return append(b, `}]}]}`...)
 	}
@@ -131,7 +131,7 @@ func (r *rec) createSnapshot() error {
 		desc = "Created by " + op.Actor.Name
 	}
 	if r.request() {
-		b := appendStr(append(r.b, `{"volumeId":`...), op.Source)
+		b := scenario.AppendString(append(r.b, `{"volumeId":`...), op.Source)
 		if desc != "" {
 			b = appendField(b, "description", desc)
 		}
@@ -163,7 +163,7 @@ func (r *rec) deleteSnapshot() error {
 		r.w.facts.forget(r.op.Target)
 	}
 	if r.request() {
-		r.b = append(appendStr(append(r.b, `{"snapshotId":`...), r.op.Target), '}')
+		r.b = append(scenario.AppendString(append(r.b, `{"snapshotId":`...), r.op.Target), '}')
 	}
 	r.appendReturn()
 	r.end()
@@ -179,7 +179,7 @@ func (r *rec) copySnapshot() error {
 		r.w.facts.copied(op.Source, op.Created)
 	}
 	if r.request() {
-		b := appendStr(append(r.b, `{"sourceRegion":`...), op.Region)
+		b := scenario.AppendString(append(r.b, `{"sourceRegion":`...), op.Region)
 		b = appendField(b, "sourceSnapshotId", op.Source)
 		b = appendField(b, "description", "[Copied "+op.Source+" from "+op.Region+"]")
 		r.b = append(r.appendNewTags(b, op.Created, "snapshot", true), '}')
@@ -199,7 +199,7 @@ func appendGrantee(b []byte, target string) []byte {
 	if target == event.Public {
 		return append(b, `{"group":"all"}`...)
 	}
-	return append(appendStr(append(b, `{"userId":`...), target), '}')
+	return append(scenario.AppendString(append(b, `{"userId":`...), target), '}')
 }
 
 // modifySnapshotAttribute shares (add) or unshares (remove) a snapshot's
@@ -208,7 +208,7 @@ func (r *rec) modifySnapshotAttribute(change string) error {
 	op := r.op
 	r.begin(&apiModifySnapshotAttribute, r.ec2(op.Target))
 	if r.request() {
-		b := appendStr(append(r.b, `{"snapshotId":`...), op.Target)
+		b := scenario.AppendString(append(r.b, `{"snapshotId":`...), op.Target)
 		b = append(b, `,"attributeType":"CREATE_VOLUME_PERMISSION","createVolumePermission":{"`...)
 		b = append(b, change...)
 		b = append(b, `":{"items":[`...)
@@ -226,7 +226,7 @@ func (r *rec) listSnapshotBlocks() error {
 	arn := ec2ARN(op.Region, "", op.Target)
 	r.begin(&apiListSnapshotBlocks, arn)
 	if r.request() {
-		r.b = append(appendStr(append(r.b, `{"snapshotId":`...), op.Target), `,"maxResults":10000}`...)
+		r.b = append(scenario.AppendString(append(r.b, `{"snapshotId":`...), op.Target), `,"maxResults":10000}`...)
 	}
 	if r.response() {
 		r.b = append(r.b, "null"...)
@@ -234,7 +234,7 @@ func (r *rec) listSnapshotBlocks() error {
 	r.res = append(r.res, `[{"accountId":"`...)
 	r.res = append(r.res, op.Account.ID...)
 	r.res = append(r.res, `","type":"AWS::EC2::Snapshot","ARN":`...)
-	r.res = append(appendStr(r.res, arn), `}]`...)
+	r.res = append(scenario.AppendString(r.res, arn), `}]`...)
 	r.end()
 	return nil
 }
@@ -251,7 +251,7 @@ func (r *rec) createImage() error {
 	case strings.HasPrefix(op.Source, "i-"):
 		r.begin(&apiCreateImage, r.ec2(op.Source))
 		if r.request() {
-			b := appendStr(append(r.b, `{"instanceId":`...), op.Source)
+			b := scenario.AppendString(append(r.b, `{"instanceId":`...), op.Source)
 			b = appendField(b, "name", name)
 			b = append(b, `,"noReboot":true`...)
 			r.b = append(r.appendNewTags(b, op.Created, "image", true), '}')
@@ -259,9 +259,9 @@ func (r *rec) createImage() error {
 	case strings.HasPrefix(op.Source, "snap-"):
 		r.begin(&apiRegisterImage, r.ec2(op.Source))
 		if r.request() {
-			b := appendStr(append(r.b, `{"name":`...), name)
+			b := scenario.AppendString(append(r.b, `{"name":`...), name)
 			b = append(b, `,"architecture":"x86_64","rootDeviceName":"/dev/xvda","blockDeviceMapping":{"items":[{"deviceName":"/dev/xvda","ebs":{"snapshotId":`...)
-			b = appendStr(b, op.Source)
+			b = scenario.AppendString(b, op.Source)
 			b = append(b, `,"deleteOnTermination":true,"volumeType":"gp3"}}]},"virtualizationType":"hvm","enaSupport":true,"bootMode":"uefi-preferred"`...)
 			r.b = append(r.appendNewTags(b, op.Created, "image", true), '}')
 		}
@@ -281,7 +281,7 @@ func (r *rec) modifyImageAttribute() error {
 	op := r.op
 	r.begin(&apiModifyImageAttribute, r.ec2(op.Target))
 	if r.request() {
-		b := appendStr(append(r.b, `{"imageId":`...), op.Target)
+		b := scenario.AppendString(append(r.b, `{"imageId":`...), op.Target)
 		b = append(b, `,"launchPermission":{"add":{"items":[`...)
 		b = appendGrantee(b, op.ShareWith)
 		r.b = append(b, `]}},"attributeType":"launchPermission"}`...)
@@ -308,7 +308,7 @@ func (r *rec) createVolume() error {
 	if r.request() {
 		b := append(r.b, '{')
 		if snap != "" {
-			b = appendStr(append(b, `"snapshotId":`...), snap)
+			b = scenario.AppendString(append(b, `"snapshotId":`...), snap)
 		} else {
 			b = strconv.AppendInt(append(b, `"size":"`...), size, 10)
 			b = append(b, '"')
@@ -345,7 +345,7 @@ func (r *rec) deleteVolume() error {
 		r.w.facts.forget(r.op.Target)
 	}
 	if r.request() {
-		r.b = append(appendStr(append(r.b, `{"volumeId":`...), r.op.Target), '}')
+		r.b = append(scenario.AppendString(append(r.b, `{"volumeId":`...), r.op.Target), '}')
 	}
 	r.appendReturn()
 	r.end()
@@ -357,7 +357,7 @@ func (r *rec) attachVolume() error {
 	op := r.op
 	r.begin(&apiAttachVolume, r.ec2(op.Target))
 	if r.request() {
-		b := appendStr(append(r.b, `{"volumeId":`...), op.Source)
+		b := scenario.AppendString(append(r.b, `{"volumeId":`...), op.Source)
 		b = appendField(b, "instanceId", op.Target)
 		r.b = append(b, `,"device":"/dev/sdf"}`...)
 	}

@@ -3,6 +3,8 @@ package aws
 import (
 	"errors"
 	"strings"
+
+	"github.com/snapwarden/snapwarden/internal/scenario"
 )
 
 // IAM: new users and roles, their access keys, policies attached to them.
@@ -61,7 +63,7 @@ func (r *rec) createPrincipal() error {
 		b := append(r.b, `{"`...)
 		b = append(b, nameKey...)
 		b = append(b, `":`...)
-		b = appendStr(b, name)
+		b = scenario.AppendString(b, name)
 		if path != "/" {
 			b = appendField(b, "path", path)
 		}
@@ -75,7 +77,7 @@ func (r *rec) createPrincipal() error {
 		b := append(r.b, `{"`...)
 		b = append(b, kind...)
 		b = append(b, `":{"path":`...)
-		b = appendStr(b, path)
+		b = scenario.AppendString(b, path)
 		b = appendField(b, nameKey, name)
 		b = appendField(b, idKey, unique)
 		b = appendField(b, "arn", op.Created)
@@ -102,11 +104,11 @@ func (r *rec) createAccessKey() error {
 	}
 	r.begin(&apiCreateAccessKey, "user "+name)
 	if r.request() {
-		r.b = append(appendStr(append(r.b, `{"userName":`...), name), '}')
+		r.b = append(scenario.AppendString(append(r.b, `{"userName":`...), name), '}')
 	}
 	if r.response() {
 		_, key := iamIDs(op.Target, "AIDA")
-		b := appendStr(append(r.b, `{"accessKey":{"userName":`...), name)
+		b := scenario.AppendString(append(r.b, `{"accessKey":{"userName":`...), name)
 		b = appendField(b, "accessKeyId", key)
 		b = append(b, `,"status":"Active","createDate":`...)
 		r.b = append(appendJavaDate(b, op.Time), `}}`...)
@@ -133,7 +135,7 @@ func (r *rec) attachPolicy() error {
 		b := append(r.b, `{"`...)
 		b = append(b, nameKey...)
 		b = append(b, `":`...)
-		b = appendStr(b, name)
+		b = scenario.AppendString(b, name)
 		r.b = append(appendField(b, "policyArn", "arn:aws:iam::aws:policy/"+policy), '}')
 	}
 	if r.response() {

@@ -35,8 +35,8 @@ func identOf(p *scenario.Principal) *ident {
 	acct := event.ARNAccount(p.ID)
 	id := &ident{caller: p.ID, account: acct, seed: hashOf(p.ID) ^ 0x5bd1e995,
 		cli: strings.HasPrefix(p.UserAgent, "aws-cli/2"), console: strings.HasPrefix(p.UserAgent, "Mozilla/")}
-	id.ip = appendStr(nil, p.IP)
-	agent := appendStr(nil, p.UserAgent)
+	id.ip = scenario.AppendString(nil, p.IP)
+	agent := scenario.AppendString(nil, p.UserAgent)
 	id.agent = agent[1 : len(agent)-1]
 	var b []byte
 	switch {
@@ -46,12 +46,12 @@ func identOf(p *scenario.Principal) *ident {
 		b = append(b, `{"type":"IAMUser","principalId":"`...)
 		b = append(b, unique...)
 		b = append(b, `","arn":`...)
-		b = appendStr(b, p.ID)
+		b = scenario.AppendString(b, p.ID)
 		b = append(b, `,"accountId":"`...)
 		b = append(b, acct...)
 		b = append(b, `","accessKeyId":"`...)
 		id.pre = b
-		mid := append([]byte(`","userName":`), appendStr(nil, user)...)
+		mid := append([]byte(`","userName":`), scenario.AppendString(nil, user)...)
 		if id.console {
 			id.session = 8 * time.Hour
 			mid = append(mid, `,"sessionContext":{"sessionIssuer":{},"webIdFederationData":{},"attributes":{"creationDate":"`...)
@@ -71,9 +71,9 @@ func identOf(p *scenario.Principal) *ident {
 		id.caller = "arn:aws:sts::" + acct + ":assumed-role/" + role + "/" + session
 		id.session = time.Hour
 		b = append(b, `{"type":"AssumedRole","principalId":`...)
-		b = appendStr(b, roleID+":"+session)
+		b = scenario.AppendString(b, roleID+":"+session)
 		b = append(b, `,"arn":`...)
-		b = appendStr(b, id.caller)
+		b = scenario.AppendString(b, id.caller)
 		b = append(b, `,"accountId":"`...)
 		b = append(b, acct...)
 		b = append(b, `","accessKeyId":"`...)
@@ -81,23 +81,23 @@ func identOf(p *scenario.Principal) *ident {
 		m := []byte(`","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"`)
 		m = append(m, roleID...)
 		m = append(m, `","arn":`...)
-		m = appendStr(m, p.ID)
+		m = scenario.AppendString(m, p.ID)
 		m = append(m, `,"accountId":"`...)
 		m = append(m, acct...)
 		m = append(m, `","userName":`...)
-		m = appendStr(m, role)
+		m = scenario.AppendString(m, role)
 		m = append(m, `},"webIdFederationData":{},"attributes":{"creationDate":"`...)
 		id.mid = m
 		post := []byte(`","mfaAuthenticated":"false"}}`)
 		if svc, ok := serviceOf(p.ID); ok {
 			id.service = true
 			post = append(post, `,"invokedBy":`...)
-			post = appendStr(post, svc)
+			post = scenario.AppendString(post, svc)
 		}
 		id.post = append(post, '}')
 	default:
 		b = append(b, `{"type":"Unknown","principalId":`...)
-		b = appendStr(b, p.ID)
+		b = scenario.AppendString(b, p.ID)
 		b = append(b, `,"accountId":"`...)
 		b = append(b, acct...)
 		b = append(b, `","accessKeyId":"`...)

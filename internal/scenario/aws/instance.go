@@ -3,6 +3,8 @@ package aws
 import (
 	"strconv"
 	"strings"
+
+	"github.com/snapwarden/snapwarden/internal/scenario"
 )
 
 // appendAccountID appends an id of the account's network (its VPC, subnet,
@@ -37,17 +39,17 @@ func (r *rec) runInstances() error {
 		b := append(r.b, `{"instancesSet":{"items":[{"imageId":"`...)
 		b = append(b, ami...)
 		b = append(b, `","minCount":1,"maxCount":1,"keyName":`...)
-		b = appendStr(b, key)
+		b = scenario.AppendString(b, key)
 		b = append(b, `}]}`...)
 		if op.Net != "" {
 			b = append(b, `,"groupSet":{"items":[{"groupId":`...)
-			b = append(appendStr(b, op.Net), `}]}`...)
+			b = append(scenario.AppendString(b, op.Net), `}]}`...)
 		}
 		b = appendField(b, "instanceType", typ)
 		b = append(b, `,"blockDeviceMapping":`...)
 		if strings.HasPrefix(op.Source, "snap-") {
 			b = append(b, `{"items":[{"deviceName":"/dev/xvda","ebs":{"snapshotId":`...)
-			b = append(appendStr(b, op.Source), `,"deleteOnTermination":true,"volumeType":"gp3"}}]}`...)
+			b = append(scenario.AppendString(b, op.Source), `,"deleteOnTermination":true,"volumeType":"gp3"}}]}`...)
 		} else {
 			b = append(b, `{}`...)
 		}
@@ -66,13 +68,13 @@ func (r *rec) runInstances() error {
 		b = append(appendHex(b, &r.s, 16), '"')
 		b = appendField(b, "ownerId", acct)
 		b = append(b, `,"groupSet":{},"instancesSet":{"items":[{"instanceId":`...)
-		b = appendStr(b, op.Created)
+		b = scenario.AppendString(b, op.Created)
 		b = append(b, `,"imageId":"`...)
 		b = append(b, ami...)
 		b = append(b, `","currentInstanceBootMode":"legacy-bios","instanceState":{"code":0,"name":"pending"},"privateDnsName":"`...)
 		b = appendPrivateDNS(b, ip, op.Region)
 		b = append(b, `","keyName":`...)
-		b = appendStr(b, key)
+		b = scenario.AppendString(b, key)
 		b = append(b, `,"amiLaunchIndex":0,"productCodes":{}`...)
 		b = appendField(b, "instanceType", typ)
 		b = strconv.AppendInt(append(b, `,"launchTime":`...), millis(op.Time), 10)
@@ -119,7 +121,7 @@ func (r *rec) appendGroupSet(b []byte, net, name string) []byte {
 	if net == "" {
 		return append(b, `{}`...)
 	}
-	b = appendStr(append(b, `{"items":[{"groupId":`...), net)
+	b = scenario.AppendString(append(b, `{"items":[{"groupId":`...), net)
 	b = appendField(b, "groupName", name)
 	return append(b, `}]}`...)
 }
@@ -156,7 +158,7 @@ func (r *rec) authorizeIngress() error {
 	}
 	v6 := strings.Contains(op.CIDR, ":")
 	if r.request() {
-		b := appendStr(append(r.b, `{"groupId":`...), op.Target)
+		b := scenario.AppendString(append(r.b, `{"groupId":`...), op.Target)
 		b = append(b, `,"ipPermissions":{"items":[{"ipProtocol":"`...)
 		b = append(b, proto...)
 		b = append(b, '"')
@@ -170,7 +172,7 @@ func (r *rec) authorizeIngress() error {
 		} else {
 			b = append(b, `,"ipRanges":{"items":[{"cidrIp":`...)
 		}
-		b = appendStr(b, op.CIDR)
+		b = scenario.AppendString(b, op.CIDR)
 		if v6 {
 			b = append(b, `}]}`...)
 		} else {
@@ -184,7 +186,7 @@ func (r *rec) authorizeIngress() error {
 		b = append(b, `,"_return":true,"securityGroupRuleSet":{"items":[{"groupOwnerId":"`...)
 		b = append(b, op.Account.ID...)
 		b = append(b, `","groupId":`...)
-		b = appendStr(b, op.Target)
+		b = scenario.AppendString(b, op.Target)
 		b = append(b, `,"securityGroupRuleId":"sgr-0`...)
 		b = appendHex(b, &r.s, 16)
 		b = append(b, `","isEgress":false,"ipProtocol":"`...)

@@ -3,54 +3,14 @@ package aws
 import (
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/snapwarden/snapwarden/internal/scenario"
 )
 
 // Records are built by appending to a byte slice: no encoding/json, no fmt,
 // no allocation per record once the buffer has grown.
 
 const hexDigits = "0123456789abcdef"
-
-// appendStr appends s as a JSON string. Most of what a record holds (ids,
-// names, ARNs) needs no escaping, so that case is one copy.
-func appendStr(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
-			return appendEscaped(b, s)
-		}
-	}
-	b = append(b, s...)
-	return append(b, '"')
-}
-
-// appendEscaped appends the rest of a JSON string whose opening quote is
-// already written, escaping what JSON requires and replacing invalid UTF-8.
-func appendEscaped(b []byte, s string) []byte {
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-			i++
-		case c < 0x20:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			i++
-		case c < utf8.RuneSelf:
-			b = append(b, c)
-			i++
-		default:
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && n == 1 {
-				b = append(b, `\ufffd`...)
-			} else {
-				b = append(b, s[i:i+n]...)
-			}
-			i += n
-		}
-	}
-	return append(b, '"')
-}
 
 // appendKey appends ,"key": — every object a record holds opens with a
 // literal first member, so the members appended after it take a comma.
@@ -62,7 +22,7 @@ func appendKey(b []byte, key string) []byte {
 
 // appendField appends ,"key":"value".
 func appendField(b []byte, key, value string) []byte {
-	return appendStr(appendKey(b, key), value)
+	return scenario.AppendString(appendKey(b, key), value)
 }
 
 // appendInt appends ,"key":n.

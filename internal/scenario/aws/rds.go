@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/snapwarden/snapwarden/internal/scenario"
+
 	"github.com/snapwarden/snapwarden/internal/event"
 )
 
@@ -67,11 +69,11 @@ func (r *rec) createDBSnapshot() error {
 		r.w.facts.copiedDB(op.Source, op.Created)
 	}
 	if r.request() {
-		b := appendStr(append(r.b, `{"dBSnapshotIdentifier":`...), snap)
+		b := scenario.AppendString(append(r.b, `{"dBSnapshotIdentifier":`...), snap)
 		r.b = append(appendField(b, "dBInstanceIdentifier", db), '}')
 	}
 	if r.response() {
-		b := appendStr(append(r.b, `{"dBSnapshotIdentifier":`...), snap)
+		b := scenario.AppendString(append(r.b, `{"dBSnapshotIdentifier":`...), snap)
 		b = appendField(b, "dBInstanceIdentifier", rdsNameOf(op.Source))
 		b = appendField(b, "engine", e.name)
 		b = appendInt(b, "allocatedStorage", r.w.facts.size(op.Source))
@@ -112,14 +114,14 @@ func (r *rec) modifyDBSnapshotAttribute() error {
 	}
 	r.begin(&apiModifyDBSnapshotAttribute, op.Target)
 	if r.request() {
-		b := appendStr(append(r.b, `{"dBSnapshotIdentifier":`...), snap)
+		b := scenario.AppendString(append(r.b, `{"dBSnapshotIdentifier":`...), snap)
 		b = append(b, `,"attributeName":"restore","valuesToAdd":[`...)
-		r.b = append(appendStr(b, value), `]}`...)
+		r.b = append(scenario.AppendString(b, value), `]}`...)
 	}
 	if r.response() {
-		b := appendStr(append(r.b, `{"dBSnapshotIdentifier":`...), snap)
+		b := scenario.AppendString(append(r.b, `{"dBSnapshotIdentifier":`...), snap)
 		b = append(b, `,"dBSnapshotAttributes":[{"attributeName":"restore","attributeValues":[`...)
-		r.b = append(appendStr(b, value), `]}]}`...)
+		r.b = append(scenario.AppendString(b, value), `]}]}`...)
 	}
 	r.end()
 	return nil
@@ -139,7 +141,7 @@ func (r *rec) restoreDBInstance() error {
 		r.w.facts.copiedDB(op.Source, op.Created)
 	}
 	if r.request() {
-		b := appendStr(append(r.b, `{"dBInstanceIdentifier":`...), db)
+		b := scenario.AppendString(append(r.b, `{"dBInstanceIdentifier":`...), db)
 		b = appendField(b, "dBSnapshotIdentifier", snap)
 		b = append(b, `,"dBInstanceClass":"db.t3.medium","dBSubnetGroupName":"default","publiclyAccessible":false,"vpcSecurityGroupIds":["`...)
 		b = appendAccountID(b, "sg", op.Account.ID, "db-sg")
@@ -162,7 +164,7 @@ func (r *rec) modifyDBInstance() error {
 	}
 	r.begin(&apiModifyDBInstance, op.Target)
 	if r.request() {
-		b := appendStr(append(r.b, `{"dBInstanceIdentifier":`...), db)
+		b := scenario.AppendString(append(r.b, `{"dBInstanceIdentifier":`...), db)
 		r.b = append(b, `,"applyImmediately":true,"masterUserPassword":"HIDDEN_DUE_TO_SECURITY_REASONS","allowMajorVersionUpgrade":false}`...)
 	}
 	if r.response() {
@@ -177,7 +179,7 @@ func (r *rec) modifyDBInstance() error {
 func (r *rec) appendDBInstance(b []byte, arn, status string, e *engine, passwordPending bool) []byte {
 	op := r.op
 	name := rdsNameOf(arn)
-	b = appendStr(append(b, `"dBInstanceIdentifier":`...), name)
+	b = scenario.AppendString(append(b, `"dBInstanceIdentifier":`...), name)
 	b = append(b, `,"dBInstanceClass":"db.t3.medium"`...)
 	b = appendField(b, "engine", e.name)
 	b = appendField(b, "dBInstanceStatus", status)
@@ -198,7 +200,7 @@ func (r *rec) appendDBInstance(b []byte, arn, status string, e *engine, password
 	b = append(b, `,"preferredBackupWindow":"03:10-03:40","backupRetentionPeriod":7,"dBSecurityGroups":[],"vpcSecurityGroups":[{"vpcSecurityGroupId":"`...)
 	b = appendAccountID(b, "sg", op.Account.ID, "db-sg")
 	b = append(b, `","status":"active"}],"dBParameterGroups":[{"dBParameterGroupName":`...)
-	b = appendStr(b, e.params)
+	b = scenario.AppendString(b, e.params)
 	b = append(b, `,"parameterApplyStatus":"in-sync"}]`...)
 	b = r.appendZone(append(b, `,"availabilityZone":`...), arn)
 	b = append(b, `,"dBSubnetGroup":{"dBSubnetGroupName":"default","dBSubnetGroupDescription":"default","vpcId":"`...)
@@ -214,7 +216,7 @@ func (r *rec) appendDBInstance(b []byte, arn, status string, e *engine, password
 	b = append(b, `,"autoMinorVersionUpgrade":true,"readReplicaDBInstanceIdentifiers":[]`...)
 	b = appendField(b, "licenseModel", e.license)
 	b = append(b, `,"optionGroupMemberships":[{"optionGroupName":`...)
-	b = appendStr(b, e.options)
+	b = scenario.AppendString(b, e.options)
 	b = append(b, `,"status":"in-sync"}],"publiclyAccessible":false,"storageType":"gp3","dbInstancePort":0,"storageEncrypted":true,"dbiResourceId":"db-`...)
 	s := streamOf(arn)
 	b = appendChars(b, &s, upperAlnum, 26)

@@ -108,13 +108,13 @@ func (r *rec) appendDenial(b []byte, res string) []byte {
 			action + " on resource: " + res + " because no identity-based policy allows the " + action +
 			" action. Encoded authorization failure message: "
 		blob := appendChars([]byte(msg), &r.s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 320)
-		return appendStr(b, string(blob))
+		return scenario.AppendString(b, string(blob))
 	case a.data:
 		b = append(b, `,"errorCode":"AccessDeniedException","errorMessage":`...)
 	default:
 		b = append(b, `,"errorCode":"AccessDenied","errorMessage":`...)
 	}
-	return appendStr(b, "User: "+r.id.caller+" is not authorized to perform: "+action+" on resource: "+res+
+	return scenario.AppendString(b, "User: "+r.id.caller+" is not authorized to perform: "+action+" on resource: "+res+
 		" because no identity-based policy allows the "+action+" action")
 }
 
@@ -153,7 +153,7 @@ func (r *rec) end() {
 	b := append(r.b, `,"requestID":`...)
 	b = r.appendRequestID(b)
 	b = append(b, `,"eventID":`...)
-	b = appendStr(b, op.ID)
+	b = scenario.AppendString(b, op.ID)
 	if a.readOnly {
 		b = append(b, `,"readOnly":true`...)
 	} else {

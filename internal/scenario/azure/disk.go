@@ -2,6 +2,8 @@ package azure
 
 import (
 	"strings"
+
+	"github.com/snapwarden/snapwarden/internal/scenario"
 )
 
 var (
@@ -13,17 +15,17 @@ var (
 // src.
 func diskRequest(b []byte, loc, option, src string, size int64) []byte {
 	b = append(b, `{"location":`...)
-	b = appendString(b, loc)
+	b = scenario.AppendString(b, loc)
 	if src == "" {
 		b = append(b, `,"sku":{"name":"Premium_LRS"}`...)
 	} else {
 		b = append(b, `,"sku":{"name":"Standard_ZRS"}`...)
 	}
 	b = append(b, `,"properties":{"creationData":{"createOption":`...)
-	b = appendString(b, option)
+	b = scenario.AppendString(b, option)
 	if src != "" {
 		b = append(b, `,"sourceResourceId":`...)
-		b = appendString(b, src)
+		b = scenario.AppendString(b, src)
 	}
 	b = append(b, '}')
 	if size > 0 {
@@ -40,23 +42,23 @@ func diskRequest(b []byte, loc, option, src string, size int64) []byte {
 // it is provisioned.
 func diskResponse(b []byte, m *mix, id, loc, option, src string, size int64, kind string) []byte {
 	b = append(b, `{"name":`...)
-	b = appendString(b, lastSegment(id))
+	b = scenario.AppendString(b, lastSegment(id))
 	b = append(b, `,"id":`...)
-	b = appendString(b, properID(id))
+	b = scenario.AppendString(b, properID(id))
 	b = append(b, `,"type":"Microsoft.Compute/`...)
 	b = append(b, kind...)
 	b = append(b, `","location":`...)
-	b = appendString(b, loc)
+	b = scenario.AppendString(b, loc)
 	if kind == "disks" {
 		b = append(b, `,"sku":{"name":"Premium_LRS","tier":"Premium"}`...)
 	} else {
 		b = append(b, `,"sku":{"name":"Standard_ZRS","tier":"Standard"}`...)
 	}
 	b = append(b, `,"properties":{"creationData":{"createOption":`...)
-	b = appendString(b, option)
+	b = scenario.AppendString(b, option)
 	if src != "" {
 		b = append(b, `,"sourceResourceId":`...)
-		b = appendString(b, src)
+		b = scenario.AppendString(b, src)
 		b = append(b, `,"sourceUniqueId":"`...)
 		b = appendUUID(b, m.next(), m.next())
 		b = append(b, '"')
@@ -76,18 +78,18 @@ func imageBody(b []byte, m *mix, id, loc, src, state string) []byte {
 	b = append(b, '{')
 	if m != nil {
 		b = append(b, `"name":`...)
-		b = appendString(b, lastSegment(id))
+		b = scenario.AppendString(b, lastSegment(id))
 		b = append(b, `,"id":`...)
-		b = appendString(b, properID(id))
+		b = scenario.AppendString(b, properID(id))
 		b = append(b, `,"type":"Microsoft.Compute/images",`...)
 	}
 	b = append(b, `"location":`...)
-	b = appendString(b, loc)
+	b = scenario.AppendString(b, loc)
 	b = append(b, `,"properties":{`...)
 	switch {
 	case strings.Contains(src, "/virtualmachines/"):
 		b = append(b, `"sourceVirtualMachine":{"id":`...)
-		b = appendString(b, properID(src))
+		b = scenario.AppendString(b, properID(src))
 		b = append(b, `},`...)
 	case src != "":
 		b = append(b, `"storageProfile":{"osDisk":{"osType":"Linux","osState":"Generalized",`...)
@@ -96,13 +98,13 @@ func imageBody(b []byte, m *mix, id, loc, src, state string) []byte {
 		} else {
 			b = append(b, `"managedDisk":{"id":`...)
 		}
-		b = appendString(b, properID(src))
+		b = scenario.AppendString(b, properID(src))
 		b = append(b, `},"caching":"ReadWrite","storageAccountType":"Premium_LRS"},"dataDisks":[]},`...)
 	}
 	b = append(b, `"hyperVGeneration":"V2"`...)
 	if state != "" {
 		b = append(b, `,"provisioningState":`...)
-		b = appendString(b, state)
+		b = scenario.AppendString(b, state)
 	}
 	return append(b, `}}`...)
 }

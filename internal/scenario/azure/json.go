@@ -2,6 +2,8 @@ package azure
 
 import (
 	"time"
+
+	"github.com/snapwarden/snapwarden/internal/scenario"
 )
 
 // Append-based JSON helpers: the writer renders records without
@@ -9,44 +11,11 @@ import (
 
 const hexDigits = "0123456789abcdef"
 
-// appendString appends s as a JSON string.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	b = appendEscaped(b, s)
-	return append(b, '"')
-}
-
-// appendEscaped appends s escaped for a JSON string, without quotes.
-func appendEscaped(b []byte, s string) []byte {
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
-		}
-		start = i + 1
-	}
-	return append(b, s[start:]...)
-}
-
 // appendEmbedded appends a JSON document as a JSON string: the Activity Log
 // writes request and response bodies as serialised JSON inside a string.
 func appendEmbedded(b, doc []byte) []byte {
 	b = append(b, '"')
-	b = appendEscaped(b, string(doc)) // no copy: the conversion does not escape
+	b = scenario.AppendEscaped(b, string(doc)) // no copy: the conversion does not escape
 	return append(b, '"')
 }
 

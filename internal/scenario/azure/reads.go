@@ -112,10 +112,10 @@ func newReadSet(acct *scenario.Account) readSet {
 				id = "/subscriptions/" + acct.ID + "/resourceGroups/rg-" + env + "-" + s.group + "/providers/" + s.path + n
 			}
 			id = strings.NewReplacer("{org}", org, "{region}", region).Replace(id)
-			ts = append(ts, readTarget{scope: id, scopeQ: string(appendString(nil, id)),
-				resQ: string(appendString(nil, strings.ToUpper(id)))})
+			ts = append(ts, readTarget{scope: id, scopeQ: string(scenario.AppendString(nil, id)),
+				resQ: string(scenario.AppendString(nil, strings.ToUpper(id)))})
 		}
-		set[s.op] = &readOp{opQ: string(appendString(nil, s.op)), opUpperQ: string(appendString(nil, strings.ToUpper(s.op))),
+		set[s.op] = &readOp{opQ: string(scenario.AppendString(nil, s.op)), opUpperQ: string(scenario.AppendString(nil, strings.ToUpper(s.op))),
 			version: versionOf(s.op), targets: ts}
 	}
 	return set

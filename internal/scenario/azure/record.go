@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"strings"
 	"time"
+
+	"github.com/snapwarden/snapwarden/internal/scenario"
 )
 
 // stage is a record's place in its operation, as resultType says it.
@@ -41,10 +43,10 @@ type call struct {
 // version.
 func (c *call) set(scope, op, version string) {
 	c.scope, c.op, c.version = scope, op, version
-	c.scopeQ = string(appendString(nil, scope))
-	c.resQ = string(appendString(nil, string(appendUpper(nil, scope))))
-	c.opQ = string(appendString(nil, op))
-	c.opUpperQ = string(appendString(nil, string(appendUpper(nil, op))))
+	c.scopeQ = string(scenario.AppendString(nil, scope))
+	c.resQ = string(scenario.AppendString(nil, string(appendUpper(nil, scope))))
+	c.opQ = string(scenario.AppendString(nil, op))
+	c.opUpperQ = string(scenario.AppendString(nil, string(appendUpper(nil, op))))
 }
 
 // rec is one record of a call.
@@ -93,7 +95,7 @@ func (c *call) appendRecord(b []byte, r *rec) []byte {
 	}
 	if r.stage == failure {
 		b = append(b, `"statusMessage":`...)
-		b = appendString(b, c.denial())
+		b = scenario.AppendString(b, c.denial())
 		b = append(b, ',')
 	}
 	b = append(b, `"eventCategory":"Administrative","entity":`...)

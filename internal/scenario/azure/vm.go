@@ -43,46 +43,46 @@ func vmBody(b []byte, m *mix, v vm, loc, attach, image, state string) []byte {
 	b = append(b, '{')
 	if m != nil {
 		b = append(b, `"name":`...)
-		b = appendString(b, v.name)
+		b = scenario.AppendString(b, v.name)
 		b = append(b, `,"id":`...)
-		b = appendString(b, v.id)
+		b = scenario.AppendString(b, v.id)
 		b = append(b, `,"type":"Microsoft.Compute/virtualMachines",`...)
 	}
 	b = append(b, `"location":`...)
-	b = appendString(b, loc)
+	b = scenario.AppendString(b, loc)
 	b = append(b, `,"properties":{"hardwareProfile":{"vmSize":"`...)
 	b = append(b, v.size...)
 	b = append(b, `"},"storageProfile":{"imageReference":`...)
 	if image != "" {
 		b = append(b, `{"id":`...)
-		b = appendString(b, properID(image))
+		b = scenario.AppendString(b, properID(image))
 		b = append(b, '}')
 	} else {
 		b = append(b, `{"publisher":"Canonical","offer":"ubuntu-24_04-lts","sku":"server","version":"latest"}`...)
 	}
 	b = append(b, `,"osDisk":{"osType":"Linux","name":`...)
-	b = appendString(b, lastSegment(v.osDisk))
+	b = scenario.AppendString(b, lastSegment(v.osDisk))
 	b = append(b, `,"createOption":"FromImage","caching":"ReadWrite","managedDisk":{"storageAccountType":"Premium_LRS"`...)
 	if m != nil {
 		b = append(b, `,"id":`...)
-		b = appendString(b, v.osDisk)
+		b = scenario.AppendString(b, v.osDisk)
 	}
 	b = append(b, `},"deleteOption":"Delete","diskSizeGB":30},"dataDisks":[`...)
 	if attach != "" {
 		b = append(b, `{"lun":0,"name":`...)
-		b = appendString(b, lastSegment(attach))
+		b = scenario.AppendString(b, lastSegment(attach))
 		b = append(b, `,"createOption":"Attach","caching":"None","managedDisk":{"id":`...)
-		b = appendString(b, properID(attach))
+		b = scenario.AppendString(b, properID(attach))
 		b = append(b, `},"deleteOption":"Detach","toBeDetached":false}`...)
 	}
 	b = append(b, `]},"osProfile":{"computerName":`...)
-	b = appendString(b, v.name)
+	b = scenario.AppendString(b, v.name)
 	b = append(b, `,"adminUsername":"azureuser","linuxConfiguration":{"disablePasswordAuthentication":true,"provisionVMAgent":true},"allowExtensionOperations":true},"networkProfile":{"networkInterfaces":[{"id":`...)
-	b = appendString(b, v.nic)
+	b = scenario.AppendString(b, v.nic)
 	b = append(b, `,"properties":{"deleteOption":"Detach"}}]}`...)
 	if m != nil {
 		b = append(b, `,"provisioningState":`...)
-		b = appendString(b, state)
+		b = scenario.AppendString(b, state)
 		b = append(b, `,"vmId":"`...)
 		vmID := mixOf(v.id)
 		b = appendUUID(b, vmID.next(), m.next())
@@ -127,15 +127,15 @@ func nicBody(b []byte, m *mix, v vm, loc, nsg string) []byte {
 	b = append(b, '{')
 	if m != nil {
 		b = append(b, `"name":`...)
-		b = appendString(b, lastSegment(v.nic))
+		b = scenario.AppendString(b, lastSegment(v.nic))
 		b = append(b, `,"id":`...)
-		b = appendString(b, v.nic)
+		b = scenario.AppendString(b, v.nic)
 		b = append(b, `,"etag":"W/\"`...)
 		b = appendUUID(b, m.next(), m.next())
 		b = append(b, `\"","type":"Microsoft.Network/networkInterfaces",`...)
 	}
 	b = append(b, `"location":`...)
-	b = appendString(b, loc)
+	b = scenario.AppendString(b, loc)
 	b = append(b, `,"properties":{`...)
 	if m != nil {
 		b = append(b, `"provisioningState":"Succeeded","resourceGuid":"`...)
@@ -145,7 +145,7 @@ func nicBody(b []byte, m *mix, v vm, loc, nsg string) []byte {
 	b = append(b, `"ipConfigurations":[{"name":"ipconfig1",`...)
 	if m != nil {
 		b = append(b, `"id":`...)
-		b = appendString(b, v.nic+"/ipConfigurations/ipconfig1")
+		b = scenario.AppendString(b, v.nic+"/ipConfigurations/ipconfig1")
 		b = append(b, `,"type":"Microsoft.Network/networkInterfaces/ipConfigurations",`...)
 	}
 	b = append(b, `"properties":{`...)
@@ -159,13 +159,13 @@ func nicBody(b []byte, m *mix, v vm, loc, nsg string) []byte {
 		b = append(b, `",`...)
 	}
 	b = append(b, `"privateIPAllocationMethod":"Dynamic","subnet":{"id":`...)
-	b = appendString(b, subnet)
+	b = scenario.AppendString(b, subnet)
 	b = append(b, `},"publicIPAddress":{"id":`...)
-	b = appendString(b, v.pip)
+	b = scenario.AppendString(b, v.pip)
 	b = append(b, `},"primary":true,"privateIPAddressVersion":"IPv4"}}]`...)
 	if nsg != "" {
 		b = append(b, `,"networkSecurityGroup":{"id":`...)
-		b = appendString(b, properID(nsg))
+		b = scenario.AppendString(b, properID(nsg))
 		b = append(b, '}')
 	}
 	b = append(b, `,"enableAcceleratedNetworking":false,"enableIPForwarding":false,"nicType":"Standard"`...)

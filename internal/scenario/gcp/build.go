@@ -1,6 +1,10 @@
 package gcp
 
-import "encoding/base64"
+import (
+	"encoding/base64"
+
+	"github.com/snapwarden/snapwarden/internal/scenario"
+)
 
 // imageExport: `gcloud compute images export` runs Daisy's image export
 // workflow as a Cloud Build; its step copies the snapshot to a Cloud
@@ -19,9 +23,9 @@ func (r *render) imageExport() {
 		whole: opName, wholeProducer: "cloudbuild.googleapis.com"}
 	r.c.request = func(b []byte) []byte {
 		b = append(b, `"build":{"steps":[{"args":["-timeout=7000s",`...)
-		b = appendString(b, "-source_disk_snapshot="+snap)
+		b = scenario.AppendString(b, "-source_disk_snapshot="+snap)
 		b = append(b, `,"-client_id=gcloud",`...)
-		b = appendString(b, "-destination_uri="+dest)
+		b = scenario.AppendString(b, "-destination_uri="+dest)
 		b = append(b, `,"-client_version=502.0.0"],"env":["BUILD_ID=$BUILD_ID"],"name":"gcr.io/compute-image-tools/gce_vm_image_export:release"}],"tags":["gce-daisy","gce-daisy-image-export"],"timeout":"7200s"},`...)
 		return appendField(b, "projectId", r.project)
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/snapwarden/snapwarden/internal/scenario"
+
 	"github.com/snapwarden/snapwarden/internal/event"
 )
 
@@ -197,23 +199,23 @@ func (r *render) instanceInsert() {
 	sa := strconv.FormatUint(projectNumber(r.project), 10) + "-compute@developer.gserviceaccount.com"
 	r.c.request = func(b []byte) []byte {
 		b = append(b, `"canIpForward":false,"deletionProtection":false,"disks":[{"autoDelete":true,"boot":true,"deviceName":`...)
-		b = appendString(b, name)
+		b = scenario.AppendString(b, name)
 		b = append(b, ',')
 		b = append(b, boot...)
 		b = append(b, `,"mode":"READ_WRITE","type":"PERSISTENT"}],"machineType":`...)
-		b = appendString(b, computeURL+p+"/zones/"+zone+"/machineTypes/"+machine)
+		b = scenario.AppendString(b, computeURL+p+"/zones/"+zone+"/machineTypes/"+machine)
 		b = append(b, `,"name":`...)
-		b = appendString(b, name)
+		b = scenario.AppendString(b, name)
 		b = append(b, `,"networkInterfaces":[{"accessConfigs":[{"name":"External NAT","networkTier":"PREMIUM","type":"ONE_TO_ONE_NAT"}],"network":`...)
-		b = appendString(b, computeURL+p+"/global/networks/default")
+		b = scenario.AppendString(b, computeURL+p+"/global/networks/default")
 		b = append(b, `,"subnetwork":`...)
-		b = appendString(b, computeURL+p+"/regions/"+region+"/subnetworks/default")
+		b = scenario.AppendString(b, computeURL+p+"/regions/"+region+"/subnetworks/default")
 		b = append(b, `}],"scheduling":{"automaticRestart":true,"onHostMaintenance":"MIGRATE","preemptible":false},"serviceAccounts":[{"email":`...)
-		b = appendString(b, sa)
+		b = scenario.AppendString(b, sa)
 		b = append(b, `,"scopes":["https://www.googleapis.com/auth/devstorage.read_only","https://www.googleapis.com/auth/logging.write","https://www.googleapis.com/auth/monitoring.write"]}]`...)
 		if tag != "" {
 			b = append(b, `,"tags":{"items":[`...)
-			b = appendString(b, tag)
+			b = scenario.AppendString(b, tag)
 			b = append(b, "]}"...)
 		}
 		return b
@@ -254,12 +256,12 @@ func (r *render) firewallInsert() {
 		b = append(b, `,"priority":1000`...)
 		if op.CIDR != "" {
 			b = append(b, `,"sourceRanges":[`...)
-			b = appendString(b, op.CIDR)
+			b = scenario.AppendString(b, op.CIDR)
 			b = append(b, ']')
 		}
 		if tag != "" {
 			b = append(b, `,"targetTags":[`...)
-			b = appendString(b, tag)
+			b = scenario.AppendString(b, tag)
 			b = append(b, ']')
 		}
 		return b

@@ -19,20 +19,20 @@ func appendCaller(b []byte, p *scenario.Principal) []byte {
 	b = appendField(b, "principalEmail", p.ID)
 	if isServiceAccount(p.ID) {
 		b = append(b, `,"principalSubject":"serviceAccount:`...)
-		b = appendEscaped(b, p.ID)
+		b = scenario.AppendEscaped(b, p.ID)
 		b = append(b, '"')
 		if p.Kind == scenario.Human {
 			b = append(b, `,"serviceAccountKeyName":"//iam.googleapis.com/projects/`...)
-			b = appendEscaped(b, serviceAccountProject(p.ID))
+			b = scenario.AppendEscaped(b, serviceAccountProject(p.ID))
 			b = append(b, "/serviceAccounts/"...)
-			b = appendEscaped(b, p.ID)
+			b = scenario.AppendEscaped(b, p.ID)
 			b = append(b, "/keys/"...)
 			b = appendKeyID(b, p.ID)
 			b = append(b, '"')
 		}
 	} else {
 		b = append(b, `,"principalSubject":"user:`...)
-		b = appendEscaped(b, p.ID)
+		b = scenario.AppendEscaped(b, p.ID)
 		b = append(b, '"')
 	}
 	b = append(b, `},"requestMetadata":{`...)

@@ -41,9 +41,9 @@ func appendBindings(b []byte, pairs ...string) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, `{"members":[`...)
-		b = appendString(b, pairs[i+1])
+		b = scenario.AppendString(b, pairs[i+1])
 		b = append(b, `],"role":`...)
-		b = appendString(b, pairs[i])
+		b = scenario.AppendString(b, pairs[i])
 		b = append(b, '}')
 	}
 	return append(b, ']')
@@ -54,9 +54,9 @@ func appendDelta(b []byte, action, role, m string) []byte {
 	b = append(b, `{"@type":"type.googleapis.com/google.iam.v1.logging.AuditData","policyDelta":{"bindingDeltas":[{"action":"`...)
 	b = append(b, action...)
 	b = append(b, `","member":`...)
-	b = appendString(b, m)
+	b = scenario.AppendString(b, m)
 	b = append(b, `,"role":`...)
-	b = appendString(b, role)
+	b = scenario.AppendString(b, role)
 	return append(b, "}]}}"...)
 }
 
@@ -82,7 +82,7 @@ func (r *render) setIAMPolicy() {
 			b = append(appendBindings(b, role, m), ',')
 		}
 		b = append(b, `"etag":`...)
-		b = appendString(b, etag(op.ID, 8))
+		b = scenario.AppendString(b, etag(op.ID, 8))
 		return append(b, '}')
 	}
 	r.c.serviceData = func(b []byte) []byte {
@@ -183,16 +183,16 @@ func (r *render) grantRole() {
 		b = append(b, `"policy":{`...)
 		b = appendBindings(b, "roles/owner", owner, role, m)
 		b = append(b, `,"etag":`...)
-		b = appendString(b, etag(op.ID, 8))
+		b = scenario.AppendString(b, etag(op.ID, 8))
 		b = append(b, `},"resource":`...)
-		return appendString(b, r.project)
+		return scenario.AppendString(b, r.project)
 	}
 	r.c.serviceData = func(b []byte) []byte { return appendDelta(b, "ADD", role, m) }
 	r.c.response = func(b []byte) []byte {
 		b = append(b, `{"@type":"type.googleapis.com/google.iam.v1.Policy",`...)
 		b = appendBindings(b, "roles/owner", owner, role, m)
 		b = append(b, `,"etag":`...)
-		b = appendString(b, etag(op.ID, 12))
+		b = scenario.AppendString(b, etag(op.ID, 12))
 		return append(b, '}')
 	}
 }

@@ -3,79 +3,19 @@ package gcp
 import (
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/snapwarden/snapwarden/internal/scenario"
 )
 
 // Append-only JSON pieces: records are rendered without encoding/json or
 // fmt, so a read costs well under a microsecond.
-
-// appendString appends s as a JSON string.
-func appendString(b []byte, s string) []byte {
-	b = appendEscaped(append(b, '"'), s)
-	return append(b, '"')
-}
-
-// plain marks the bytes that JSON strings hold as they are.
-var plain = func() (t [256]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
-
-// appendEscaped appends s escaped for the inside of a JSON string.
-func appendEscaped(b []byte, s string) []byte {
-	i := 0
-	for i < len(s) && plain[s[i]] {
-		i++
-	}
-	if i == len(s) {
-		return append(b, s...) // the common case: nothing to escape
-	}
-	start := 0
-	for i < len(s) {
-		c := s[i]
-		if plain[c] {
-			i++
-			continue
-		}
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r != utf8.RuneError || size != 1 {
-				i += size
-				continue
-			}
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\r':
-			b = append(b, '\\', 'r')
-		default:
-			if c < 0x20 {
-				const hex = "0123456789abcdef"
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			} else {
-				b = append(b, "\ufffd"...) // invalid UTF-8
-			}
-		}
-		i++
-		start = i
-	}
-	return append(b, s[start:]...)
-}
 
 // appendField appends "key":"value" (key needs no escaping).
 func appendField(b []byte, key, value string) []byte {
 	b = append(b, '"')
 	b = append(b, key...)
 	b = append(b, '"', ':')
-	return appendString(b, value)
+	return scenario.AppendString(b, value)
 }
 
 // appendQuotedUint appends a number as a JSON string (int64 fields of

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/snapwarden/snapwarden/internal/scenario"
 )
 
 // TestAppendTime compares the hand-rolled clock with time's own RFC 3339.
@@ -58,7 +60,7 @@ func TestAppendPacific(t *testing.T) {
 // (invalid UTF-8 as U+FFFD, as encoding/json does).
 func TestAppendString(t *testing.T) {
 	for _, s := range []string{"", "plain", `quote " and \ back`, "ctl \x00\x01\n\t\r\x1f", "ünïcödé ✓", "bad \xff\xfe utf8", strings.Repeat("x", 300) + "\""} {
-		b := appendString(nil, s)
+		b := scenario.AppendString(nil, s)
 		var back string
 		if err := json.Unmarshal(b, &back); err != nil {
 			t.Fatalf("%q → %s: %v", s, b, err)

@@ -156,7 +156,7 @@ func renderRead(b []byte, op *scenario.Op, caller []byte) []byte {
 		b = append(b, `"]}`...)
 	}
 	b = append(b, `},"insertId":`...)
-	b = appendString(b, op.ID)
+	b = scenario.AppendString(b, op.ID)
 	b = append(b, `,"resource":`...)
 	b = rd.resource.expand(b, &v)
 	b = append(b, `,"timestamp":`...)

@@ -117,11 +117,11 @@ func (r *render) first(b []byte) []byte {
 	}
 	if c.location != "" {
 		b = append(b, `,"resourceLocation":{"currentLocations":[`...)
-		b = appendString(b, c.location)
+		b = scenario.AppendString(b, c.location)
 		b = append(b, "]}"...)
 	}
 	b = append(b, `},"insertId":`...)
-	b = appendString(b, op.ID)
+	b = scenario.AppendString(b, op.ID)
 	b = r.appendEnvelope(b, op.Time, op.ID)
 	switch {
 	case r.lro():
@@ -130,7 +130,7 @@ func (r *render) first(b []byte) []byte {
 		b = append(b, `","producer":"compute.googleapis.com","first":true}`...)
 	case c.whole != "" && !op.Failed:
 		b = append(b, `,"operation":{"id":`...)
-		b = appendString(b, c.whole)
+		b = scenario.AppendString(b, c.whole)
 		b = append(b, `,"producer":"`...)
 		b = append(b, c.wholeProducer...)
 		b = append(b, `","first":true,"last":true}`...)
@@ -155,7 +155,7 @@ func (r *render) last(b []byte) []byte {
 	b = append(b, `,"request":{"@type":"type.googleapis.com/`...)
 	b = append(b, c.reqType...)
 	b = append(b, `"}},"insertId":`...)
-	b = appendString(b, id)
+	b = scenario.AppendString(b, id)
 	done := r.doneAt()
 	b = r.appendEnvelope(b, done, id)
 	b = append(b, `,"operation":{"id":"`...)
@@ -185,13 +185,13 @@ func (r *render) appendEnvelope(b []byte, t time.Time, id string) []byte {
 		b = append(b, `,"severity":"NOTICE"`...)
 	}
 	b = append(b, `,"logName":"projects/`...)
-	b = appendEscaped(b, r.project)
+	b = scenario.AppendEscaped(b, r.project)
 	return append(b, `/logs/cloudaudit.googleapis.com%2Factivity"`...)
 }
 
 func (r *render) appendAuthz(b []byte, a authz, granted bool) []byte {
 	b = append(b, `{"resource":`...)
-	b = appendString(b, a.resource)
+	b = scenario.AppendString(b, a.resource)
 	b = append(b, `,"permission":"`...)
 	b = append(b, a.perm...)
 	b = append(b, `","granted":`...)
@@ -202,7 +202,7 @@ func (r *render) appendAuthz(b []byte, a authz, granted bool) []byte {
 		b = append(b, `"service":"`...)
 		b = append(b, svc...)
 		b = append(b, `","name":`...)
-		b = appendString(b, a.resource)
+		b = scenario.AppendString(b, a.resource)
 		b = append(b, `,"type":"`...)
 		b = append(b, a.typ...)
 		b = append(b, '"')
@@ -216,7 +216,7 @@ func (r *render) appendDenied(b []byte) []byte {
 	b = append(b, `"Required '`...)
 	b = append(b, a.perm...)
 	b = append(b, `' permission for '`...)
-	b = appendEscaped(b, a.resource)
+	b = scenario.AppendEscaped(b, a.resource)
 	return append(b, `'"`...)
 }
 
@@ -258,11 +258,11 @@ func (r *render) appendOperation(b []byte) []byte {
 	b = append(b, `","operationType":"`...)
 	b = append(b, c.opType...)
 	b = append(b, `","progress":"0","selfLink":"`...)
-	b = appendEscaped(b, scope)
+	b = scenario.AppendEscaped(b, scope)
 	b = append(b, "/operations/"...)
 	b = r.appendOperationName(b)
 	b = append(b, `","selfLinkWithId":"`...)
-	b = appendEscaped(b, scope)
+	b = scenario.AppendEscaped(b, scope)
 	b = append(b, "/operations/"...)
 	b = strconv.AppendUint(b, opID, 10)
 	b = append(b, `","startTime":`...)
@@ -270,12 +270,12 @@ func (r *render) appendOperation(b []byte) []byte {
 	b = append(b, `,"status":"RUNNING","targetId":`...)
 	b = appendQuotedUint(b, numericID(c.opTarget, 0))
 	b = append(b, `,"targetLink":`...)
-	b = appendString(b, computeURL+c.opTarget)
+	b = scenario.AppendString(b, computeURL+c.opTarget)
 	b = append(b, `,"user":`...)
-	b = appendString(b, op.Actor.ID)
+	b = scenario.AppendString(b, op.Actor.ID)
 	if c.opScope != "global" {
 		b = append(b, `,"zone":`...)
-		b = appendString(b, scope)
+		b = scenario.AppendString(b, scope)
 	}
 	return append(b, '}')
 }

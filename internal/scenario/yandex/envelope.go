@@ -65,7 +65,7 @@ func (c *call) at(t time.Time, salt uint64) time.Time {
 // head appends an event up to its status (and error, for ERROR).
 func (c *call) head(b []byte, id string, t time.Time, status string) []byte {
 	b = append(b, `{"event_id":`...)
-	b = appendStr(b, id)
+	b = scenario.AppendString(b, id)
 	b = append(b, `,"event_source":"`...)
 	b = append(b, c.src...)
 	b = append(b, `","event_type":"yandex.cloud.audit.`...)
@@ -121,10 +121,10 @@ func (w *writer) newFolder(acct *scenario.Account) *folderOut {
 			netName: "default"}
 	}
 	b := append([]byte(nil), `"resource_metadata":{"path":[{"resource_type":"resource-manager.cloud","resource_id":`...)
-	b = appendStr(b, f.cloudID)
+	b = scenario.AppendString(b, f.cloudID)
 	b = appendField(b, "resource_name", f.cloud)
 	b = append(b, `},{"resource_type":"resource-manager.folder","resource_id":`...)
-	b = appendStr(b, f.id)
+	b = scenario.AppendString(b, f.id)
 	b = appendField(b, "resource_name", f.name)
 	b = append(b, `}]}`...)
 	fo := &folderOut{f: f, meta: b, tf: w.trail(f.trail)}
@@ -160,10 +160,10 @@ func (w *writer) actor(p *scenario.Principal) *actorOut {
 		b = appendField(b, "federation_id", fed)
 	}
 	b = append(b, `,"token_info":{"masked_iam_token":`...)
-	b = appendStr(b, s.token)
+	b = scenario.AppendString(b, s.token)
 	b = append(b, `}}`...)
 	req := append([]byte(nil), `"request_metadata":{"remote_address":`...)
-	req = appendStr(req, p.IP)
+	req = scenario.AppendString(req, p.IP)
 	req = appendField(req, "user_agent", p.UserAgent)
 	req = append(req, `,"request_id":"`...)
 	a := &actorOut{id: p.ID, auth: b, req: req}

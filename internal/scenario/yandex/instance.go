@@ -1,6 +1,10 @@
 package yandex
 
-import "time"
+import (
+	"time"
+
+	"github.com/snapwarden/snapwarden/internal/scenario"
+)
 
 // createInstance logs CreateInstance as a real request does: STARTED, then
 // the CreateDisk of its boot disk (STARTED, DONE) under the same request
@@ -67,7 +71,7 @@ func (w *writer) instanceDetails(b []byte, c *call, in *instanceSpec, done bool)
 		name = "vm-" + op.Created[max(0, len(op.Created)-6):]
 	}
 	b = append(b, `,"details":{"instance_id":`...)
-	b = appendStr(b, op.Created)
+	b = scenario.AppendString(b, op.Created)
 	b = appendField(b, "instance_name", name)
 	b = appendField(b, "zone_id", c.zone)
 	b = append(b, `,"platform_id":"standard-v3","metadata_keys":["user-data","ssh-keys"],"network_settings":{"type":"STANDARD"},"placement_policy":{},"os":{"type":"LINUX"}`...)
@@ -86,7 +90,7 @@ func (w *writer) instanceDetails(b []byte, c *call, in *instanceSpec, done bool)
 			b = append(b, '}')
 		}
 		b = append(b, `,"network_interface_specs":[{"subnet_id":`...)
-		b = appendStr(b, subnet)
+		b = scenario.AppendString(b, subnet)
 		b = append(b, `,"primary_v4_address_spec":{"one_to_one_nat_spec":{"ip_version":"IPV4"}}`...)
 		b = securityGroups(b, op.Net)
 		b = append(b, '}', ']')
@@ -106,9 +110,9 @@ func (w *writer) instanceDetails(b []byte, c *call, in *instanceSpec, done bool)
 	b = appendField(b, "mac_address", macAddress(c.h))
 	b = appendField(b, "subnet_id", subnet)
 	b = append(b, `,"primary_v4_address":{"address":`...)
-	b = appendStr(b, privateIP(c.zone, c.h))
+	b = scenario.AppendString(b, privateIP(c.zone, c.h))
 	b = append(b, `,"one_to_one_nat":{"address":`...)
-	b = appendStr(b, natIP(c.h2))
+	b = scenario.AppendString(b, natIP(c.h2))
 	b = append(b, `,"ip_version":"IPV4"}}`...)
 	b = securityGroups(b, op.Net)
 	b = append(b, '}', ']')
@@ -121,6 +125,6 @@ func securityGroups(b []byte, sg string) []byte {
 		return b
 	}
 	b = append(b, `,"security_group_ids":[`...)
-	b = appendStr(b, sg)
+	b = scenario.AppendString(b, sg)
 	return append(b, ']')
 }

@@ -1,36 +1,12 @@
 package yandex
 
-import "time"
+import (
+	"time"
+
+	"github.com/snapwarden/snapwarden/internal/scenario"
+)
 
 // Records are built by appending to a byte slice: no reflection, no fmt.
-
-// appendStr appends s as a JSON string.
-func appendStr(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
-		}
-		start = i + 1
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
 
 const hexDigits = "0123456789abcdef"
 
@@ -39,7 +15,7 @@ func appendField(b []byte, key, value string) []byte {
 	b = append(b, ',', '"')
 	b = append(b, key...)
 	b = append(b, '"', ':')
-	return appendStr(b, value)
+	return scenario.AppendString(b, value)
 }
 
 // appendTime appends t in UTC as RFC 3339, with nanoseconds unless secs.

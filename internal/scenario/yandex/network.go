@@ -32,7 +32,7 @@ func securityGroupUpdate(w *writer, b []byte, c *call, _ bool) []byte {
 	}
 	b = appendIngress(b, newIngress(op))
 	b = append(b, `,{"id":`...)
-	b = appendStr(b, derive(prefixNetwork, op.Target, 0))
+	b = scenario.AppendString(b, derive(prefixNetwork, op.Target, 0))
 	b = append(b, `,"description":"default egress","direction":"EGRESS","protocol_name":"ANY","protocol_number":"-1","cidr_blocks":{"v4_cidr_blocks":["0.0.0.0/0"]}}]`...)
 	return b
 }
@@ -48,7 +48,7 @@ func newIngress(op *scenario.Op) ingress {
 
 func appendIngress(b []byte, r ingress) []byte {
 	b = append(b, `{"id":`...)
-	b = appendStr(b, r.id)
+	b = scenario.AppendString(b, r.id)
 	b = append(b, `,"direction":"INGRESS"`...)
 	if r.port > 0 {
 		p := strconv.Itoa(r.port)
@@ -69,6 +69,6 @@ func appendIngress(b []byte, r ingress) []byte {
 		b = append(b, "v4_cidr_blocks"...)
 	}
 	b = append(b, `":[`...)
-	b = appendStr(b, r.cidr)
+	b = scenario.AppendString(b, r.cidr)
 	return append(b, `]}}`...)
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/snapwarden/snapwarden/internal/scenario"
 )
 
 // Background reads are data events: Audit Trails logs no management Get or
@@ -113,7 +115,7 @@ func pick(s []named, c *call, salt uint) named { return s[int(c.h>>(salt*5)%uint
 func symmetricKeyUse(b []byte, c *call) []byte {
 	k := pick(c.f.resources().keys, c, 2)
 	b = append(b, `"key_id":`...)
-	b = appendStr(b, k.id)
+	b = scenario.AppendString(b, k.id)
 	b = appendField(b, "key_name", k.name)
 	return appendField(b, "version_id", derive(prefixKMS, k.id, 1))
 }
@@ -121,14 +123,14 @@ func symmetricKeyUse(b []byte, c *call) []byte {
 func asymmetricKeyUse(b []byte, c *call) []byte {
 	k := pick(c.f.resources().keys, c, 2)
 	b = append(b, `"key_id":`...)
-	b = appendStr(b, k.id)
+	b = scenario.AppendString(b, k.id)
 	return appendField(b, "key_name", k.name)
 }
 
 func secretRead(b []byte, c *call) []byte {
 	s := pick(c.f.resources().secrets, c, 2)
 	b = append(b, `"secret_id":`...)
-	b = appendStr(b, s.id)
+	b = scenario.AppendString(b, s.id)
 	b = appendField(b, "secret_name", s.name)
 	return appendField(b, "version_id", derive(prefixLockbox, s.id, 1))
 }
@@ -136,14 +138,14 @@ func secretRead(b []byte, c *call) []byte {
 func certificateRead(b []byte, c *call) []byte {
 	s := pick(c.f.resources().certs, c, 2)
 	b = append(b, `"certificate_id":`...)
-	b = appendStr(b, s.id)
+	b = scenario.AppendString(b, s.id)
 	return appendField(b, "certificate_name", s.name)
 }
 
 func sshPolicyCheck(b []byte, c *call) []byte {
 	in := pick(c.f.resources().instances, c, 2)
 	b = append(b, `"subject_id":`...)
-	b = appendStr(b, c.a.id)
+	b = scenario.AppendString(b, c.a.id)
 	b = appendField(b, "instance_id", in.id)
 	b = appendField(b, "folder_id", c.f.f.id)
 	return append(b, `,"ssh_policy":"LOGIN","success":true`...)
@@ -155,7 +157,7 @@ func (c *call) cluster() named { return pick(c.f.resources().clusters, c, 2) }
 func clusterRead(b []byte, c *call) []byte {
 	cl := c.cluster()
 	b = append(b, `"cluster_id":`...)
-	b = appendStr(b, cl.id)
+	b = scenario.AppendString(b, cl.id)
 	return appendField(b, "cluster_name", cl.name)
 }
 
@@ -190,15 +192,15 @@ func kubeRead(verb, level string) func(b []byte, c *call) []byte {
 		b = appendField(b, "request_uri", kubeURIs[c.h>>24%uint64(len(kubeURIs))])
 		b = appendField(b, "verb", verb)
 		b = append(b, `,"user":{"username":`...)
-		b = appendStr(b, c.a.id)
+		b = scenario.AppendString(b, c.a.id)
 		b = append(b, `,"groups":["system:authenticated"]},"source_ips":[`...)
-		b = appendStr(b, clientIP(c))
+		b = scenario.AppendString(b, clientIP(c))
 		b = append(b, `],"user_agent":"kubectl/v1.30.4 (linux/amd64) kubernetes/a51b3b7","response_status":{"code":"200"},"request_received_timestamp":"`...)
 		b = appendTime(b, t, false)
 		b = append(b, `","stage_timestamp":"`...)
 		b = appendTime(b, t.Add(spread(c.h2, 40e6)), false)
 		b = append(b, `"},"cluster_id":`...)
-		return appendStr(b, cl.id)
+		return scenario.AppendString(b, cl.id)
 	}
 }
 
@@ -206,7 +208,7 @@ func kubeRead(verb, level string) func(b []byte, c *call) []byte {
 func webSQL(b []byte, c *call) []byte {
 	cl := c.cluster()
 	b = append(b, `"connection_id":`...)
-	b = appendStr(b, derive("e4u", cl.id, 1))
+	b = scenario.AppendString(b, derive("e4u", cl.id, 1))
 	b = appendField(b, "cluster_id", cl.id)
 	return appendField(b, "database_name", databases[c.h>>20%uint64(len(databases))])
 }
