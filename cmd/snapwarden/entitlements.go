@@ -184,8 +184,8 @@ func runEntitlements(ctx context.Context, e env, o entitlementOptions) error {
 	if len(findings) > 0 && o.output != "table" {
 		fmt.Fprintf(e.stderr, "%d findings against %s (table output lists them)\n", len(findings), textsafe.Clean(o.expected))
 	}
-	if dsn := cmp.Or(o.db, cfg.Store); o.db != "" && dsn != "" {
-		st, err := store.Open(ctx, dsn)
+	if o.db != "" {
+		st, err := store.Open(ctx, o.db)
 		if err != nil {
 			return &exitError{code: exitFailure, err: err}
 		}

@@ -326,12 +326,13 @@ func reportChanges(ctx context.Context, e env, o inventoryOptions, changes func(
 	out := bufio.NewWriter(e.stdout)
 	sink := newSink(out, o.output, o.maxRows, lang, colorOn(o.color, e.stdout))
 	var kept []finding.Finding
+	allowed := 0 // findings the config's allow-list suppressed
 	for _, f := range fs {
 		if f.Severity < minSev {
 			continue
 		}
-		if reason, expires, ok := m.Allowance(f.Rule.ID, firstActor(f), time.Now()); ok {
-			f.Status, f.Suppression = finding.StatusSuppressed, &finding.Suppression{Reason: reason, By: "config allow", Expires: expires}
+		if _, _, ok := m.Allowance(f.Rule.ID, firstActor(f), time.Now()); ok {
+			allowed++
 			continue
 		}
 		kept = append(kept, f)
@@ -360,8 +361,12 @@ func reportChanges(ctx context.Context, e env, o inventoryOptions, changes func(
 		}
 		fmt.Fprintf(e.stderr, "  %s %s %s %s %s %s\n", mark, ch.Scope.Kind, textsafe.Clean(ch.ID), ch.Scope.Cloud, textsafe.Clean(ch.Scope.Account), textsafe.Clean(ch.Scope.Region))
 	}
-	fmt.Fprintf(e.stderr, "inventory: %d copies now; changes: %d added, %d removed, %d changed; %d findings\n",
+	fmt.Fprintf(e.stderr, "inventory: %d copies now; changes: %d added, %d removed, %d changed; %d findings",
 		len(current), added, removed, changed, len(kept))
+	if allowed > 0 {
+		fmt.Fprintf(e.stderr, ", %d allowed by the config", allowed)
+	}
+	fmt.Fprintln(e.stderr)
 	if o.failOn != "" && sink.atLeast(failOn) > 0 {
 		return &exitError{code: exitFindings, err: fmt.Errorf("%d findings at or above %s", sink.atLeast(failOn), failOn)}
 	}
