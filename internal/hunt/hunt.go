@@ -171,9 +171,10 @@ type Worker struct {
 	Below   int // findings under the minimum severity
 	Hits    int // rule matches, before allow-list and severity
 	Events  int // events matched against the rules
-	// corr, when set, also receives the events correlation needs.
-	corr *Correlator
-	seen map[actorKey]int64 // earliest time each actor acted, for the correlator
+	// corr, when set, also receives the events chain and correlation rules
+	// need: a Correlator (hunt) or a Stream (serve).
+	corr sequencer
+	seen map[actorKey]int64 // earliest time each actor acted, for a Correlator
 	obs  []correlate.Observation
 }
 
@@ -225,6 +226,14 @@ func (w *Worker) Findings(ev *event.Event, yield func(finding.Finding) error) er
 		return w.corr.observe(w, ev)
 	}
 	return nil
+}
+
+// sequencer takes from a Worker what the rules spanning events need.
+type sequencer interface {
+	// add queues correlation observations.
+	add(obs []correlate.Observation) error
+	// observe sees every event matched.
+	observe(w *Worker, ev *event.Event) error
 }
 
 // Counts returns what the worker's matcher has done (events, candidate
