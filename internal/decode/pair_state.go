@@ -26,13 +26,18 @@ type pairerState struct {
 
 // Save returns the halves waiting for their partners (and the formats'
 // watermarks) as JSON, so that a process that stops keeps them: serve
-// checkpoints them with the correlation state. The Pairer is unchanged.
-func (p *Pairer) Save() ([]byte, error) {
+// checkpoints them with the correlation state. keep, when not nil, chooses
+// the halves saved by where they came from (serve leaves out those of
+// batches it will read again). The Pairer is unchanged.
+func (p *Pairer) Save(keep func(event.Source) bool) ([]byte, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	st := pairerState{Watermarks: p.watermarks}
 	for _, g := range p.pending {
 		for _, h := range g.halves {
+			if keep != nil && !keep(h.src) {
+				continue
+			}
 			st.Pending = append(st.Pending, pendingHalf{Format: g.format.Name(), Key: h.key, Part: h.part, Time: h.time, Raw: h.raw, Source: h.src})
 		}
 	}
