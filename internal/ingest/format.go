@@ -3,6 +3,7 @@ package ingest
 import (
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/formats"
@@ -37,10 +38,14 @@ func textFormats(name string) []decode.TextFormat {
 	return out
 }
 
-// clip shortens client text quoted in a message.
+// clip shortens client text quoted in a message to about n bytes, cut
+// at a character boundary.
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }

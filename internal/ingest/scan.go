@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -75,6 +76,10 @@ func syntaxError(b []byte, fastErr error) (off int, msg string) {
 	var raw json.RawMessage
 	err := json.Unmarshal(b, &raw)
 	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
+		if int(se.Offset) >= len(b) && strings.Contains(se.Error(), "unexpected end") {
+			// The value is not closed: point just past its last byte.
+			return len(bytes.TrimRight(b, " \t\r\n")), se.Error()
+		}
 		// Offset counts the bytes read, the bad one included.
 		return max(int(se.Offset)-1, 0), se.Error()
 	}
