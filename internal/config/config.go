@@ -22,6 +22,8 @@ type Config struct {
 	Store string `json:"store"`
 	// Inventory tunes the snapshot baseline's findings.
 	Inventory Inventory `json:"inventory"`
+	// Serve configures the daemon.
+	Serve Serve `json:"serve"`
 	// Critical marks resources as critical; any entry matching is enough.
 	Critical []CriticalEntry `json:"critical"`
 	// TrustedAccounts are accounts (AWS accounts, Azure subscriptions, GCP
@@ -145,6 +147,7 @@ func Default() *Config {
 		},
 		Allow:         DefaultAllow(),
 		Inventory:     Inventory{MaxAge: 90 * 24 * time.Hour, ShortLived: 24 * time.Hour},
+		Serve:         defaultServe(),
 		AdminPorts:    append([]int(nil), DefaultAdminPorts...),
 		Placeholders:  map[string][]string{},
 		FieldMappings: map[string]map[string][]string{},

@@ -208,7 +208,7 @@ func suggest(key string, known []string) string {
 	return ""
 }
 
-var topKeys = []string{"lang", "store", "critical", "trusted_accounts", "trusted_principals", "windows", "allow", "admin_ports", "placeholders", "field_mappings", "inventory"}
+var topKeys = []string{"lang", "store", "critical", "trusted_accounts", "trusted_principals", "windows", "allow", "admin_ports", "placeholders", "field_mappings", "inventory", "serve"}
 
 func (p *parser) top(n *yaml.Node) {
 	c := p.c
@@ -231,6 +231,8 @@ func (p *parser) top(n *yaml.Node) {
 					c.Inventory.ShortLived = d
 				}
 			})
+		case "serve":
+			p.serve(v, path)
 		case "critical":
 			c.Critical = []CriticalEntry{}
 			p.list(v, path, func(v *yaml.Node, path string) {
@@ -280,6 +282,69 @@ func (p *parser) top(n *yaml.Node) {
 					m[field] = p.strs(v, path, true)
 				})
 				c.FieldMappings[src] = m
+			})
+		}
+	})
+}
+
+var serveKeys = []string{"listen", "instance", "tokens", "tls", "hold", "checkpoint", "max_body_mb", "max_queued_mb", "tail", "retention", "min_severity", "accounts"}
+
+func (p *parser) serve(n *yaml.Node, path string) {
+	s := &p.c.Serve
+	p.fields(n, path, serveKeys, func(key string, v *yaml.Node, path string) {
+		switch key {
+		case "listen":
+			s.Listen, _ = p.str(v, path)
+		case "instance":
+			s.Instance, _ = p.str(v, path)
+		case "min_severity":
+			s.MinSeverity, _ = p.str(v, path)
+		case "tokens":
+			s.Tokens = []Token{}
+			p.list(v, path, func(v *yaml.Node, path string) {
+				var t Token
+				p.fields(v, path, []string{"name", "sha256"}, func(key string, v *yaml.Node, path string) {
+					switch key {
+					case "name":
+						t.Name, _ = p.str(v, path)
+					case "sha256":
+						t.SHA256, _ = p.str(v, path)
+					}
+				})
+				s.Tokens = append(s.Tokens, t)
+			})
+		case "tls":
+			p.fields(v, path, []string{"cert", "key"}, func(key string, v *yaml.Node, path string) {
+				switch key {
+				case "cert":
+					s.TLS.Cert, _ = p.str(v, path)
+				case "key":
+					s.TLS.Key, _ = p.str(v, path)
+				}
+			})
+		case "hold", "checkpoint", "retention":
+			d, ok := p.duration(v, path)
+			if !ok {
+				return
+			}
+			switch key {
+			case "hold":
+				s.Hold = d
+			case "checkpoint":
+				s.Checkpoint = d
+			case "retention":
+				s.Retention = d
+			}
+		case "max_body_mb":
+			s.MaxBodyMB, _ = p.int(v, path)
+		case "max_queued_mb":
+			s.MaxQueuedMB, _ = p.int(v, path)
+		case "tail":
+			s.Tail = p.strs(v, path, true)
+		case "accounts":
+			s.Accounts = map[string]string{}
+			p.mapOf(v, path, func(k string, v *yaml.Node, path string) {
+				s.Accounts[strings.ToLower(k)], _ = p.str(v, path)
 			})
 		}
 	})

@@ -2,8 +2,11 @@ package config
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"time"
@@ -108,8 +111,67 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
+	v.serve(&c.Serve)
 	v.sort()
 	return errors.Join(v.errs...)
+}
+
+// severities are the names min_severity takes (finding's, not imported).
+var severities = []string{"info", "low", "medium", "high", "critical"}
+
+func (v *validator) serve(s *Serve) {
+	if _, port, err := net.SplitHostPort(s.Listen); err != nil || port == "" {
+		v.errorf("serve.listen", "want host:port such as 127.0.0.1:8080 or :8443, not %q", s.Listen)
+	}
+	names := map[string]bool{}
+	for i, t := range s.Tokens {
+		path := fmt.Sprintf("serve.tokens[%d]", i)
+		if strings.TrimSpace(t.Name) == "" {
+			v.errorf(path+".name", "give the token a name (it is recorded as the reviewer of what it does)")
+		} else if names[t.Name] {
+			v.errorf(path+".name", "repeated token name %q", t.Name)
+		}
+		names[t.Name] = true
+		if b, err := hex.DecodeString(t.SHA256); err != nil || len(b) != sha256.Size {
+			v.errorf(path+".sha256", "want the token's SHA-256 as 64 hex digits (printf %%s \"$TOKEN\" | sha256sum), not %q", t.SHA256)
+		}
+	}
+	if (s.TLS.Cert == "") != (s.TLS.Key == "") {
+		v.errorf("serve.tls", "give both cert and key, or neither")
+	}
+	for _, d := range []struct {
+		key string
+		d   time.Duration
+	}{{"hold", s.Hold}, {"checkpoint", s.Checkpoint}, {"retention", s.Retention}} {
+		if d.d <= 0 {
+			v.errorf("serve."+d.key, "want a positive duration, not %v", d.d)
+		}
+	}
+	if s.Retention > 0 && s.Retention < 24*time.Hour {
+		v.errorf("serve.retention", "want at least 24h (findings younger than a day would vanish), not %v", s.Retention)
+	}
+	if s.MaxBodyMB < 1 || s.MaxBodyMB > 4096 {
+		v.errorf("serve.max_body_mb", "want 1 to 4096, not %d", s.MaxBodyMB)
+	}
+	if s.MaxQueuedMB < s.MaxBodyMB {
+		v.errorf("serve.max_queued_mb", "want at least max_body_mb (%d), not %d", s.MaxBodyMB, s.MaxQueuedMB)
+	}
+	if !contains(severities, s.MinSeverity) {
+		v.errorf("serve.min_severity", "want one of %s, not %q", strings.Join(severities, ", "), s.MinSeverity)
+	}
+	for i, dir := range s.Tail {
+		if strings.TrimSpace(dir) == "" {
+			v.errorf(fmt.Sprintf("serve.tail[%d]", i), "empty directory")
+		}
+	}
+	for cloud, account := range s.Accounts {
+		if _, err := event.ParseCloud(cloud); err != nil {
+			v.errorf("serve.accounts."+cloud, "%v", err)
+		}
+		if strings.TrimSpace(account) == "" {
+			v.errorf("serve.accounts."+cloud, "empty account")
+		}
+	}
 }
 
 // Expired lists the allow entries that no longer hold at now, as warnings

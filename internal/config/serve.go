@@ -1,0 +1,69 @@
+package config
+
+import "time"
+
+// Serve configures `snapwarden serve`, the daemon.
+type Serve struct {
+	// Listen is the HTTP address (default 127.0.0.1:8080: loopback only).
+	Listen string `json:"listen"`
+	// Instance names this instance's rows in a shared store: its ingest
+	// queue, its outbox, its checkpoint marks (default: the host name).
+	Instance string `json:"instance"`
+	// Tokens are the API's bearer tokens, by name, as SHA-256 hashes of
+	// the tokens (hex): the file never holds a token itself. Tokens given
+	// in SNAPWARDEN_TOKENS are added.
+	Tokens []Token `json:"tokens"`
+	// TLS serves HTTPS with this certificate and key (PEM files).
+	TLS TLSFiles `json:"tls"`
+	// Hold is how long events wait for late ones before the chain and
+	// correlation rules take them in time order (default 500ms; CloudTrail
+	// delivers regions minutes apart: a longer hold finds chains that span
+	// them, with findings that much later).
+	Hold time.Duration `json:"hold"`
+	// Checkpoint is how often the correlation state is saved (default 5s).
+	Checkpoint time.Duration `json:"checkpoint"`
+	// MaxBodyMB bounds one ingest request, compressed and decompressed
+	// (default 64).
+	MaxBodyMB int `json:"max_body_mb"`
+	// MaxQueuedMB bounds the accepted, unprocessed records before ingest
+	// answers 503 (default 256).
+	MaxQueuedMB int `json:"max_queued_mb"`
+	// Tail lists directories whose log files are read as they grow.
+	Tail []string `json:"tail"`
+	// Retention is how long findings are kept (default 180 days; 0 keeps
+	// them forever is not allowed: give a long one).
+	Retention time.Duration `json:"retention"`
+	// MinSeverity is the lowest severity stored (default low).
+	MinSeverity string `json:"min_severity"`
+	// Accounts give the account of records that name none, per cloud
+	// (VK Cloud action logs): cloud → account.
+	Accounts map[string]string `json:"accounts"`
+}
+
+// Token is one API token: a name (shown as the reviewer of what it does)
+// and the hex SHA-256 of the token.
+type Token struct {
+	Name   string `json:"name"`
+	SHA256 string `json:"sha256"`
+}
+
+// TLSFiles name a certificate and its key.
+type TLSFiles struct {
+	Cert string `json:"cert"`
+	Key  string `json:"key"`
+}
+
+func defaultServe() Serve {
+	return Serve{
+		Listen:      "127.0.0.1:8080",
+		Tokens:      []Token{},
+		Hold:        500 * time.Millisecond,
+		Checkpoint:  5 * time.Second,
+		MaxBodyMB:   64,
+		MaxQueuedMB: 256,
+		Tail:        []string{},
+		Retention:   180 * 24 * time.Hour,
+		MinSeverity: "low",
+		Accounts:    map[string]string{},
+	}
+}
