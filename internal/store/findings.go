@@ -18,8 +18,9 @@ import (
 // Severity and revision never fall; status and suppression are the
 // reviewer's and are never overwritten.
 const upsertFinding = `INSERT INTO findings
-    (id, rule_id, severity, cloud, account, time, status, revision, suppression, region, actor_names, body)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+    (id, rule_id, severity, cloud, account, time, status, revision, suppression, region, actor_names,
+     suppressed_until, actors, body)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 ON CONFLICT (id) DO UPDATE SET
     rule_id = excluded.rule_id,
     severity = CASE WHEN excluded.severity > findings.severity THEN excluded.severity ELSE findings.severity END,
@@ -29,6 +30,7 @@ ON CONFLICT (id) DO UPDATE SET
     revision = CASE WHEN excluded.revision > findings.revision THEN excluded.revision ELSE findings.revision END,
     region = excluded.region,
     actor_names = excluded.actor_names,
+    actors = excluded.actors,
     body = excluded.body
 WHERE excluded.revision > findings.revision OR excluded.severity > findings.severity`
 
@@ -112,7 +114,7 @@ func findingArgs(f *finding.Finding) ([]any, error) {
 		names = string(b)
 	}
 	return []any{f.ID, f.Rule.ID, int(f.Severity), string(f.Cloud), f.Account, at, string(status), f.Revision,
-		suppression, f.Region, names, string(body)}, nil
+		suppression, f.Region, names, suppressedUntil(status, f.Suppression), actorList(f.Actors), string(body)}, nil
 }
 
 // Findings returns every stored finding ordered by time, then id, with the
