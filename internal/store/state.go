@@ -34,7 +34,9 @@ type Chain struct {
 	ID, Rule, Cloud, Account string
 	Updated                  time.Time
 	Open                     bool
-	State                    []byte // the engine's own JSON, stored as given
+	State                    []byte   // the engine's own JSON, stored as given
+	Accounts                 []string // other accounts it reaches (share targets, its events' and resources' accounts)
+	Resources                []string // ids (in its Cloud) of the resources it holds: their loaders need them
 }
 
 // Snapshot is the whole correlation state. Times load in UTC with their
@@ -54,10 +56,10 @@ const (
 )
 
 var (
-	stateTables   = []string{"state_meta", "principals", "resources", "chains"}
+	stateTables   = []string{"state_meta", "principals", "resources", "chains", "state_links"}
 	principalCols = []string{"cloud", "id", "first_seen", "created", "created_by"}
 	resourceCols  = []string{"cloud", "id", "type", "account", "created", "creator", "created_by", "parent", "critical", "links", "seen", "open"}
-	chainCols     = []string{"id", "rule", "cloud", "account", "updated", "is_open", "state"}
+	chainCols     = []string{"id", "rule", "cloud", "account", "updated", "is_open", "state", "accounts", "resources"}
 )
 
 // SaveState replaces the whole correlation state with snap in one
@@ -70,43 +72,61 @@ func (s *Store) SaveState(ctx context.Context, snap *Snapshot) error {
 	if snap == nil {
 		return errors.New("save state: nil snapshot")
 	}
-	err := s.writeTx(ctx, func(tx *sql.Tx) error {
-		// Another instance's save waits for this one (or this for it): two
-		// saves interleaved would leave rows of both.
-		if err := s.lock(ctx, tx, stateTables...); err != nil {
-			return fmt.Errorf("lock state: %w", err)
-		}
-		for _, table := range stateTables {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table); err != nil {
-				return fmt.Errorf("clear %s: %w", table, err)
-			}
-		}
-		if err := saveMeta(ctx, tx, snap); err != nil {
-			return err
-		}
-		if err := s.insertRows(ctx, tx, "principals", principalCols, len(snap.Principals), func(i int, args []any) ([]any, error) {
-			return principalArgs(&snap.Principals[i], args)
-		}); err != nil {
-			return fmt.Errorf("principals: %w", err)
-		}
-		if err := s.insertRows(ctx, tx, "resources", resourceCols, len(snap.Resources), func(i int, args []any) ([]any, error) {
-			return resourceArgs(&snap.Resources[i], args)
-		}); err != nil {
-			return fmt.Errorf("resources: %w", err)
-		}
-		if err := s.insertRows(ctx, tx, "chains", chainCols, len(snap.Chains), func(i int, args []any) ([]any, error) {
-			return chainArgs(&snap.Chains[i], args)
-		}); err != nil {
-			return fmt.Errorf("chains: %w", err)
-		}
-		return nil
-	})
+	err := s.writeTx(ctx, func(tx *sql.Tx) error { return s.replaceState(ctx, tx, snap) })
 	if err != nil {
 		// A primary key violation says only which table; find the key.
 		if dup := snap.duplicate(); dup != "" {
 			return fmt.Errorf("save state: %s given twice", dup)
 		}
 		return fmt.Errorf("save state: %w", err)
+	}
+	return nil
+}
+
+// replaceState is SaveState's transaction: every state table emptied and
+// filled from snap, the cross-account links recomputed from it.
+func (s *Store) replaceState(ctx context.Context, tx *sql.Tx, snap *Snapshot) error {
+	// Another instance's save waits for this one (or this for it): two
+	// saves interleaved would leave rows of both.
+	if err := s.lock(ctx, tx, stateTables...); err != nil {
+		return fmt.Errorf("lock state: %w", err)
+	}
+	for _, table := range stateTables {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+table); err != nil {
+			return fmt.Errorf("clear %s: %w", table, err)
+		}
+	}
+	if err := saveMeta(ctx, tx, snap); err != nil {
+		return err
+	}
+	if err := s.insertRows(ctx, tx, "principals", principalCols, len(snap.Principals), func(i int, args []any) ([]any, error) {
+		return principalArgs(&snap.Principals[i], args)
+	}); err != nil {
+		return fmt.Errorf("principals: %w", err)
+	}
+	if err := s.insertRows(ctx, tx, "resources", resourceCols, len(snap.Resources), func(i int, args []any) ([]any, error) {
+		return resourceArgs(&snap.Resources[i], args)
+	}); err != nil {
+		return fmt.Errorf("resources: %w", err)
+	}
+	if err := s.insertRows(ctx, tx, "chains", chainCols, len(snap.Chains), func(i int, args []any) ([]any, error) {
+		return chainArgs(&snap.Chains[i], args)
+	}); err != nil {
+		return fmt.Errorf("chains: %w", err)
+	}
+	accounts := make(map[resourceKey]string, len(snap.Resources))
+	for _, r := range snap.Resources {
+		accounts[resourceKey{r.Cloud, r.ID}] = r.Account
+	}
+	links := newLinkSet()
+	for i := range snap.Resources {
+		links.resource(&snap.Resources[i], func(k resourceKey) (string, bool) { a, ok := accounts[k]; return a, ok })
+	}
+	for i := range snap.Chains {
+		links.chain(&snap.Chains[i])
+	}
+	if err := s.insertLinks(ctx, tx, links); err != nil {
+		return fmt.Errorf("links: %w", err)
 	}
 	return nil
 }
@@ -170,7 +190,7 @@ func chainArgs(c *Chain, args []any) ([]any, error) {
 	if len(c.State) > 0 {
 		state = c.State
 	}
-	return append(args, c.ID, c.Rule, c.Cloud, c.Account, updated, boolInt(c.Open), state), nil
+	return append(args, c.ID, c.Rule, c.Cloud, c.Account, updated, boolInt(c.Open), state, joinLinks(c.Accounts), joinLinks(c.Resources)), nil
 }
 
 // duplicate names the first key snap gives twice, or returns "".
@@ -215,10 +235,10 @@ func (s *Store) LoadState(ctx context.Context) (*Snapshot, error) {
 		if err := loadPrincipals(ctx, tx, snap); err != nil {
 			return fmt.Errorf("principals: %w", err)
 		}
-		if err := loadResources(ctx, tx, snap); err != nil {
+		if err := loadResources(ctx, tx, snap, `SELECT `+resourceSelect+` FROM resources ORDER BY cloud, id`); err != nil {
 			return fmt.Errorf("resources: %w", err)
 		}
-		if err := loadChains(ctx, tx, snap); err != nil {
+		if err := loadChains(ctx, tx, snap, `SELECT `+chainSelect+` FROM chains ORDER BY id`); err != nil {
 			return fmt.Errorf("chains: %w", err)
 		}
 		return nil
@@ -278,9 +298,16 @@ func loadPrincipals(ctx context.Context, tx *sql.Tx, snap *Snapshot) error {
 	return rows.Err()
 }
 
-func loadResources(ctx context.Context, tx *sql.Tx, snap *Snapshot) error {
-	rows, err := tx.QueryContext(ctx, `SELECT cloud, id, type, account, created, creator, created_by, parent, critical, links, seen, open
-		FROM resources ORDER BY cloud, id`)
+// resourceSelect and chainSelect are the columns loadResources and
+// loadChains scan, in their order.
+const (
+	resourceSelect = `cloud, id, type, account, created, creator, created_by, parent, critical, links, seen, open`
+	chainSelect    = `id, rule, cloud, account, updated, is_open, state, accounts, resources`
+)
+
+// loadResources appends the rows query (selecting resourceSelect) gives.
+func loadResources(ctx context.Context, tx *sql.Tx, snap *Snapshot, query string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -307,18 +334,25 @@ func loadResources(ctx context.Context, tx *sql.Tx, snap *Snapshot) error {
 	return rows.Err()
 }
 
-func loadChains(ctx context.Context, tx *sql.Tx, snap *Snapshot) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, rule, cloud, account, updated, is_open, state FROM chains ORDER BY id`)
+// loadChains appends the rows query (selecting chainSelect) gives.
+func loadChains(ctx context.Context, tx *sql.Tx, snap *Snapshot, query string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var c Chain
-		var updated sql.NullString
+		var updated, accounts, resources sql.NullString
 		var open int
-		if err := rows.Scan(&c.ID, &c.Rule, &c.Cloud, &c.Account, &updated, &open, &c.State); err != nil {
+		if err := rows.Scan(&c.ID, &c.Rule, &c.Cloud, &c.Account, &updated, &open, &c.State, &accounts, &resources); err != nil {
 			return err
+		}
+		if accounts.Valid {
+			c.Accounts = splitLinks(accounts.String)
+		}
+		if resources.Valid {
+			c.Resources = splitLinks(resources.String)
 		}
 		c.Open = open != 0
 		if len(c.State) == 0 {
