@@ -85,6 +85,7 @@ type Engine struct {
 	ttl      int64
 	swept    int64 // event time of the last eviction sweep
 	stats    Stats
+	ch       changes // since the last checkpoint
 }
 
 type stepRef struct {
@@ -99,10 +100,10 @@ func New(rs []*rule.Rule, opts Options) (*Engine, rule.ErrorList) {
 	e := &Engine{
 		opts:     opts,
 		byAction: map[event.Action][]stepRef{},
-		g:        newGraph(opts.MaxResources),
-		p:        newPrincipals(opts.MaxPrincipals),
 		tracks:   map[string]*track{},
 	}
+	e.g = newGraph(opts.MaxResources, &e.ch)
+	e.p = newPrincipals(opts.MaxPrincipals, &e.ch)
 	var errs rule.ErrorList
 	longest := opts.ResourceTTL
 	for _, r := range rs {
@@ -181,6 +182,7 @@ func (e *Engine) Feed(ev *event.Event, yield func(finding.Finding) error) error 
 		if slices.Index(changed, tr) != i {
 			continue
 		}
+		e.ch.track(tr)
 		if f, ok := e.settle(tr); ok {
 			e.stats.Findings++
 			if err := yield(f); err != nil {
@@ -270,6 +272,7 @@ func (e *Engine) sweep(t int64) {
 		if tr := q[i]; e.tracks[tr.id] == tr {
 			e.closeTrack(tr)
 			delete(e.tracks, tr.id)
+			e.ch.closed(tr)
 			e.stats.Evicted++
 		}
 	}
@@ -283,6 +286,7 @@ func (e *Engine) sweep(t int64) {
 		ttl /= 2
 	}
 	e.stats.Evicted += e.g.evict(t - ttl)
+	e.ch.checkLost(len(e.g.nodes) + len(e.tracks))
 }
 
 func (e *Engine) closeTrack(tr *track) {

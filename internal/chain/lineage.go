@@ -21,6 +21,7 @@ type node struct {
 	event    string     // id of the creating event
 	x        *nodeExtra // nil for most: a snapshot or volume nothing links to
 	critical bool
+	pending  bool // changed since the last checkpoint (in changes.nodes)
 }
 
 // nodeExtra is what only some nodes have.
@@ -80,11 +81,12 @@ type graph struct {
 	// in use by evict): eviction pops its front instead of scanning them all.
 	queue   []queued
 	max     int
-	dropped int // nodes not tracked because the graph was full
+	dropped int      // nodes not tracked because the graph was full
+	ch      *changes // the engine's, to mark what changes
 }
 
-func newGraph(max int) *graph {
-	return &graph{nodes: map[string]*node{}, strs: map[string]string{}, max: max}
+func newGraph(max int, ch *changes) *graph {
+	return &graph{nodes: map[string]*node{}, strs: map[string]string{}, max: max, ch: ch}
 }
 
 // intern returns one shared copy of s.
@@ -100,9 +102,11 @@ func (g *graph) intern(s string) string {
 	return s
 }
 
-// node returns the node of r, adding it (nil when the graph is full).
+// node returns the node of r, adding it (nil when the graph is full). The
+// node is marked changed: the caller is an event that touches it.
 func (g *graph) node(cloud event.Cloud, r *event.Resource, at int64) *node {
 	if n, ok := g.nodes[r.ID]; ok {
+		g.ch.node(n)
 		n.seen = max(n.seen, at)
 		if n.typ == "" {
 			n.typ = r.Type
@@ -116,6 +120,7 @@ func (g *graph) node(cloud event.Cloud, r *event.Resource, at int64) *node {
 	id := strings.Clone(r.ID) // the map key and the node's id: one copy
 	n := &node{id: id, cloud: cloud, typ: r.Type, account: g.intern(r.Account), seen: at}
 	g.add(n)
+	g.ch.node(n)
 	return n
 }
 
@@ -215,8 +220,10 @@ func (g *graph) evict(cutoff int64) (n int) {
 		}
 		for _, y := range x.linked() {
 			y.x.links = removeNode(y.x.links, x)
+			g.ch.node(y)
 		}
 		delete(g.nodes, x.id)
+		g.ch.evicted(x)
 		n++
 	}
 	q = append(q[i:], again...)

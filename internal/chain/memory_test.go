@@ -27,7 +27,7 @@ func resourceBytes(n int) (perResource, idBytes float64) {
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	g := newGraph(n + 1)
+	g := newGraph(n+1, &changes{}) // tracking changes, as serve does
 	t := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC).UnixNano()
 	var prev *node
 	for i, id := range ids {

@@ -9,10 +9,12 @@ import (
 
 // principal is what is known of an actor's age.
 type principal struct {
+	id        string // the key in principals.byID
 	cloud     event.Cloud
 	firstSeen int64 // earliest event time it acted; 0 unknown
 	created   int64 // when it was created, invited or given credentials; 0 unknown
 	createdBy string
+	pending   bool // changed since the last checkpoint (in changes.principals)
 }
 
 // principals tracks actors' ages and the span of history seen, which tells
@@ -22,10 +24,11 @@ type principals struct {
 	historyStart, historyEnd int64
 	max                      int
 	dropped                  int
+	ch                       *changes // the engine's, to mark what changes
 }
 
-func newPrincipals(max int) *principals {
-	return &principals{byID: map[string]*principal{}, max: max}
+func newPrincipals(max int, ch *changes) *principals {
+	return &principals{byID: map[string]*principal{}, max: max, ch: ch}
 }
 
 func (p *principals) get(cloud event.Cloud, id string) *principal {
@@ -36,8 +39,9 @@ func (p *principals) get(cloud event.Cloud, id string) *principal {
 		p.dropped++
 		return nil
 	}
-	x := &principal{cloud: cloud}
-	p.byID[strings.Clone(id)] = x
+	x := &principal{id: strings.Clone(id), cloud: cloud}
+	p.byID[x.id] = x
+	p.ch.principal(x)
 	return x
 }
 
@@ -55,6 +59,7 @@ func (p *principals) seen(cloud event.Cloud, id string, t int64) {
 	}
 	if x := p.get(cloud, id); x != nil && (x.firstSeen == 0 || t < x.firstSeen) {
 		x.firstSeen = t
+		p.ch.principal(x)
 	}
 }
 
@@ -65,6 +70,7 @@ func (p *principals) born(cloud event.Cloud, id string, t int64, eventID string)
 	}
 	if x := p.get(cloud, id); x != nil && (x.created == 0 || t < x.created) {
 		x.created, x.createdBy = t, eventID
+		p.ch.principal(x)
 	}
 }
 

@@ -28,49 +28,98 @@ type trackState struct {
 // the lineage graph and the open chains.
 func (e *Engine) Snapshot() (*store.Snapshot, error) {
 	s := &store.Snapshot{HistoryStart: unix(e.p.historyStart), HistoryEnd: unix(e.p.historyEnd)}
-	for id, p := range e.p.byID {
-		s.Principals = append(s.Principals, store.Principal{Cloud: string(p.cloud), ID: id,
-			FirstSeen: unix(p.firstSeen), Created: unix(p.created), CreatedBy: p.createdBy})
+	for _, p := range e.p.byID {
+		s.Principals = append(s.Principals, p.row())
 	}
-	for id, n := range e.g.nodes {
-		r := store.Resource{Cloud: string(n.cloud), ID: id, Type: string(n.typ), Account: n.account,
-			Created: unix(n.created), Creator: n.creator, CreatedBy: n.event, Critical: n.critical, Seen: unix(n.seen)}
-		r.Parent = n.parent
-		for _, l := range n.linked() {
-			r.Links = append(r.Links, l.id)
-		}
-		if o := n.opening(); o != nil {
-			b, err := json.Marshal(openState{At: o.at, World: o.world, Step: o.step})
-			if err != nil {
-				return nil, err
-			}
-			r.Open = b
-		}
-		s.Resources = append(s.Resources, r)
-	}
-	for id, tr := range e.tracks {
-		if e.p.historyEnd-tr.start > int64(tr.rule.window) {
-			continue // closed: nothing later can join it
-		}
-		b, err := json.Marshal(trackState{Start: tr.start, Critical: tr.critical, NewActor: tr.newActor,
-			Hits: tr.hits, Products: tr.products, Severity: tr.severity, Revision: tr.revision})
+	for _, n := range e.g.nodes {
+		r, err := n.row()
 		if err != nil {
 			return nil, err
 		}
-		updated := tr.start
-		for _, hs := range tr.hits {
-			for _, h := range hs {
-				updated = max(updated, h.Time)
+		s.Resources = append(s.Resources, r)
+	}
+	for _, tr := range e.tracks {
+		if e.closed(tr) {
+			continue // nothing later can join it
+		}
+		c, err := e.chainRow(tr)
+		if err != nil {
+			return nil, err
+		}
+		s.Chains = append(s.Chains, c)
+	}
+	sortRows(s.Principals, s.Resources, s.Chains)
+	return s, nil
+}
+
+// sortRows puts rows in a stable order: checkpoints of the same state are
+// the same.
+func sortRows(ps []store.Principal, rs []store.Resource, cs []store.Chain) {
+	slices.SortFunc(ps, func(a, b store.Principal) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(rs, func(a, b store.Resource) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(cs, func(a, b store.Chain) int { return strings.Compare(a.ID, b.ID) })
+}
+
+func (p *principal) row() store.Principal {
+	return store.Principal{Cloud: string(p.cloud), ID: p.id, FirstSeen: unix(p.firstSeen), Created: unix(p.created), CreatedBy: p.createdBy}
+}
+
+func (n *node) row() (store.Resource, error) {
+	r := store.Resource{Cloud: string(n.cloud), ID: n.id, Type: string(n.typ), Account: n.account,
+		Created: unix(n.created), Creator: n.creator, CreatedBy: n.event, Critical: n.critical, Seen: unix(n.seen)}
+	r.Parent = n.parent
+	for _, l := range n.linked() {
+		r.Links = append(r.Links, l.id)
+	}
+	if o := n.opening(); o != nil {
+		b, err := json.Marshal(openState{At: o.at, World: o.world, Step: o.step})
+		if err != nil {
+			return store.Resource{}, err
+		}
+		r.Open = b
+	}
+	return r, nil
+}
+
+// chainRow is tr as a checkpoint keeps it, with the other accounts it
+// reaches (its events', their share targets', its resources') and its
+// resources, by which an account's loader finds it (store.LoadStateFor).
+func (e *Engine) chainRow(tr *track) (store.Chain, error) {
+	b, err := json.Marshal(trackState{Start: tr.start, Critical: tr.critical, NewActor: tr.newActor,
+		Hits: tr.hits, Products: tr.products, Severity: tr.severity, Revision: tr.revision})
+	if err != nil {
+		return store.Chain{}, err
+	}
+	c := store.Chain{ID: tr.id, Rule: tr.rule.info.ID, Cloud: string(tr.cloud), Account: tr.account, Open: true, State: b}
+	updated := tr.start
+	reach := func(a string) {
+		if a != "" && a != tr.account && a != event.Public && !slices.Contains(c.Accounts, a) {
+			c.Accounts = append(c.Accounts, a)
+		}
+	}
+	for _, hs := range tr.hits {
+		for _, h := range hs {
+			updated = max(updated, h.Time)
+			reach(h.Account)
+			for _, a := range h.Shares {
+				reach(a)
 			}
 		}
-		s.Chains = append(s.Chains, store.Chain{ID: id, Rule: tr.rule.info.ID, Cloud: string(tr.cloud), Account: tr.account,
-			Updated: unix(updated), Open: true, State: b})
 	}
-	// Stable order: checkpoints of the same state are the same.
-	slices.SortFunc(s.Principals, func(a, b store.Principal) int { return strings.Compare(a.ID, b.ID) })
-	slices.SortFunc(s.Resources, func(a, b store.Resource) int { return strings.Compare(a.ID, b.ID) })
-	slices.SortFunc(s.Chains, func(a, b store.Chain) int { return strings.Compare(a.ID, b.ID) })
-	return s, nil
+	for _, ids := range tr.products {
+		for _, id := range ids {
+			if !slices.Contains(c.Resources, id) {
+				c.Resources = append(c.Resources, id)
+			}
+			if n := e.g.nodes[id]; n != nil {
+				reach(n.account)
+			}
+		}
+	}
+	slices.Sort(c.Accounts)
+	slices.Sort(c.Resources)
+	c.Updated = unix(updated)
+	return c, nil
 }
 
 // openState is a network object's opening in a checkpoint.
@@ -82,7 +131,8 @@ type openState struct {
 
 // Restore loads a checkpoint into an engine that has seen no event yet.
 // Chains of rules the engine does not have are dropped (a rule removed
-// since); a damaged chain or opening is an error naming it.
+// since), and the next Checkpoint deletes them; a damaged chain or opening
+// is an error naming it. A parent that is not loaded is kept as an id.
 func (e *Engine) Restore(s *store.Snapshot) error {
 	e.p.historyStart, e.p.historyEnd = nanos(s.HistoryStart), nanos(s.HistoryEnd)
 	for _, p := range s.Principals {
@@ -108,18 +158,24 @@ func (e *Engine) Restore(s *store.Snapshot) error {
 		n := e.g.nodes[r.ID]
 		if p := e.g.nodes[r.Parent]; p != nil {
 			n.parent = p.id
+		} else {
+			// Kept though not loaded (evicted, or another account's):
+			// a checkpoint must not lose it.
+			n.parent = strings.Clone(r.Parent)
 		}
 		for _, l := range r.Links {
 			link(n, e.g.nodes[l])
 		}
 	}
 	rules := map[string]*compiled{}
+	var dropped []string
 	for _, c := range e.rules {
 		rules[c.info.ID] = c
 	}
 	for _, c := range s.Chains {
 		rc := rules[c.Rule]
 		if rc == nil || !c.Open {
+			dropped = append(dropped, c.ID) // the next checkpoint deletes it, as Snapshot leaves it out
 			continue
 		}
 		var st trackState
@@ -127,6 +183,7 @@ func (e *Engine) Restore(s *store.Snapshot) error {
 			return fmt.Errorf("checkpoint: chain %s: %w", c.ID, err)
 		}
 		if len(st.Hits) != len(rc.steps) || len(st.Products) != len(rc.steps) || len(st.Hits[0]) == 0 {
+			dropped = append(dropped, c.ID)
 			continue // the rule's steps changed since: the chain cannot go on
 		}
 		tr := &track{rule: rc, id: c.ID, start: st.Start, cloud: event.Cloud(c.Cloud), account: c.Account,
@@ -134,11 +191,15 @@ func (e *Engine) Restore(s *store.Snapshot) error {
 			severity: st.Severity, revision: st.Revision}
 		e.tracks[c.ID] = tr
 		e.queue = append(e.queue, tr)
+		e.ch.opened(tr)
 		for i, ids := range st.Products {
 			e.addProducts(tr, i, ids)
 		}
 	}
 	slices.SortStableFunc(e.queue, func(a, b *track) int { return cmp.Compare(a.start, b.start) })
+	// The store holds what was loaded: only the dropped chains differ.
+	e.ch.reset()
+	e.ch.goneTracks = dropped
 	return nil
 }
 

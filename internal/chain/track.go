@@ -21,7 +21,8 @@ type track struct {
 	products [][]string    // per step, the resources it made or reached
 	severity finding.Severity
 	revision int
-	dirty    bool
+	dirty    bool // changed since its finding was last yielded
+	pending  bool // changed since the last checkpoint (in changes.tracks)
 	replayed bool // an event it already holds came again (a re-read log)
 }
 
@@ -140,6 +141,8 @@ func (e *Engine) applyCopy(c *compiled, ev *event.Event, t int64) []*track {
 	}
 	e.tracks[tr.id] = tr
 	e.queue = append(e.queue, tr)
+	e.ch.track(tr)
+	e.ch.opened(tr)
 	e.stats.Chains++
 	se := e.stepEvent(ev, t)
 	se.New = e.p.isNew(ev.Actor.ID, t, c.window, e.opts.NewPrincipal)

@@ -64,6 +64,7 @@ func (e *Engine) updateLineage(ev *event.Event, t int64) []*node {
 				continue
 			}
 			if n := e.g.nodes[r.ID]; n != nil && n != source && n.parent == "" {
+				e.ch.node(n)
 				n.parent = source.id
 				n.critical = n.critical || source.critical
 			}
