@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/valyala/fastjson"
 )
 
 // item is one top-level piece of a body: a JSON object or array (however
@@ -68,6 +70,15 @@ func valueEnd(b []byte, start int) int {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' }
+
+// parse validates a JSON value strictly, as a client's JSON library would
+// (fastjson's parser lets bad escapes through), then parses it with p.
+func parse(p *fastjson.Parser, b []byte) (*fastjson.Value, error) {
+	if err := fastjson.ValidateBytes(b); err != nil {
+		return nil, err
+	}
+	return p.ParseBytes(b)
+}
 
 // syntaxError locates and explains the first JSON error in b, a value that
 // fastjson refused. encoding/json is used for its offsets and messages; it

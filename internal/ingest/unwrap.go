@@ -124,7 +124,7 @@ func (u *unwrapper) textLine(it item) error {
 
 // value checks one JSON value and unwraps it when the body is envelopes.
 func (u *unwrapper) value(it item) error {
-	v, err := u.p.ParseBytes(it.b)
+	v, err := parse(&u.p, it.b)
 	if err != nil {
 		off, msg := syntaxError(it.b, err)
 		return errorAt(u.body, it.off+off, "invalid JSON: %s; want JSON records (an object, an array, NDJSON)", msg)
