@@ -43,8 +43,9 @@ func appendText(dst []byte, s string, limit int, esc string) []byte {
 	used := 0
 	for i, w := 0, 0; i < len(s); i += w {
 		_, w = utf8.DecodeRuneInString(s[i:])
+		escape := w == 1 && strings.IndexByte(esc, s[i]) >= 0
 		size := w
-		if w == 1 && strings.IndexByte(esc, s[i]) >= 0 {
+		if escape {
 			size = 2
 		}
 		if used+size > budget {
@@ -52,14 +53,14 @@ func appendText(dst []byte, s string, limit int, esc string) []byte {
 		}
 		used += size
 		switch {
-		case size == 2 && s[i] == '\n':
-			dst = append(dst, '\\', 'n')
-		case size == 2 && s[i] == '\r':
-			dst = append(dst, '\\', 'r')
-		case size == 2:
-			dst = append(dst, '\\', s[i])
-		default:
+		case !escape:
 			dst = append(dst, s[i:i+w]...)
+		case s[i] == '\n':
+			dst = append(dst, '\\', 'n')
+		case s[i] == '\r':
+			dst = append(dst, '\\', 'r')
+		default:
+			dst = append(dst, '\\', s[i])
 		}
 	}
 	return dst
