@@ -68,6 +68,10 @@ func (r *retrier) do(ctx context.Context, op func(ctx context.Context) error) er
 func (r *retrier) backoff(n int) time.Duration {
 	d := r.Backoff
 	for i := 1; i < n && d < r.MaxBackoff; i++ {
+		if d > r.MaxBackoff/2 { // doubling would pass the cap (or overflow)
+			d = r.MaxBackoff
+			break
+		}
 		d *= 2
 	}
 	d = min(d, r.MaxBackoff)

@@ -166,6 +166,8 @@ func (s *stream) write(ctx context.Context, next *int) error {
 		s.drop()
 		return err
 	}
+	conn := s.conn
+	defer context.AfterFunc(ctx, func() { _ = conn.SetWriteDeadline(time.Unix(1, 0)) })() // a cancel interrupts a blocked write
 	var err error
 	if s.network == "udp" {
 		for *next < len(s.ends) {

@@ -2,6 +2,7 @@ package sink_test
 
 import (
 	"bufio"
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -307,4 +308,27 @@ func writeCA(t *testing.T, cert *x509.Certificate) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+func TestStream_CancelBlockedWrite(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() { // accepts, never reads: the sink's write blocks once buffers fill
+		c, err := ln.Accept()
+		if err == nil {
+			<-t.Context().Done()
+			c.Close()
+		}
+	}()
+	s := newStream(t, sink.Config{Type: sink.TypeSyslog, Address: ln.Addr().String(), Timeout: time.Minute})
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	err = s.Send(ctx, batch(40000)) // about 20 MB
+	if !errors.Is(err, context.Canceled) || time.Since(start) > 5*time.Second {
+		t.Errorf("err %v after %v; want context.Canceled soon after the cancel", err, time.Since(start))
+	}
 }
