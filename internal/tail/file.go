@@ -62,13 +62,11 @@ var gzipMagic = [2]byte{0x1f, 0x8b}
 // follow delivers what f has that was not delivered yet.
 func (t *Tailer) follow(ctx context.Context, f *file, now time.Time, deliver func(context.Context, Chunk) error) {
 	t.save(ctx, f) // a rename or a replacement since the last poll
-	if f.Done || f.size == 0 {
+	if f.Done {
 		return
 	}
-	if f.kind == unknown {
-		if !t.tell(f, now) {
-			return
-		}
+	if f.kind == unknown && (f.size == 0 || !t.tell(f, now)) {
+		return
 	}
 	switch f.kind {
 	case plain:

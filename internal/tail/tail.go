@@ -98,7 +98,6 @@ type Tailer struct {
 // Log keys.
 const (
 	keyFile = "file"
-	keyDir  = "dir"
 	keyErr  = "err"
 )
 
