@@ -42,26 +42,30 @@ func nextItem(body []byte, pos int) (it item, end int, ok bool) {
 // valueEnd returns the offset just after the object or array starting at
 // start, or len(b) when it is not closed (the parser then says why).
 func valueEnd(b []byte, start int) int {
-	depth, inString := 0, false
+	depth := 0
 	for i := start; i < len(b); i++ {
-		c := b[i]
-		if inString {
-			switch c {
-			case '\\':
-				i++ // the escaped byte cannot end the string
-			case '"':
-				inString = false
-			}
-			continue
-		}
-		switch c {
+		switch b[i] {
 		case '"':
-			inString = true
+			// Jump to the closing quote: the next one not escaped by an
+			// odd run of backslashes.
+			for {
+				j := bytes.IndexByte(b[i+1:], '"')
+				if j < 0 {
+					return len(b)
+				}
+				i += 1 + j
+				k := i - 1
+				for b[k] == '\\' {
+					k--
+				}
+				if (i-1-k)%2 == 0 {
+					break
+				}
+			}
 		case '{', '[':
 			depth++
 		case '}', ']':
-			depth--
-			if depth == 0 {
+			if depth--; depth == 0 {
 				return i + 1
 			}
 		}

@@ -78,6 +78,10 @@ func (u *unwrapper) run() (Batch, error) {
 // against the URL's format.
 func (u *unwrapper) decide(env Envelope) error {
 	u.env, u.decided = env, true
+	if env == EventBridge || env == PubSub {
+		// The unwrapped records never outgrow the body: one allocation.
+		u.out = make([]byte, 0, len(u.body))
+	}
 	if f := env.format(); f != "" && u.format != Auto && u.format != f {
 		return errorf(http.StatusBadRequest,
 			"the body's first record is %s, which holds %s records, but the URL names format %q: post to /v1/ingest/%s or /v1/ingest/auto",

@@ -36,6 +36,8 @@ func TestUnwrap(t *testing.T) {
 		{name: "plain array", body: "[" + ctRecord + "," + ctRecord + "]", format: "auto", want: "=", wantFmt: "auto"},
 		{name: "S3 delivery file", body: `{"Records":[` + ctRecord + `]}`, format: "auto", want: "=", wantFmt: "auto"},
 		{name: "pretty and concatenated", body: "{\n  \"a\": 1\n}\n{\"b\":[2]}", format: "auto", want: "=", wantFmt: "auto"},
+		{name: "brackets and quotes in strings", body: `{"a":"}\"]","b":"\\"}{"c":"{["}` + "\n" + `["\\\"]"]`, format: "auto",
+			want: "=", wantFmt: "auto"},
 		{name: "BOM", body: "\ufeff" + ctRecord, format: "auto", want: ctRecord, wantFmt: "auto"},
 		{name: "syslog and CEF lines", body: vkSyslog + "\r\n" + vkCEF + "\n", format: "auto", want: "=", wantFmt: "auto"},
 		{name: "syslog pinned", body: vkSyslog, format: "vkcloud", want: "=", wantFmt: "vkcloud"},
