@@ -163,7 +163,12 @@ func (s *Store) findingQuery(f FindingFilter, now string) (q string, args []any,
 	switch f.Status {
 	case "":
 	case finding.StatusOpen:
-		where = append(where, "(status = 'open' OR (status = 'suppressed' AND suppressed_until <= "+arg(now)+"))")
+		// Most findings are open: walking the time index and skipping the
+		// few others beats fetching every open one by the status index and
+		// sorting them, which SQLite picks for a plain status = 'open'
+		// (130 ms instead of 2 for a page of 50,000 findings). "|| ''"
+		// keeps the index out on both databases.
+		where = append(where, "(status || '' = 'open' OR (status = 'suppressed' AND suppressed_until <= "+arg(now)+"))")
 	case finding.StatusSuppressed:
 		where = append(where, "status = 'suppressed' AND (suppressed_until IS NULL OR suppressed_until > "+arg(now)+")")
 	case finding.StatusAcknowledged:

@@ -517,3 +517,56 @@ func TestStore_PruneFindings(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkQueryFindings pages through 50,000 stored findings: the first
+// page, a page deep in (by cursor), and filters that use an index and that
+// scan (actor).
+func BenchmarkQueryFindings(b *testing.B) {
+	for _, be := range storetest.All() {
+		b.Run("store="+be.Name, func(b *testing.B) {
+			s, _ := openTemp(b, be)
+			ctx := b.Context()
+			base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			const n = 50_000
+			batch := make([]finding.Finding, 0, 1000)
+			for i := range n {
+				sev := finding.Severities[i%len(finding.Severities)]
+				batch = append(batch, reviewFinding(fmt.Sprintf("f%06d", i), base.Add(time.Duration(i)*time.Second), sev,
+					event.AWS, fmt.Sprint(i%50), fmt.Sprint("rule-", i%20), fmt.Sprint("actor-", i%500)))
+				if len(batch) == cap(batch) {
+					if err := s.PutFindings(ctx, batch); err != nil {
+						b.Fatal(err)
+					}
+					batch = batch[:0]
+				}
+			}
+			deep, err := s.QueryFindings(ctx, store.FindingFilter{Limit: 1000})
+			for range 20 {
+				deep, err = s.QueryFindings(ctx, store.FindingFilter{Limit: 1000, Cursor: deep.Next})
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, bc := range []struct {
+				name string
+				f    store.FindingFilter
+			}{
+				{"first_page", store.FindingFilter{}},
+				{"deep_page", store.FindingFilter{Cursor: deep.Next}},
+				{"severity_status", store.FindingFilter{MinSeverity: finding.Critical, Status: finding.StatusOpen}},
+				{"account_rule", store.FindingFilter{Account: "7", Rule: "rule-7"}},
+				{"actor_rare", store.FindingFilter{Actor: "actor-499"}},
+				{"actor_absent", store.FindingFilter{Actor: "nobody"}},
+			} {
+				b.Run("q="+bc.name, func(b *testing.B) {
+					b.ReportAllocs()
+					for b.Loop() {
+						if _, err := s.QueryFindings(ctx, bc.f); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			}
+		})
+	}
+}
