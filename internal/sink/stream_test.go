@@ -324,10 +324,11 @@ func TestStream_CancelBlockedWrite(t *testing.T) {
 		}
 	}()
 	s := newStream(t, sink.Config{Type: sink.TypeSyslog, Address: ln.Addr().String(), Timeout: time.Minute})
+	fs := batch(40000) // about 20 MB
 	ctx, cancel := context.WithCancel(t.Context())
-	time.AfterFunc(100*time.Millisecond, cancel)
+	time.AfterFunc(500*time.Millisecond, cancel)
 	start := time.Now()
-	err = s.Send(ctx, batch(40000)) // about 20 MB
+	err = s.Send(ctx, fs)
 	if !errors.Is(err, context.Canceled) || time.Since(start) > 5*time.Second {
 		t.Errorf("err %v after %v; want context.Canceled soon after the cancel", err, time.Since(start))
 	}
