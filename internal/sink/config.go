@@ -29,7 +29,7 @@ type Config struct {
 	// dial with the TLS handshake, or the write of one batch. Default 10s.
 	Timeout time.Duration `json:"timeout,omitempty"`
 	// Retry bounds how a failed send is retried.
-	Retry RetryConfig `json:"retry,omitempty"`
+	Retry RetryConfig `json:"retry"`
 	// TLS configures https webhooks and the "tls" protocol. Optional for
 	// both (the system roots verify the server by default); an error for
 	// anything else.
