@@ -71,7 +71,7 @@ func (c *changes) evicted(n *node) {
 
 func (c *changes) closed(tr *track) {
 	c.removed++
-	if !c.lost {
+	if !c.lost && !tr.out {
 		c.goneTracks = append(c.goneTracks, tr.id)
 	}
 }
@@ -146,7 +146,8 @@ func (e *Engine) Checkpoint() (*store.StateDelta, error) {
 		return d, nil
 	}
 	for len(c.closing) > 0 && c.closing[0].closesAt() < e.p.historyEnd {
-		if tr := heap.Pop(&c.closing).(*track); e.tracks[tr.id] == tr {
+		if tr := heap.Pop(&c.closing).(*track); e.tracks[tr.id] == tr && !tr.out {
+			tr.out = true
 			c.goneTracks = append(c.goneTracks, tr.id)
 		}
 	}
@@ -168,7 +169,10 @@ func (e *Engine) Checkpoint() (*store.StateDelta, error) {
 		switch {
 		case e.tracks[tr.id] != tr:
 		case e.closed(tr):
-			deleted[tr.id] = true
+			if !tr.out {
+				tr.out = true
+				deleted[tr.id] = true
+			}
 		default:
 			row, err := e.chainRow(tr)
 			if err != nil {
@@ -178,7 +182,7 @@ func (e *Engine) Checkpoint() (*store.StateDelta, error) {
 		}
 	}
 	for _, id := range c.goneTracks {
-		if tr := e.tracks[id]; tr == nil || e.closed(tr) {
+		if tr := e.tracks[id]; tr == nil || tr.out || e.closed(tr) {
 			deleted[id] = true
 		}
 	}

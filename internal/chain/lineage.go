@@ -102,9 +102,12 @@ func (g *graph) intern(s string) string {
 	return s
 }
 
-// node returns the node of r, adding it (nil when the graph is full). The
-// node is marked changed: the caller is an event that touches it.
-func (g *graph) node(cloud event.Cloud, r *event.Resource, at int64) *node {
+// node returns the node of r, adding it (nil when the graph is full) in
+// r's account, else the event's (account): decoders name a resource's
+// account only when it is not the event's, and the account is what a
+// partitioned deployment loads state by. The node is marked changed: the
+// caller is an event that touches it.
+func (g *graph) node(cloud event.Cloud, account string, r *event.Resource, at int64) *node {
 	if n, ok := g.nodes[r.ID]; ok {
 		g.ch.node(n)
 		n.seen = max(n.seen, at)
@@ -118,7 +121,10 @@ func (g *graph) node(cloud event.Cloud, r *event.Resource, at int64) *node {
 		return nil
 	}
 	id := strings.Clone(r.ID) // the map key and the node's id: one copy
-	n := &node{id: id, cloud: cloud, typ: r.Type, account: g.intern(r.Account), seen: at}
+	if r.Account != "" {
+		account = r.Account
+	}
+	n := &node{id: id, cloud: cloud, typ: r.Type, account: g.intern(account), seen: at}
 	g.add(n)
 	g.ch.node(n)
 	return n

@@ -32,7 +32,7 @@ func resourceBytes(n int) (perResource, idBytes float64) {
 	var prev *node
 	for i, id := range ids {
 		r := event.Resource{Role: event.RoleCreated, Type: event.Volume, ID: id}
-		x := g.node(event.Azure, &r, t)
+		x := g.node(event.Azure, "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f", &r, t)
 		x.created, x.creator, x.event = t, g.intern(actors[i%len(actors)]), ""
 		if prev != nil {
 			x.parent = prev.id

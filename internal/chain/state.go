@@ -82,8 +82,9 @@ func (n *node) row() (store.Resource, error) {
 }
 
 // chainRow is tr as a checkpoint keeps it, with the other accounts it
-// reaches (its events', their share targets', its resources') and its
-// resources, by which an account's loader finds it (store.LoadStateFor).
+// reaches (its events', their share targets', its resources') and the
+// resources it holds or names, by which an account's loader finds it and
+// what it needs (store.LoadStateFor).
 func (e *Engine) chainRow(tr *track) (store.Chain, error) {
 	b, err := json.Marshal(trackState{Start: tr.start, Critical: tr.critical, NewActor: tr.newActor,
 		Hits: tr.hits, Products: tr.products, Severity: tr.severity, Revision: tr.revision})
@@ -97,6 +98,15 @@ func (e *Engine) chainRow(tr *track) (store.Chain, error) {
 			c.Accounts = append(c.Accounts, a)
 		}
 	}
+	hold := func(id string) {
+		if id == "" || slices.Contains(c.Resources, id) {
+			return
+		}
+		c.Resources = append(c.Resources, id)
+		if n := e.g.nodes[id]; n != nil {
+			reach(n.account)
+		}
+	}
 	for _, hs := range tr.hits {
 		for _, h := range hs {
 			updated = max(updated, h.Time)
@@ -104,16 +114,21 @@ func (e *Engine) chainRow(tr *track) (store.Chain, error) {
 			for _, a := range h.Shares {
 				reach(a)
 			}
+			// What its finding names: another account's engine renders it
+			// the same only with these loaded.
+			hold(h.Source)
+			hold(h.Target)
+			for _, id := range h.Products {
+				hold(id)
+			}
+			for _, id := range h.Nets {
+				hold(id)
+			}
 		}
 	}
 	for _, ids := range tr.products {
 		for _, id := range ids {
-			if !slices.Contains(c.Resources, id) {
-				c.Resources = append(c.Resources, id)
-			}
-			if n := e.g.nodes[id]; n != nil {
-				reach(n.account)
-			}
+			hold(id)
 		}
 	}
 	slices.Sort(c.Accounts)

@@ -23,6 +23,7 @@ type track struct {
 	revision int
 	dirty    bool // changed since its finding was last yielded
 	pending  bool // changed since the last checkpoint (in changes.tracks)
+	out      bool // closed, and a checkpoint deleted it
 	replayed bool // an event it already holds came again (a re-read log)
 }
 

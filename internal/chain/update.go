@@ -33,7 +33,7 @@ func (e *Engine) updateLineage(ev *event.Event, t int64) []*node {
 		if r.Type == event.Principal || r.Type == event.AccountType || r.Type == event.Credential {
 			continue
 		}
-		n := e.g.node(ev.Cloud, r, t)
+		n := e.g.node(ev.Cloud, ev.Account, r, t)
 		if n == nil {
 			continue
 		}
