@@ -139,7 +139,7 @@ bad input under --strict, 130 interrupted.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &usageFlagError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
-	root.AddCommand(newHuntCmd(e), newRulesCmd(e), newConfigCmd(e), newGenCmd(e), newInventoryCmd(e), newEntitlementsCmd(e), newVersionCmd(e))
+	root.AddCommand(newHuntCmd(e), newServeCmd(e), newRulesCmd(e), newConfigCmd(e), newGenCmd(e), newInventoryCmd(e), newEntitlementsCmd(e), newVersionCmd(e))
 	return root
 }
 

@@ -37,6 +37,9 @@ type group struct {
 	format Format
 	halves []half
 	newest time.Time
+	// added is when the last half came, by the wall clock: a stream
+	// (serve) gives up waiting for a partner after a while (FlushIdle).
+	added time.Time
 }
 
 func (g *group) has(p Part) bool {
@@ -97,6 +100,7 @@ func (p *Pairer) add(f Format, h half, emit func(*event.Event) error) error {
 		p.pending[h.key] = g
 	}
 	g.halves = append(g.halves, h)
+	g.added = time.Now()
 	if h.time.After(g.newest) {
 		g.newest = h.time
 	}
@@ -147,12 +151,26 @@ func (p *Pairer) expireLocked() []*group {
 // Flush emits every pending operation, complete or not, oldest first: at the
 // end of input a half whose partner never came is an event of its own.
 func (p *Pairer) Flush(emit func(*event.Event) error) error {
+	return p.flush(func(*group) bool { return true }, emit)
+}
+
+// FlushIdle emits, as Flush does, the pending operations no record has
+// joined since before: in a stream, a partner that has not come by then
+// is not waited for any longer.
+func (p *Pairer) FlushIdle(before time.Time, emit func(*event.Event) error) error {
+	return p.flush(func(g *group) bool { return g.added.Before(before) }, emit)
+}
+
+// flush emits the pending operations chosen, oldest first.
+func (p *Pairer) flush(chosen func(*group) bool, emit func(*event.Event) error) error {
 	p.mu.Lock()
-	groups := make([]*group, 0, len(p.pending))
-	for _, g := range p.pending {
-		groups = append(groups, g)
+	var groups []*group
+	for k, g := range p.pending {
+		if chosen(g) {
+			groups = append(groups, g)
+			delete(p.pending, k)
+		}
 	}
-	p.pending = map[string]*group{}
 	p.mu.Unlock()
 	slices.SortFunc(groups, func(a, b *group) int {
 		if c := a.halves[0].time.Compare(b.halves[0].time); c != 0 {

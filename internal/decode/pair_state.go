@@ -73,6 +73,7 @@ func (p *Pairer) Load(b []byte, formats []Format) error {
 			p.pending[h.Key] = g
 		}
 		g.halves = append(g.halves, half{key: h.Key, part: h.Part, time: h.Time, raw: h.Raw, src: h.Source})
+		g.added = time.Now() // the wait for a partner starts again
 		if h.Time.After(g.newest) {
 			g.newest = h.Time
 		}

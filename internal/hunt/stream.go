@@ -21,6 +21,8 @@ import (
 // order; an event that arrives later than that behind newer ones is fed
 // anyway and counted as late.
 //
+// A nil Stream (no such rules) takes nothing and holds nothing.
+//
 // A Stream belongs to one goroutine, the one that calls its Workers'
 // Findings, Begin, Release and Checkpoint.
 type Stream struct {
@@ -93,6 +95,9 @@ func (s *Stream) Attach(w *Worker) {
 
 // Begin says that the events added next belong to batch, taken up at now.
 func (s *Stream) Begin(batch int64, now time.Time) {
+	if s == nil {
+		return
+	}
 	s.batch, s.arrived = batch, now
 }
 
@@ -124,12 +129,20 @@ func (s *Stream) observe(_ *Worker, ev *event.Event) error {
 }
 
 // Held returns how many events and observations wait.
-func (s *Stream) Held() int { return len(s.byTime) }
+func (s *Stream) Held() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.byTime)
+}
 
 // Covered returns the newest batch whose events have all been fed, given
 // that batches up to last have been added: a checkpoint taken now covers
 // it.
 func (s *Stream) Covered(last int64) int64 {
+	if s == nil {
+		return last
+	}
 	for _, it := range s.arrival {
 		if !it.released {
 			return min(last, it.batch-1)
@@ -144,6 +157,9 @@ func (s *Stream) Covered(last int64) int64 {
 // whenever they start or change (the store keeps the highest revision),
 // with the batch of the event that changed them (0 at the final flush).
 func (s *Stream) Release(now time.Time, all bool, yield func(f finding.Finding, batch int64) error) error {
+	if s == nil {
+		return nil
+	}
 	i := 0
 	for ; i < len(s.arrival); i++ {
 		it := s.arrival[i]
@@ -222,3 +238,7 @@ func (s *Stream) Stats() (StreamStats, chain.Stats) { return s.stats, s.engine.S
 // Restore loads a saved correlation state into a Stream that has seen no
 // event yet.
 func (s *Stream) Restore(snap *store.Snapshot) error { return s.engine.Restore(snap) }
+
+// Checkpoint returns what changed in the correlation state since the last
+// Checkpoint (or Restore).
+func (s *Stream) Checkpoint() (*store.StateDelta, error) { return s.engine.Checkpoint() }

@@ -1,0 +1,201 @@
+package serve_test
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/snapwarden/snapwarden/internal/event"
+	"github.com/snapwarden/snapwarden/internal/finding"
+	"github.com/snapwarden/snapwarden/internal/formats"
+	"github.com/snapwarden/snapwarden/internal/hunt"
+	"github.com/snapwarden/snapwarden/internal/scan"
+	"github.com/snapwarden/snapwarden/internal/serve"
+	"github.com/snapwarden/snapwarden/internal/source"
+	"github.com/snapwarden/snapwarden/internal/store"
+	"github.com/snapwarden/snapwarden/internal/store/storetest"
+	"github.com/snapwarden/snapwarden/internal/testenv"
+)
+
+func detector(t *testing.T) *hunt.Detector {
+	t.Helper()
+	opts := hunt.Options{MinSeverity: finding.Low, ShowSuppressed: true}
+	rs, _, errs := hunt.LoadRules(opts)
+	d, cerrs := hunt.New(rs, opts)
+	if len(errs)+len(cerrs) > 0 {
+		t.Fatal(errs, cerrs)
+	}
+	return d
+}
+
+// exampleFiles returns the example logs' paths and their decompressed
+// bodies, in a stable order.
+func exampleFiles(t *testing.T) ([]string, [][]byte) {
+	t.Helper()
+	inputs, _, err := source.Expand([]string{filepath.Join(testenv.RepoRoot(t), "examples")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	var bodies [][]byte
+	for _, in := range inputs {
+		f, err := os.Open(in.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r io.Reader = f
+		if strings.HasSuffix(in.Name, ".gz") {
+			if r, err = gzip.NewReader(f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b, err := io.ReadAll(r)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		names, bodies = append(names, in.Name), append(bodies, b)
+	}
+	return names, bodies
+}
+
+// huntChains returns what hunt finds in examples/: chain findings as
+// "id severity".
+func huntChains(t *testing.T, d *hunt.Detector) []string {
+	t.Helper()
+	inputs, _, _ := source.Expand([]string{filepath.Join(testenv.RepoRoot(t), "examples")})
+	c := d.NewCorrelator(hunt.CorrelatorOptions{TempDir: t.TempDir()})
+	var mu sync.Mutex
+	_, err := scan.Run(t.Context(), inputs, scan.Options{Formats: formats.All()}, nil, func() scan.Emit {
+		w := d.NewWorker()
+		c.Attach(w)
+		return func(ev *event.Event) error {
+			mu.Lock()
+			defer mu.Unlock()
+			return w.Findings(ev, func(finding.Finding) error { return nil })
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	err = c.Finish(t.Context(), func(f finding.Finding) error {
+		if f.Rule.Kind == finding.KindChain {
+			out = append(out, f.ID+" "+f.Severity.String())
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func storedChains(t *testing.T, st *store.Store) []string {
+	t.Helper()
+	fs, err := st.Findings(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, f := range fs {
+		if f.Rule.Kind == finding.KindChain {
+			out = append(out, f.ID+" "+f.Severity.String())
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// runPipeline starts a pipeline on st and returns a stop function that
+// shuts it down gracefully and reports Run's error.
+func runPipeline(t *testing.T, st *store.Store, d *hunt.Detector, hold time.Duration) (*serve.Pipeline, func() error) {
+	t.Helper()
+	p, err := serve.New(serve.Options{Store: st, Detector: d, Owner: "test", Hold: hold, CheckpointEvery: 50 * time.Millisecond,
+		PairWait: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	deadline := time.Now().Add(time.Minute)
+	for !p.Ready() {
+		if time.Now().After(deadline) {
+			t.Fatal("pipeline not ready after a minute")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return p, func() error { cancel(); return <-done }
+}
+
+// TestPipeline_ExamplesLikeHunt: the example logs, accepted as batches
+// concurrently and in reverse order, give the chains hunt finds; a second
+// pipeline on the same store, fed the first half again and then the rest
+// (a replay after a restart), neither loses nor doubles a finding.
+func TestPipeline_ExamplesLikeHunt(t *testing.T) {
+	d := detector(t)
+	want := huntChains(t, d)
+	if len(want) < 9 {
+		t.Fatalf("hunt finds %d chains in examples/", len(want))
+	}
+	names, bodies := exampleFiles(t)
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		st, err := store.Open(t.Context(), b.Fresh(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+
+		p, stop := runPipeline(t, st, d, time.Minute)
+		var wg sync.WaitGroup
+		for i := len(bodies) - 1; i >= 0; i-- {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := p.Accept(t.Context(), serve.Input{Source: "file:" + names[i], Format: "auto", Body: bodies[i]}); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+		if got := storedChains(t, st); !slices.Equal(got, want) {
+			t.Fatalf("chains stored:\n%s\nwant (hunt):\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		before, _ := st.Findings(t.Context())
+		if n, _, err := st.QueueDepth(t.Context(), "test"); err != nil || n != 0 {
+			t.Fatalf("after shutdown %d batches left queued (%v)", n, err)
+		}
+
+		// The same logs again, in order: a replay changes nothing.
+		p, stop = runPipeline(t, st, d, 10*time.Millisecond)
+		for i := range bodies {
+			if _, err := p.Accept(t.Context(), serve.Input{Source: "file:" + names[i], Format: "auto", Body: bodies[i]}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+		after, _ := st.Findings(t.Context())
+		if len(after) != len(before) {
+			t.Fatalf("replay: %d findings, was %d", len(after), len(before))
+		}
+		for i := range after {
+			if after[i].ID != before[i].ID || after[i].Revision != before[i].Revision || after[i].Severity != before[i].Severity {
+				t.Fatalf("replay changed %s: revision %d→%d", before[i].ID, before[i].Revision, after[i].Revision)
+			}
+		}
+	})
+}
