@@ -10,12 +10,12 @@ import (
 
 // pendingHalf is a waiting half in a saved Pairer.
 type pendingHalf struct {
-	Format string          `json:"f"`
-	Key    string          `json:"k"`
-	Part   Part            `json:"p"`
-	Time   time.Time       `json:"t"`
-	Raw    []byte          `json:"r"`
-	Source event.Source    `json:"s"`
+	Format string       `json:"f"`
+	Key    string       `json:"k"`
+	Part   Part         `json:"p"`
+	Time   time.Time    `json:"t"`
+	Raw    []byte       `json:"r"`
+	Source event.Source `json:"s"`
 }
 
 // pairerState is a saved Pairer.
