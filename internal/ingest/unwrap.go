@@ -15,8 +15,10 @@ import (
 // way (a queue) can too. format is as for Read. A body is JSON values one
 // after another (one object, an array, NDJSON, concatenated JSON) or lines
 // of a text format a decoder reads; its first value decides whether it is
-// an envelope, and every other value must then be the same kind. Body
-// never grows: unwrapped records are smaller than their envelopes.
+// an envelope, and every other value must then be the same kind. The
+// batch's Body is body itself (a UTF-8 BOM cut off) when there is no
+// envelope to take off, else a new buffer no longer than body: unwrapped
+// records are smaller than their envelopes. A non-nil error is an *Error.
 func Unwrap(body []byte, format string) (Batch, error) {
 	name, err := formatName(format)
 	if err != nil {
