@@ -72,8 +72,12 @@ func normalized(s *store.Snapshot) *store.Snapshot {
 		}
 		n.Chains = append(n.Chains, c)
 	}
-	slices.SortFunc(n.Principals, func(a, b store.Principal) int { return cmp.Or(strings.Compare(a.Cloud, b.Cloud), strings.Compare(a.ID, b.ID)) })
-	slices.SortFunc(n.Resources, func(a, b store.Resource) int { return cmp.Or(strings.Compare(a.Cloud, b.Cloud), strings.Compare(a.ID, b.ID)) })
+	slices.SortFunc(n.Principals, func(a, b store.Principal) int {
+		return cmp.Or(strings.Compare(a.Cloud, b.Cloud), strings.Compare(a.ID, b.ID))
+	})
+	slices.SortFunc(n.Resources, func(a, b store.Resource) int {
+		return cmp.Or(strings.Compare(a.Cloud, b.Cloud), strings.Compare(a.ID, b.ID))
+	})
 	slices.SortFunc(n.Chains, func(a, b store.Chain) int { return strings.Compare(a.ID, b.ID) })
 	return n
 }
@@ -395,7 +399,6 @@ func TestCheckpoint_Delta(t *testing.T) {
 }
 
 func rs0(t testing.TB) string { return builtinChains(t)[0].ID }
-
 
 // TestCheckpoint_Lost: an engine nobody checkpoints stops tracking once
 // evictions outnumber the live state, and its next delta is the whole
