@@ -1,0 +1,201 @@
+package store_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/snapwarden/snapwarden/internal/store"
+	"github.com/snapwarden/snapwarden/internal/store/storetest"
+)
+
+var at0 = time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
+
+func res(id, account, parent string, links ...string) store.Resource {
+	return store.Resource{Cloud: "aws", ID: id, Type: "volume", Account: account, Parent: parent, Links: links, Seen: at0}
+}
+
+func rowIDs(snap *store.Snapshot) (rs, cs []string) {
+	for _, r := range snap.Resources {
+		rs = append(rs, r.ID)
+	}
+	for _, c := range snap.Chains {
+		cs = append(cs, c.ID)
+	}
+	return rs, cs
+}
+
+func apply(t *testing.T, s *store.Store, d *store.StateDelta, marks map[string]string) {
+	t.Helper()
+	if err := s.ApplyState(t.Context(), d, marks); err != nil {
+		t.Fatalf("ApplyState: %v", err)
+	}
+}
+
+// TestStore_ApplyState: upserts replace rows whole, deletions remove them,
+// rows a delta does not name stay, marks land with the state.
+func TestStore_ApplyState(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		s, _ := openTemp(t, b)
+		apply(t, s, &store.StateDelta{HistoryStart: at0, HistoryEnd: at0.Add(time.Hour),
+			Principals: []store.Principal{{Cloud: "aws", ID: "alice", FirstSeen: at0}},
+			Resources:  []store.Resource{res("vol-1", "A", ""), res("snap-1", "A", "vol-1"), res("vol-2", "A", "")},
+			Chains:     []store.Chain{{ID: "c1", Rule: "r", Cloud: "aws", Account: "A", Updated: at0, Open: true, State: []byte(`{"x":1}`)}},
+		}, map[string]string{"queue": "10", "kafka/0": "7"})
+		apply(t, s, &store.StateDelta{HistoryStart: at0, HistoryEnd: at0.Add(2 * time.Hour),
+			Resources:        []store.Resource{res("vol-1", "A", "", "i-1"), res("i-1", "A", "", "vol-1")},
+			Chains:           []store.Chain{{ID: "c2", Rule: "r", Cloud: "aws", Account: "A", Open: true}},
+			DeletedResources: []store.ResourceKey{{Cloud: "aws", ID: "vol-2"}, {Cloud: "aws", ID: "never-stored"}},
+			DeletedChains:    []string{"c1"},
+		}, map[string]string{"queue": "12"})
+		got, err := s.LoadState(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := &store.Snapshot{HistoryStart: at0, HistoryEnd: at0.Add(2 * time.Hour),
+			Principals: []store.Principal{{Cloud: "aws", ID: "alice", FirstSeen: at0}},
+			Resources:  []store.Resource{res("i-1", "A", "", "vol-1"), res("snap-1", "A", "vol-1"), res("vol-1", "A", "", "i-1")},
+			Chains:     []store.Chain{{ID: "c2", Rule: "r", Cloud: "aws", Account: "A", Open: true}},
+		}
+		assertSnapshot(t, got, want)
+		marks, err := s.StateMarks(t.Context())
+		if err != nil || len(marks) != 2 || marks["queue"] != "12" || marks["kafka/0"] != "7" {
+			t.Errorf("marks %v, %v", marks, err)
+		}
+		// A zero history removes it, as SaveState leaves it out.
+		apply(t, s, &store.StateDelta{}, nil)
+		if got, _ := s.LoadState(t.Context()); !got.HistoryEnd.IsZero() || len(got.Resources) != 3 {
+			t.Errorf("after an empty delta: history end %v, %d resources", got.HistoryEnd, len(got.Resources))
+		}
+	})
+}
+
+// TestStore_ApplyStateErrors: a key given twice fails whole and names it;
+// nothing of the delta or its marks is kept.
+func TestStore_ApplyStateErrors(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		s, _ := openTemp(t, b)
+		for _, tc := range []struct {
+			d    *store.StateDelta
+			want string
+		}{
+			{&store.StateDelta{Resources: []store.Resource{res("vol-1", "A", ""), res("vol-1", "A", "")}}, "resource aws/vol-1 given twice"},
+			{&store.StateDelta{DeletedChains: []string{"c", "c"}}, "deleted chain c given twice"},
+			{&store.StateDelta{Chains: []store.Chain{{Rule: "r"}}}, "empty id"},
+			{nil, "nil delta"},
+		} {
+			err := s.ApplyState(t.Context(), tc.d, map[string]string{"queue": "1"})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want one saying %q", err, tc.want)
+			}
+		}
+		if m, _ := s.StateMarks(t.Context()); len(m) != 0 {
+			t.Errorf("marks of failed deltas kept: %v", m)
+		}
+	})
+}
+
+// TestStore_LoadStateFor: an account gets its own rows, the resources
+// paired with them across accounts and the chains reaching it; pairs go
+// with their peer and come back with it.
+func TestStore_LoadStateFor(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		s, _ := openTemp(t, b)
+		apply(t, s, &store.StateDelta{
+			Principals: []store.Principal{{Cloud: "aws", ID: "alice"}},
+			Resources: []store.Resource{
+				res("vol-a", "A", ""), res("snap-a", "A", "vol-a"), // A's copy
+				res("vol-b", "B", "snap-a"), // restored in B
+				res("snap-c", "C", ""), res("vol-c", "C", "snap-c"),
+			},
+			Chains: []store.Chain{
+				{ID: "ca", Rule: "r", Cloud: "aws", Account: "A", Open: true, Accounts: []string{"D"}, Resources: []string{"snap-a", "vol-a"}},
+				{ID: "cc", Rule: "r", Cloud: "aws", Account: "C", Open: true, Resources: []string{"snap-c"}},
+			},
+		}, nil)
+		check := func(accounts []string, wantRes, wantChains []string) {
+			t.Helper()
+			snap, err := s.LoadStateFor(t.Context(), accounts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rs, cs := rowIDs(snap)
+			if !slices.Equal(rs, wantRes) || !slices.Equal(cs, wantChains) || len(snap.Principals) != 1 {
+				t.Errorf("LoadStateFor(%v): resources %v chains %v (%d principals), want %v %v", accounts, rs, cs, len(snap.Principals), wantRes, wantChains)
+			}
+		}
+		check([]string{"B"}, []string{"snap-a", "vol-b"}, nil)
+		check([]string{"A"}, []string{"snap-a", "vol-a", "vol-b"}, []string{"ca"})
+		check([]string{"D"}, []string{"snap-a", "vol-a"}, []string{"ca"}) // the share target
+		check([]string{"C", "B", "C"}, []string{"snap-a", "snap-c", "vol-b", "vol-c"}, []string{"cc"})
+		check(nil, nil, nil)
+
+		// The copy evicted: B no longer needs it, nor A vol-b; seen again
+		// (vol-b untouched), the pair is back.
+		apply(t, s, &store.StateDelta{DeletedResources: []store.ResourceKey{{Cloud: "aws", ID: "snap-a"}}}, nil)
+		check([]string{"A"}, []string{"vol-a"}, []string{"ca"})
+		apply(t, s, &store.StateDelta{Resources: []store.Resource{res("snap-a", "A", "vol-a")}}, nil)
+		check([]string{"A"}, []string{"snap-a", "vol-a", "vol-b"}, []string{"ca"})
+		// A chain that stops reaching D leaves D's loader.
+		apply(t, s, &store.StateDelta{Chains: []store.Chain{{ID: "ca", Rule: "r", Cloud: "aws", Account: "A", Open: true}}}, nil)
+		check([]string{"D"}, nil, nil)
+
+		// SaveState computes the same links from a whole snapshot.
+		whole, _ := openTemp(t, b)
+		snap, err := s.LoadState(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := whole.SaveState(t.Context(), snap); err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range []string{"A", "B", "C", "D"} {
+			x, _ := s.LoadStateFor(t.Context(), []string{a})
+			y, _ := whole.LoadStateFor(t.Context(), []string{a})
+			assertSnapshot(t, x, y)
+		}
+	})
+}
+
+// BenchmarkApplyState: a checkpoint of 1,000 changed resources (and 50
+// deleted) into a store holding 200,000.
+func BenchmarkApplyState(b *testing.B) {
+	for _, backend := range storetest.All() {
+		b.Run("backend="+backend.Name, func(b *testing.B) {
+			s, _ := openTemp(b, backend)
+			const held = 200_000
+			snap := &store.Snapshot{HistoryStart: at0, HistoryEnd: at0}
+			for i := range held {
+				r := res(fmt.Sprintf("vol-%07d", i), fmt.Sprintf("acct-%d", i%50), "")
+				if i%4 == 1 {
+					r.Type, r.Parent = "snapshot", fmt.Sprintf("vol-%07d", i-1)
+				}
+				snap.Resources = append(snap.Resources, r)
+			}
+			if err := s.SaveState(b.Context(), snap); err != nil {
+				b.Fatal(err)
+			}
+			n := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				d := &store.StateDelta{HistoryStart: at0, HistoryEnd: at0.Add(time.Duration(n) * time.Second)}
+				for j := range 1000 {
+					r := snap.Resources[(n*1000+j*97)%held]
+					r.Seen = d.HistoryEnd
+					d.Resources = append(d.Resources, r)
+				}
+				slices.SortFunc(d.Resources, func(a, b store.Resource) int { return strings.Compare(a.ID, b.ID) })
+				d.Resources = slices.CompactFunc(d.Resources, func(a, b store.Resource) bool { return a.ID == b.ID })
+				for j := range 50 {
+					d.DeletedResources = append(d.DeletedResources, store.ResourceKey{Cloud: "aws", ID: fmt.Sprintf("gone-%d-%d", n, j)})
+				}
+				if err := s.ApplyState(b.Context(), d, map[string]string{"queue": fmt.Sprint(n)}); err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+		})
+	}
+}
