@@ -188,6 +188,9 @@ func (t *Tailer) adopt(fresh []entry, now time.Time) []*file {
 	return out
 }
 
+// saveTimeout bounds a position save that shutdown does not interrupt.
+const saveTimeout = 10 * time.Second
+
 // save stores f's position if it changed, then forgets the name it was
 // renamed from. A failure is logged and counted, and retried at the next
 // poll.
@@ -197,11 +200,14 @@ func (t *Tailer) save(ctx context.Context, f *file) {
 		return
 	}
 	if f.dirty {
-		if err := t.opts.Positions.Save(ctx, f.Position); err != nil {
-			if ctx.Err() == nil {
-				t.errs.Add(1)
-				t.log.Warn("cannot save position", keyFile, f.Path, keyErr, err)
-			}
+		// Not cut short by shutdown: a chunk delivered and its position
+		// lost would be delivered again after the restart.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), saveTimeout)
+		err := t.opts.Positions.Save(sctx, f.Position)
+		cancel()
+		if err != nil {
+			t.errs.Add(1)
+			t.log.Warn("cannot save position", keyFile, f.Path, keyErr, err)
 			return
 		}
 		f.dirty, f.saved = false, true
