@@ -287,7 +287,7 @@ func (p *parser) top(n *yaml.Node) {
 	})
 }
 
-var serveKeys = []string{"listen", "instance", "tokens", "tls", "hold", "checkpoint", "max_body_mb", "max_queued_mb", "tail", "retention", "min_severity", "accounts"}
+var serveKeys = []string{"listen", "instance", "tokens", "tls", "hold", "checkpoint", "max_body_mb", "max_queued_mb", "tail", "retention", "min_severity", "accounts", "pair_wait", "sinks"}
 
 func (p *parser) serve(n *yaml.Node, path string) {
 	s := &p.c.Serve
@@ -322,7 +322,12 @@ func (p *parser) serve(n *yaml.Node, path string) {
 					s.TLS.Key, _ = p.str(v, path)
 				}
 			})
-		case "hold", "checkpoint", "retention":
+		case "sinks":
+			s.Sinks = []Sink{}
+			p.list(v, path, func(v *yaml.Node, path string) {
+				s.Sinks = append(s.Sinks, p.sink(v, path))
+			})
+		case "hold", "checkpoint", "retention", "pair_wait":
 			d, ok := p.duration(v, path)
 			if !ok {
 				return
@@ -334,6 +339,8 @@ func (p *parser) serve(n *yaml.Node, path string) {
 				s.Checkpoint = d
 			case "retention":
 				s.Retention = d
+			case "pair_wait":
+				s.PairWait = d
 			}
 		case "max_body_mb":
 			s.MaxBodyMB, _ = p.int(v, path)
@@ -348,6 +355,76 @@ func (p *parser) serve(n *yaml.Node, path string) {
 			})
 		}
 	})
+}
+
+var sinkKeys = []string{"name", "type", "min_severity", "timeout", "retry", "tls", "url", "secret", "headers",
+	"address", "protocol", "facility", "app_name", "hostname", "max_message"}
+
+func (p *parser) sink(n *yaml.Node, path string) Sink {
+	var s Sink
+	p.fields(n, path, sinkKeys, func(key string, v *yaml.Node, path string) {
+		switch key {
+		case "name":
+			s.Name, _ = p.str(v, path)
+		case "type":
+			s.Type, _ = p.str(v, path)
+		case "min_severity":
+			s.MinSeverity, _ = p.str(v, path)
+		case "timeout":
+			s.Timeout, _ = p.duration(v, path)
+		case "url":
+			s.URL, _ = p.str(v, path)
+		case "secret":
+			s.Secret, _ = p.str(v, path)
+		case "address":
+			s.Address, _ = p.str(v, path)
+		case "protocol":
+			s.Protocol, _ = p.str(v, path)
+		case "facility":
+			s.Facility, _ = p.str(v, path)
+		case "app_name":
+			s.AppName, _ = p.str(v, path)
+		case "hostname":
+			s.Hostname, _ = p.str(v, path)
+		case "max_message":
+			s.MaxMessage, _ = p.int(v, path)
+		case "headers":
+			s.Headers = map[string]string{}
+			p.mapOf(v, path, func(k string, v *yaml.Node, path string) {
+				s.Headers[k], _ = p.str(v, path)
+			})
+		case "retry":
+			p.fields(v, path, []string{"max_attempts", "backoff", "max_backoff", "max_elapsed"}, func(key string, v *yaml.Node, path string) {
+				switch key {
+				case "max_attempts":
+					s.Retry.MaxAttempts, _ = p.int(v, path)
+				case "backoff":
+					s.Retry.Backoff, _ = p.duration(v, path)
+				case "max_backoff":
+					s.Retry.MaxBackoff, _ = p.duration(v, path)
+				case "max_elapsed":
+					s.Retry.MaxElapsed, _ = p.duration(v, path)
+				}
+			})
+		case "tls":
+			s.TLS = &SinkTLS{}
+			p.fields(v, path, []string{"ca_file", "cert_file", "key_file", "server_name", "insecure_skip_verify"}, func(key string, v *yaml.Node, path string) {
+				switch key {
+				case "ca_file":
+					s.TLS.CAFile, _ = p.str(v, path)
+				case "cert_file":
+					s.TLS.CertFile, _ = p.str(v, path)
+				case "key_file":
+					s.TLS.KeyFile, _ = p.str(v, path)
+				case "server_name":
+					s.TLS.ServerName, _ = p.str(v, path)
+				case "insecure_skip_verify":
+					s.TLS.InsecureSkipVerify, _ = p.bool(v, path)
+				}
+			})
+		}
+	})
+	return s
 }
 
 func (p *parser) critical(n *yaml.Node, path string) CriticalEntry {
@@ -466,8 +543,18 @@ func (p *parser) int(n *yaml.Node, path string) (int, bool) {
 			return v, true
 		}
 	}
-	p.errorf(n, path, "want a port number like 22")
+	p.errorf(n, path, "want a whole number like 22")
 	return 0, false
+}
+
+func (p *parser) bool(n *yaml.Node, path string) (bool, bool) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!bool" {
+		if v, err := strconv.ParseBool(n.Value); err == nil {
+			return v, true
+		}
+	}
+	p.errorf(n, path, "want true or false")
+	return false, false
 }
 
 func (p *parser) duration(n *yaml.Node, path string) (time.Duration, bool) {

@@ -38,6 +38,11 @@ type Serve struct {
 	// Accounts give the account of records that name none, per cloud
 	// (VK Cloud action logs): cloud → account.
 	Accounts map[string]string `json:"accounts"`
+	// PairWait is how long a record of a paired operation (a request, an
+	// Azure "Started") waits for its partner (default 2m).
+	PairWait time.Duration `json:"pair_wait"`
+	// Sinks forward findings (new ones, and chains that grew) to SIEMs.
+	Sinks []Sink `json:"sinks"`
 }
 
 // Token is one API token: a name (shown as the reviewer of what it does)
@@ -65,5 +70,45 @@ func defaultServe() Serve {
 		Retention:   180 * 24 * time.Hour,
 		MinSeverity: "low",
 		Accounts:    map[string]string{},
+		PairWait:    2 * time.Minute,
+		Sinks:       []Sink{},
 	}
+}
+
+// Sink forwards findings to a SIEM: one entry of serve.sinks. Its fields
+// are those of the sink package's Config (see docs/serve.md); fields of the
+// other sink type must stay empty.
+type Sink struct {
+	Name        string            `json:"name"`
+	Type        string            `json:"type"` // webhook, syslog or cef
+	MinSeverity string            `json:"min_severity"`
+	Timeout     time.Duration     `json:"timeout"`
+	Retry       SinkRetry         `json:"retry"`
+	TLS         *SinkTLS          `json:"tls"`
+	URL         string            `json:"url"`
+	Secret      string            `json:"secret"`
+	Headers     map[string]string `json:"headers"`
+	Address     string            `json:"address"`
+	Protocol    string            `json:"protocol"`
+	Facility    string            `json:"facility"`
+	AppName     string            `json:"app_name"`
+	Hostname    string            `json:"hostname"`
+	MaxMessage  int               `json:"max_message"`
+}
+
+// SinkRetry bounds a sink's retries.
+type SinkRetry struct {
+	MaxAttempts int           `json:"max_attempts"`
+	Backoff     time.Duration `json:"backoff"`
+	MaxBackoff  time.Duration `json:"max_backoff"`
+	MaxElapsed  time.Duration `json:"max_elapsed"`
+}
+
+// SinkTLS verifies a sink's server and may show it a client certificate.
+type SinkTLS struct {
+	CAFile             string `json:"ca_file"`
+	CertFile           string `json:"cert_file"`
+	KeyFile            string `json:"key_file"`
+	ServerName         string `json:"server_name"`
+	InsecureSkipVerify bool   `json:"insecure_skip_verify"`
 }

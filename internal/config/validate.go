@@ -164,6 +164,20 @@ func (v *validator) serve(s *Serve) {
 			v.errorf(fmt.Sprintf("serve.tail[%d]", i), "empty directory")
 		}
 	}
+	if s.PairWait <= 0 {
+		v.errorf("serve.pair_wait", "want a positive duration, not %v", s.PairWait)
+	}
+	sinkNames := map[string]bool{}
+	for i, k := range s.Sinks {
+		path := fmt.Sprintf("serve.sinks[%d]", i)
+		if sinkNames[k.Name] {
+			v.errorf(path+".name", "repeated sink name %q", k.Name)
+		}
+		sinkNames[k.Name] = true
+		if k.MinSeverity != "" && !contains(severities, k.MinSeverity) {
+			v.errorf(path+".min_severity", "want one of %s, not %q", strings.Join(severities, ", "), k.MinSeverity)
+		}
+	}
 	for cloud, account := range s.Accounts {
 		if _, err := event.ParseCloud(cloud); err != nil {
 			v.errorf("serve.accounts."+cloud, "%v", err)
