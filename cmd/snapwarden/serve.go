@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/snapwarden/snapwarden/internal/api"
 	"github.com/snapwarden/snapwarden/internal/config"
 	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/finding"
@@ -19,7 +20,9 @@ import (
 	"github.com/snapwarden/snapwarden/internal/ingest"
 	"github.com/snapwarden/snapwarden/internal/serve"
 	"github.com/snapwarden/snapwarden/internal/server"
+	siem "github.com/snapwarden/snapwarden/internal/sink"
 	"github.com/snapwarden/snapwarden/internal/store"
+	"github.com/snapwarden/snapwarden/internal/tail"
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 )
@@ -117,17 +120,30 @@ func runServe(ctx context.Context, e env, o serveOptions) error {
 	for c, a := range sc.Accounts {
 		accounts[event.Cloud(c)] = a
 	}
+	sinks, err := serveSinks(sc.Sinks, log)
+	if err != nil {
+		return err
+	}
+	var fwd *serve.Forwarder
 	p, err := serve.New(serve.Options{
-		Store: st, Detector: det, Owner: instance, Hold: sc.Hold, CheckpointEvery: sc.Checkpoint,
+		Store: st, Detector: det, Owner: instance, Hold: sc.Hold, CheckpointEvery: sc.Checkpoint, PairWait: sc.PairWait,
 		MaxQueued: int64(sc.MaxQueuedMB) << 20, DefaultAccounts: accounts, Logger: log,
+		Notify: func() { fwd.Wake() },
 	})
 	if err != nil {
 		return err
 	}
+	fwd = serve.NewForwarder(st, instance, sinks, p.Metrics(), log)
+	tailer, err := serveTailer(sc.Tail, st, log)
+	if err != nil {
+		return err
+	}
+	findings := api.New(api.Options{Store: st, Logger: log, Actor: func(r *http.Request) string { return "token:" + server.TokenName(r) }})
 	limit := int64(sc.MaxBodyMB) << 20
 	handler := server.New(server.Options{
 		Pipeline: p, Store: st, Tokens: tokens, Logger: log,
 		Ingest: ingest.Options{MaxBody: limit, MaxDecoded: limit},
+		Routes: []func(*http.ServeMux){findings.Register},
 	})
 
 	ln, err := net.Listen("tcp", listen)
@@ -147,6 +163,29 @@ func runServe(ctx context.Context, e env, o serveOptions) error {
 	defer stopPipeline()
 	g := new(errgroup.Group)
 	g.Go(func() error { return p.Run(pctx) })
+	// Sinks go on until the pipeline has stored its last findings.
+	fctx, stopSinks := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSinks()
+	sinksDone := make(chan struct{})
+	go func() {
+		fwd.Run(fctx, 10*time.Second)
+		close(sinksDone)
+	}()
+	tctx, stopTail := context.WithCancel(ctx)
+	defer stopTail()
+	if tailer != nil {
+		g.Go(func() error {
+			err := tailer.Run(tctx, func(ctx context.Context, c tail.Chunk) error {
+				_, err := p.Accept(ctx, serve.Input{Source: "file:" + c.Path, Format: "auto", Body: c.Data})
+				return err
+			})
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		})
+	}
+	g.Go(func() error { return retain(ctx, st, sc.Retention, log) })
 	g.Go(func() error {
 		var err error
 		if sc.TLS.Cert != "" {
@@ -170,6 +209,8 @@ func runServe(ctx context.Context, e env, o serveOptions) error {
 		return err
 	})
 	err = g.Wait()
+	stopSinks()
+	<-sinksDone
 	if err == nil {
 		log.Info("stopped; state saved")
 	}
@@ -214,4 +255,64 @@ func serveTokens(ctx context.Context, e env, sc config.Serve, st *store.Store) (
 		"It is shown once — store it now:\n\n    %s\n\n", token)
 	tok, _ := server.ParseToken("initial", server.HashToken(token))
 	return []server.Token{tok}, nil
+}
+
+// serveSinks builds the configured sinks.
+func serveSinks(cs []config.Sink, log *slog.Logger) ([]siem.Sink, error) {
+	var out []siem.Sink
+	for i, c := range cs {
+		sc := siem.Config{Name: c.Name, Type: c.Type, Timeout: c.Timeout, URL: c.URL, Secret: c.Secret, Headers: c.Headers,
+			Address: c.Address, Protocol: c.Protocol, Facility: c.Facility, AppName: c.AppName, Hostname: c.Hostname,
+			MaxMessage: c.MaxMessage, Retry: siem.RetryConfig(c.Retry)}
+		if c.MinSeverity != "" {
+			sev, err := finding.ParseSeverity(c.MinSeverity)
+			if err != nil {
+				return nil, usageErr("snapwarden config check FILE", "serve.sinks[%d].min_severity: %v", i, err)
+			}
+			sc.MinSeverity = sev
+		}
+		if c.TLS != nil {
+			t := siem.TLSConfig(*c.TLS)
+			sc.TLS = &t
+		}
+		s, err := siem.New(sc, siem.WithVersion(version), siem.WithLogger(log))
+		if err != nil {
+			return nil, usageErr("snapwarden config check FILE", "serve.sinks[%d] (%s): %v", i, c.Name, err)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// serveTailer follows the configured directories, or returns nil.
+func serveTailer(dirs []string, st *store.Store, log *slog.Logger) (*tail.Tailer, error) {
+	if len(dirs) == 0 {
+		return nil, nil
+	}
+	for _, d := range dirs {
+		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
+			return nil, usageErr("snapwarden config check FILE", "serve.tail: %s is not a directory", d)
+		}
+	}
+	return tail.New(tail.Options{Dirs: dirs, Positions: st.TailPositions(), Logger: log})
+}
+
+// retain deletes findings older than the retention, hourly.
+func retain(ctx context.Context, st *store.Store, keep time.Duration, log *slog.Logger) error {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		n, err := st.PruneFindings(ctx, time.Now().Add(-keep))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("retention: prune failed", "err", err)
+		case n > 0:
+			log.Info("retention: findings deleted", "count", n, "older_than", keep.String())
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
 }
