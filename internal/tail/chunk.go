@@ -9,7 +9,8 @@ import (
 // chunker cuts what r yields into chunks of whole lines: at most max bytes,
 // cut after the last newline within them. A line longer than max goes alone
 // and whole up to record bytes; beyond that it is cut (and cut reports it).
-// At the end of r an unterminated tail is delivered only when final.
+// At the end of r an unterminated tail is delivered only when final; when
+// final, a rest of at most max bytes goes as one chunk, newlines or not.
 type chunker struct {
 	r      io.Reader
 	max    int
@@ -34,6 +35,9 @@ func (c *chunker) next() ([]byte, error) {
 	}
 	if len(c.buf) == 0 {
 		return nil, nil
+	}
+	if c.final && c.eof && len(c.buf) <= c.max {
+		return c.take(len(c.buf)), nil // the rest goes whole: one document stays one chunk
 	}
 	if i := bytes.LastIndexByte(c.buf[:min(len(c.buf), c.max)], '\n'); i >= 0 {
 		return c.take(i + 1), nil

@@ -26,6 +26,7 @@ type file struct {
 	size    int64     // at the last scan
 	mod     time.Time // at the last scan
 	changed time.Time // when a scan last saw size or mod change (our clock)
+	seen    time.Time // when a scan first found it
 	gone    time.Time // when a scan stopped finding it; zero while found
 	saved   bool      // Position is stored as it is (or was, before dirty)
 	dirty   bool      // Position changed since it was stored

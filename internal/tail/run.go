@@ -145,7 +145,7 @@ func (t *Tailer) adopt(fresh []entry, now time.Time) []*file {
 	out := make([]*file, 0, len(fresh))
 	var rest []*file
 	for _, e := range fresh {
-		f := &file{Position: Position{Path: e.path, Identity: e.id}, changed: now}
+		f := &file{Position: Position{Path: e.path, Identity: e.id}, changed: now, seen: now}
 		if p, ok := t.loaded[e.path]; ok && p.Identity == e.id {
 			delete(t.loaded, e.path)
 			f.Offset, f.Done, f.saved = p.Offset, p.Done, true

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/snapwarden/snapwarden/internal/tail"
 )
@@ -24,13 +25,15 @@ func TestNew_Rejects(t *testing.T) {
 func TestTailer_AppendsInSteps(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "app.log")
-	write(t, path, "{\"a\":1}\n{\"b\"")
+	write(t, path, "{\"a\":1}\n")
 	var s sink
 	// A long Settle: the partial line must wait for its end, not be taken
 	// for a finished document.
 	tr, _ := start(t, tail.Options{Dirs: []string{dir}, Settle: 10 * testSettle}, &s)
 
 	eventually(t, "the first line", func() bool { return len(s.got()) == 1 })
+	appendTo(t, path, "{\"b\"")
+	quiet()
 	if got := s.text(t, path); got != "{\"a\":1}\n" {
 		t.Fatalf("after a line and a partial one: %q", got)
 	}
@@ -88,6 +91,22 @@ func TestTailer_UnterminatedDocumentAfterSettle(t *testing.T) {
 	quiet()
 	if got := s.got(); len(got) != 1 || string(got[0].Data) != doc || got[0].Offset != 0 || got[0].End != int64(len(doc)) {
 		t.Errorf("delivered %+v, want the whole document once", got)
+	}
+}
+
+func TestTailer_PrettyDocumentInOneChunk(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "activity.json")
+	doc := "[\n  {\n    \"operationName\": \"Microsoft.Compute/snapshots/write\"\n  }\n]"
+	var s sink
+	start(t, tail.Options{Dirs: []string{dir}}, &s)
+	write(t, path, doc[:20])
+	time.Sleep(3 * testPoll) // seen half written, sooner than Settle
+	appendTo(t, path, doc[20:])
+	eventually(t, "the document", func() bool { return len(s.got()) > 0 })
+	quiet()
+	if got := s.got(); len(got) != 1 || string(got[0].Data) != doc {
+		t.Errorf("delivered %d chunks (%+v), want the document in one", len(got), got)
 	}
 }
 
