@@ -77,6 +77,10 @@ func (s *server) ingest(w http.ResponseWriter, r *http.Request) {
 			ie = &ingest.Error{Status: http.StatusBadRequest, Message: err.Error()}
 		}
 		m.Rejected(rejectReason(ie.Status))
+		if ie.Line > 0 {
+			writeJSON(w, ie.Status, map[string]any{"error": ie.Message, "line": ie.Line, "column": ie.Col})
+			return
+		}
 		writeError(w, ie.Status, ie.Message)
 		return
 	}
@@ -113,6 +117,8 @@ func rejectReason(status int) string {
 		return "too_large"
 	case http.StatusUnsupportedMediaType:
 		return "unsupported"
+	case http.StatusNotFound:
+		return "unknown_format"
 	}
 	return "bad_request"
 }
