@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/snapwarden/snapwarden/internal/api"
 	"github.com/snapwarden/snapwarden/internal/config"
 	"github.com/snapwarden/snapwarden/internal/event"
@@ -137,6 +138,9 @@ func runServe(ctx context.Context, e env, o serveOptions) error {
 	tailer, err := serveTailer(sc.Tail, st, log)
 	if err != nil {
 		return err
+	}
+	if tailer != nil {
+		registerTailMetrics(p.Metrics().Registry, tailer)
 	}
 	findings := api.New(api.Options{Store: st, Logger: log, Actor: func(r *http.Request) string { return "token:" + server.TokenName(r) }})
 	limit := int64(sc.MaxBodyMB) << 20
@@ -313,6 +317,29 @@ func retain(ctx context.Context, st *store.Store, keep time.Duration, log *slog.
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
+		}
+	}
+}
+
+// registerTailMetrics exposes the tailer's counters.
+func registerTailMetrics(r *prometheus.Registry, t *tail.Tailer) {
+	for _, m := range []struct {
+		name, help string
+		gauge      bool
+		value      func(tail.Stats) int64
+	}{
+		{"snapwarden_tail_files", "Files followed now.", true, func(s tail.Stats) int64 { return s.FilesWatched }},
+		{"snapwarden_tail_bytes_total", "Bytes read from tailed files (decompressed).", false, func(s tail.Stats) int64 { return s.BytesRead }},
+		{"snapwarden_tail_chunks_total", "Chunks of tailed files accepted.", false, func(s tail.Stats) int64 { return s.ChunksDelivered }},
+		{"snapwarden_tail_errors_total", "Tailer failures: unreadable files, refused chunks (retried), positions not saved.", false, func(s tail.Stats) int64 { return s.Errors }},
+		{"snapwarden_tail_gzip_incomplete_total", "Settled .gz files found truncated or corrupt.", false, func(s tail.Stats) int64 { return s.GzipIncomplete }},
+		{"snapwarden_tail_truncations_total", "Tailed files found shorter than their position and read again.", false, func(s tail.Stats) int64 { return s.Truncations }},
+	} {
+		f := func() float64 { return float64(m.value(t.Stats())) }
+		if m.gauge {
+			r.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: m.name, Help: m.help}, f))
+		} else {
+			r.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: m.name, Help: m.help}, f))
 		}
 	}
 }
