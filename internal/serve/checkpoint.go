@@ -99,7 +99,8 @@ func (pr *processor) checkpoint(ctx context.Context) error {
 		pr.p.m.queueBytes.Set(float64(size))
 	}
 	if pr.stream != nil {
-		_, cs := pr.stream.Stats()
+		ss, cs := pr.stream.Stats()
+		pr.p.m.late.Set(float64(ss.Late))
 		pr.p.m.state.WithLabelValues("resources").Set(float64(cs.Resources))
 		pr.p.m.state.WithLabelValues("principals").Set(float64(cs.Principals))
 		pr.p.m.state.WithLabelValues("open_chains").Set(float64(cs.Open))

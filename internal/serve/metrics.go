@@ -24,6 +24,7 @@ type Metrics struct {
 	queueBytes    prometheus.Gauge
 	held          prometheus.Gauge
 	state         *prometheus.GaugeVec // by kind
+	late          prometheus.Gauge
 }
 
 // NewMetrics registers serve's metrics, and Go's and the process's, in a
@@ -37,7 +38,7 @@ func NewMetrics() *Metrics {
 		acceptedBytes: prometheus.NewCounter(prometheus.CounterOpts{Name: "snapwarden_ingest_bytes_total",
 			Help: "Bytes of records accepted, decompressed."}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "snapwarden_ingest_rejected_total",
-			Help: "Batches refused, by reason (busy, auth, bad_request, too_large, unsupported)."}, []string{"reason"}),
+			Help: "Batches refused, by reason (busy, auth, bad_request, unknown_format, too_large, unsupported)."}, []string{"reason"}),
 		records: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "snapwarden_records_total",
 			Help: "Provider records decoded, by format."}, []string{"format"}),
 		events: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "snapwarden_events_total",
@@ -60,11 +61,13 @@ func NewMetrics() *Metrics {
 			Help: "Bytes in the ingest queue, as stored (compressed)."}),
 		held: prometheus.NewGauge(prometheus.GaugeOpts{Name: "snapwarden_correlation_held",
 			Help: "Events held to be fed to the chain and correlation rules in time order."}),
+		late: prometheus.NewGauge(prometheus.GaugeOpts{Name: "snapwarden_correlation_late_events",
+			Help: "Events fed to the chain and correlation rules behind newer ones since the start: they arrived later than serve.hold allows."}),
 		state: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "snapwarden_correlation_state",
 			Help: "Correlation state size: resources, principals, open_chains."}, []string{"kind"}),
 	}
 	r.MustRegister(m.accepted, m.acceptedBytes, m.rejected, m.records, m.events, m.malformed, m.matchSeconds,
-		m.findings, m.latency, m.storeSeconds, m.queueBatches, m.queueBytes, m.held, m.state,
+		m.findings, m.latency, m.storeSeconds, m.queueBatches, m.queueBytes, m.held, m.state, m.late,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
