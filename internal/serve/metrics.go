@@ -10,8 +10,8 @@ import (
 type Metrics struct {
 	Registry *prometheus.Registry
 
-	accepted      prometheus.Counter
-	acceptedBytes prometheus.Counter
+	accepted      *prometheus.CounterVec // by format
+	acceptedBytes *prometheus.CounterVec // by format
 	rejected      *prometheus.CounterVec // by reason
 	records       *prometheus.CounterVec // by format
 	events        *prometheus.CounterVec // by cloud
@@ -33,10 +33,10 @@ func NewMetrics() *Metrics {
 	r := prometheus.NewRegistry()
 	m := &Metrics{
 		Registry: r,
-		accepted: prometheus.NewCounter(prometheus.CounterOpts{Name: "snapwarden_ingest_batches_total",
-			Help: "Batches accepted (durably queued)."}),
-		acceptedBytes: prometheus.NewCounter(prometheus.CounterOpts{Name: "snapwarden_ingest_bytes_total",
-			Help: "Bytes of records accepted, decompressed."}),
+		accepted: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "snapwarden_ingest_batches_total",
+			Help: "Batches accepted (durably queued), by the format they were sent as (auto: detected per record)."}, []string{"format"}),
+		acceptedBytes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "snapwarden_ingest_bytes_total",
+			Help: "Bytes of records accepted, decompressed, by the format they were sent as."}, []string{"format"}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "snapwarden_ingest_rejected_total",
 			Help: "Batches refused, by reason (busy, auth, bad_request, unknown_format, too_large, unsupported)."}, []string{"reason"}),
 		records: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "snapwarden_records_total",

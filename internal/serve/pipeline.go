@@ -179,8 +179,8 @@ func (p *Pipeline) Accept(ctx context.Context, in Input) (int64, error) {
 			p.release(size)
 			return 0, r.err
 		}
-		p.m.accepted.Inc()
-		p.m.acceptedBytes.Add(float64(size))
+		p.m.accepted.WithLabelValues(req.batch.Format).Inc()
+		p.m.acceptedBytes.WithLabelValues(req.batch.Format).Add(float64(size))
 		return r.seq, nil
 	case <-ctx.Done():
 		// The batch may still be stored and processed: the caller cannot
