@@ -195,9 +195,11 @@ func (s *Store) upsertRows(ctx context.Context, tx *sql.Tx, table string, cols [
 	}, fill)
 }
 
-// keysMatch is (c1 = p AND c2 = p) OR … for k keys, numbering placeholders
-// from first; cols may be qualified by prefix.
-func (s *Store) keysMatch(prefix string, cols []string, first, k int) string {
+// keysMatch is (cond c1 = p AND c2 = p) OR … for k keys, numbering
+// placeholders from first; cond is empty or ends in AND. It is repeated in
+// each term so that SQLite searches an index for each (a MULTI-INDEX OR)
+// instead of scanning what cond alone selects.
+func (s *Store) keysMatch(cond string, cols []string, first, k int) string {
 	var b strings.Builder
 	b.WriteByte('(')
 	p := first
@@ -206,11 +208,12 @@ func (s *Store) keysMatch(prefix string, cols []string, first, k int) string {
 			b.WriteString(" OR ")
 		}
 		b.WriteByte('(')
+		b.WriteString(cond)
 		for i, c := range cols {
 			if i > 0 {
 				b.WriteString(" AND ")
 			}
-			b.WriteString(prefix + c + " = " + s.d.placeholder(p))
+			b.WriteString(c + " = " + s.d.placeholder(p))
 			p++
 		}
 		b.WriteByte(')')

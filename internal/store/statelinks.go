@@ -134,7 +134,9 @@ func (s *Store) updateLinks(ctx context.Context, tx *sql.Tx, rs []Resource, cs [
 	}); err != nil {
 		return err
 	}
-	if err := s.deleteWhere(ctx, tx, "state_links", "from_kind = 'resource' AND ", []string{"from_cloud", "peer"}, len(gone), func(i int, args []any) []any {
+	// Only a resource's rows have a peer (a chain's is empty), so the peer
+	// index alone finds them.
+	if err := s.deleteWhere(ctx, tx, "state_links", "", []string{"from_cloud", "peer"}, len(gone), func(i int, args []any) []any {
 		return append(args, gone[i].Cloud, gone[i].ID)
 	}); err != nil {
 		return err
@@ -144,7 +146,7 @@ func (s *Store) updateLinks(ctx context.Context, tx *sql.Tx, rs []Resource, cs [
 		chains = append(chains, c.ID)
 	}
 	chains = append(chains, goneChains...)
-	if err := s.deleteWhere(ctx, tx, "state_links", "from_kind = 'chain' AND ", []string{"from_id"}, len(chains), func(i int, args []any) []any {
+	if err := s.deleteWhere(ctx, tx, "state_links", "from_kind = 'chain' AND from_cloud = '' AND ", []string{"from_id"}, len(chains), func(i int, args []any) []any {
 		return append(args, chains[i])
 	}); err != nil {
 		return err
@@ -204,7 +206,7 @@ func (s *Store) updateLinks(ctx context.Context, tx *sql.Tx, rs []Resource, cs [
 // and one of n keys over cols.
 func (s *Store) deleteWhere(ctx context.Context, tx *sql.Tx, table, cond string, cols []string, n int, key func(i int, args []any) []any) error {
 	return s.execBatches(ctx, tx, len(cols), n, func(k int) string {
-		return "DELETE FROM " + table + " WHERE " + cond + s.keysMatch("", cols, 1, k)
+		return "DELETE FROM " + table + " WHERE " + s.keysMatch(cond, cols, 1, k)
 	}, func(i int, args []any) ([]any, error) { return key(i, args), nil })
 }
 
