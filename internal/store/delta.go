@@ -15,7 +15,7 @@ import (
 // checkpoint: whole rows for what was created or modified (the shapes of
 // Snapshot), keys for what was deleted. ApplyState writes it.
 type StateDelta struct {
-	HistoryStart, HistoryEnd time.Time // as in Snapshot; zero removes the stored value
+	HistoryStart, HistoryEnd time.Time // as in Snapshot; zero leaves the stored value (a marks-only delta)
 	Principals               []Principal
 	Resources                []Resource
 	Chains                   []Chain
@@ -118,17 +118,14 @@ func (s *Store) applyDelta(ctx context.Context, tx *sql.Tx, d *StateDelta) error
 	return nil
 }
 
-// putMeta writes the history span: a zero time removes its value, as
-// SaveState leaves it out.
+// putMeta writes the history span; a zero time leaves the stored one (an
+// engine's history only widens once it has one).
 func (s *Store) putMeta(ctx context.Context, tx *sql.Tx, d *StateDelta) error {
 	for _, kv := range []struct {
 		key string
 		t   time.Time
 	}{{metaHistoryStart, d.HistoryStart}, {metaHistoryEnd, d.HistoryEnd}} {
 		if kv.t.IsZero() {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM state_meta WHERE key = $1`, kv.key); err != nil {
-				return fmt.Errorf("%s: %w", kv.key, err)
-			}
 			continue
 		}
 		v, err := formatTime(kv.t)

@@ -64,10 +64,12 @@ func TestStore_ApplyState(t *testing.T) {
 		if err != nil || len(marks) != 2 || marks["queue"] != "12" || marks["kafka/0"] != "7" {
 			t.Errorf("marks %v, %v", marks, err)
 		}
-		// A zero history removes it, as SaveState leaves it out.
-		apply(t, s, &store.StateDelta{}, nil)
-		if got, _ := s.LoadState(t.Context()); !got.HistoryEnd.IsZero() || len(got.Resources) != 3 {
-			t.Errorf("after an empty delta: history end %v, %d resources", got.HistoryEnd, len(got.Resources))
+		// A marks-only delta changes no row and keeps the history.
+		apply(t, s, &store.StateDelta{}, map[string]string{"queue": "13"})
+		got, _ = s.LoadState(t.Context())
+		assertSnapshot(t, got, want)
+		if m, _ := s.StateMarks(t.Context()); m["queue"] != "13" {
+			t.Errorf("marks after a marks-only delta: %v", m)
 		}
 	})
 }
