@@ -11,11 +11,13 @@
 #
 #   scripts/bench-serve.sh [EVENTS]      (default 2000000, about 2.4 GB)
 #
-# Environment: DURATION (60s), RATE (20000), CLIENTS (4), PROBES (3),
-# SNAPWARDEN_POSTGRES_DSN (PostgreSQL runs too, each in a schema of its own,
-# dropped after), PROFILE=1 (serve writes a CPU profile per run; its top is
-# printed), BENCH_WORK (where the corpus and SQLite files go; default a
-# temporary directory).
+# Environment: DURATION (60s), RATE (20000), CLIENTS (4 for the paced runs,
+# MAX_CLIENTS 16 for the others), PROBES (3), SNAPWARDEN_POSTGRES_DSN
+# (PostgreSQL runs too, each in a schema of its own, dropped after),
+# PROFILE=DIR (serve writes a CPU profile per run there, LABEL.pprof, beside
+# the binary; its top is printed), BENCH_WORK (where the corpus and SQLite
+# files go; default a temporary directory), RUNS (which runs, default
+# "sqlite-max sqlite-paced postgres-max postgres-paced").
 #
 # serve and the load generator share the machine: servebench prints its own
 # CPU so the two can be told apart.
@@ -25,6 +27,8 @@ events="${1:-2000000}"
 duration="${DURATION:-60s}"
 rate="${RATE:-20000}"
 clients="${CLIENTS:-4}"
+max_clients="${MAX_CLIENTS:-16}"
+runs="${RUNS:-sqlite-max sqlite-paced postgres-max postgres-paced}"
 probes="${PROBES:-3}"
 work="$(mktemp -d "${BENCH_WORK:-${TMPDIR:-/tmp}}/bench-serve.XXXXXX")"
 serve_pid=""
@@ -35,6 +39,10 @@ cleanup() {
 trap cleanup EXIT
 
 go build -o "$work/snapwarden" ./cmd/snapwarden
+if [ -n "${PROFILE:-}" ]; then
+	mkdir -p "$PROFILE"
+	cp "$work/snapwarden" "$PROFILE/snapwarden"
+fi
 go build -o "$work/servebench" ./scripts/servebench
 
 echo "== generate"
@@ -49,8 +57,9 @@ token="bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 # graceful stop; prints servebench's report, serve's peak RSS and the
 # findings in the store.
 run() {
-	local label="$1" db="$2" offered="$3" profile=()
-	if [ "${PROFILE:-}" = 1 ]; then profile=(--cpuprofile "$work/$label.pprof"); fi
+	local label="$1" db="$2" offered="$3" profile=() n="$clients"
+	if [ -n "${PROFILE:-}" ]; then profile=(--cpuprofile "$PROFILE/$label.pprof"); fi
+	if [ "$offered" = 0 ]; then n="$max_clients"; fi
 	SNAPWARDEN_TOKENS="bench=$token" "$work/snapwarden" "${profile[@]}" serve --config "$work/snapwarden.yaml" \
 		--listen 127.0.0.1:0 --db "$db" 2> "$work/$label.log" &
 	serve_pid=$!
@@ -65,15 +74,15 @@ run() {
 		exit 1
 	fi
 	"$work/servebench" -logs "$work/logs" -url "$addr" -token "$token" -label "$label" -rate "$offered" \
-		-duration "$duration" -clients "$clients" -probes "$probes"
+		-duration "$duration" -clients "$n" -probes "$probes"
 	local hwm
 	hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$serve_pid/status")
 	kill -TERM "$serve_pid"
 	wait "$serve_pid"
 	serve_pid=""
 	echo "serve      peak RSS $((hwm / 1024)) MB (VmHWM); stopped cleanly"
-	if [ "${PROFILE:-}" = 1 ]; then
-		go tool pprof -top -nodecount 30 "$work/snapwarden" "$work/$label.pprof" 2> /dev/null | sed 's/^/    /'
+	if [ -n "${PROFILE:-}" ]; then
+		go tool pprof -top -nodecount 30 "$PROFILE/snapwarden" "$PROFILE/$label.pprof" 2> /dev/null | sed 's/^/    /'
 	fi
 }
 
@@ -94,13 +103,18 @@ postgres_run() {
 	PGOPTIONS="-c client_min_messages=warning" psql -q "$SNAPWARDEN_POSTGRES_DSN" -c "DROP SCHEMA $schema CASCADE"
 }
 
-echo
-sqlite_run sqlite-max 0
-echo
-sqlite_run sqlite-paced "$rate"
-if [ -n "${SNAPWARDEN_POSTGRES_DSN:-}" ]; then
+for r in $runs; do
 	echo
-	postgres_run postgres-max 0
-	echo
-	postgres_run postgres-paced "$rate"
-fi
+	case "$r" in
+	sqlite-max) sqlite_run "$r" 0 ;;
+	sqlite-paced) sqlite_run "$r" "$rate" ;;
+	postgres-*)
+		if [ -z "${SNAPWARDEN_POSTGRES_DSN:-}" ]; then
+			echo "$r: skipped (SNAPWARDEN_POSTGRES_DSN is not set)"
+			continue
+		fi
+		if [ "$r" = postgres-max ]; then postgres_run "$r" 0; else postgres_run "$r" "$rate"; fi
+		;;
+	*) echo "unknown run $r" >&2; exit 2 ;;
+	esac
+done

@@ -86,16 +86,11 @@ func loadCorpus(dir string, size, gzipEvery int) ([]batch, error) {
 		pending = pending[:0]
 		return nil
 	}
-	for _, path := range files {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
+	for f := range readFiles(files) {
+		if f.err != nil {
+			return nil, f.err
 		}
-		var file struct{ Records []json.RawMessage }
-		if err := json.Unmarshal(data, &file); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		for _, r := range file.Records {
+		for _, r := range f.records {
 			pending = append(pending, r)
 			if len(pending) == size {
 				if err := flush(); err != nil {
@@ -113,6 +108,51 @@ func loadCorpus(dir string, size, gzipEvery int) ([]batch, error) {
 		compress(out, gzipEvery)
 	}
 	return out, nil
+}
+
+// parsedFile is one file's records, or why it could not be read.
+type parsedFile struct {
+	records []json.RawMessage
+	err     error
+}
+
+// readFiles parses the files on every core and yields them in order; a
+// few files ahead at most are held.
+func readFiles(files []string) func(yield func(parsedFile) bool) {
+	return func(yield func(parsedFile) bool) {
+		ahead := make(chan chan parsedFile, 2*runtime.NumCPU())
+		stop := make(chan struct{})
+		defer close(stop)
+		go func() {
+			defer close(ahead)
+			for _, path := range files {
+				c := make(chan parsedFile, 1)
+				select {
+				case ahead <- c:
+				case <-stop:
+					return
+				}
+				go func() { c <- parseFile(path) }()
+			}
+		}()
+		for c := range ahead {
+			if !yield(<-c) {
+				return
+			}
+		}
+	}
+}
+
+func parseFile(path string) parsedFile {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return parsedFile{err: err}
+	}
+	var file struct{ Records []json.RawMessage }
+	if err := json.Unmarshal(data, &file); err != nil {
+		return parsedFile{err: fmt.Errorf("%s: %w", path, err)}
+	}
+	return parsedFile{records: file.Records}
 }
 
 // compress gzips every n-th batch, on every core (before the clock starts).

@@ -47,6 +47,7 @@ func (l *load) run(ctx context.Context) (*result, error) {
 	l.samples = append(l.samples, s0)
 	var ru0 syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
+	busy0, _ := machineBusy()
 
 	stopScrape := make(chan struct{})
 	scraped := make(chan struct{})
@@ -96,10 +97,12 @@ func (l *load) run(ctx context.Context) (*result, error) {
 	l.samples = append(l.samples, final)
 	var ru1 syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
+	busy1, ok := machineBusy()
 
 	return &result{
 		l: l, start: t0, sent: sent, done: done, drained: drained,
-		clientCPU: cpuTime(ru1) - cpuTime(ru0),
+		clientCPU:  cpuTime(ru1) - cpuTime(ru0),
+		machineCPU: busy1 - busy0, machineKnown: ok,
 	}, nil
 }
 

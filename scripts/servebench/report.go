@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"slices"
 	"time"
 )
@@ -15,6 +16,9 @@ type result struct {
 	done        time.Time
 	drained     bool
 	clientCPU   time.Duration
+	// machineCPU is every process's, this one's and serve's included.
+	machineCPU   time.Duration
+	machineKnown bool
 }
 
 // at returns the last sample taken no later than t.
@@ -86,6 +90,12 @@ func (r *result) print(w io.Writer, o options) {
 		rate(s0, end, "process_cpu_seconds_total"), rate(s0, final, "process_cpu_seconds_total"), rssMax/1e6)
 	fmt.Fprintf(w, "servebench CPU %.2f cores (this load generator, on the same machine)\n",
 		r.clientCPU.Seconds()/final.at.Sub(s0.at).Seconds())
+	if r.machineKnown {
+		wall := final.at.Sub(s0.at).Seconds()
+		serveCPU := final.get("process_cpu_seconds_total") - s0.get("process_cpu_seconds_total")
+		fmt.Fprintf(w, "machine    %.2f of %d cores busy start to last; other processes %.2f cores (the machine is shared)\n",
+			r.machineCPU.Seconds()/wall, runtime.NumCPU(), (r.machineCPU.Seconds()-serveCPU-r.clientCPU.Seconds())/wall)
+	}
 
 	var vis, post []time.Duration
 	failed := 0
