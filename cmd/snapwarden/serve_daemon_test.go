@@ -125,6 +125,9 @@ func startServe(t *testing.T, o daemonOptions) *daemon {
 			cmd.Process.Kill()
 			<-d.exited
 		}
+		if strings.Contains(d.stderr.String(), "WARNING: DATA RACE") {
+			t.Errorf("the race detector reported a data race in serve")
+		}
 		if t.Failed() {
 			t.Logf("serve stderr (pid %d):\n%s", cmd.Process.Pid, d.stderr.String())
 		}
@@ -228,15 +231,16 @@ type apiFinding struct {
 	Revision int `json:"revision"`
 }
 
-// key sums up a finding for comparison: rule, kind, severity and the ids
-// of the events it names.
+// key sums up a finding for comparison: rule, kind, severity, revision
+// (how many times a chain grew: a replay must not count a step again) and
+// the ids of the events it names.
 func (f apiFinding) key() string {
 	ids := make([]string, len(f.Events))
 	for i, e := range f.Events {
 		ids[i] = e.ID
 	}
 	slices.Sort(ids)
-	return fmt.Sprintf("%s %s %s [%s]", f.Rule.Kind, f.Rule.ID, f.Severity, strings.Join(ids, " "))
+	return fmt.Sprintf("%s %s %s rev %d [%s]", f.Rule.Kind, f.Rule.ID, f.Severity, f.Revision, strings.Join(ids, " "))
 }
 
 // findings lists every finding through the API, page by page. The list

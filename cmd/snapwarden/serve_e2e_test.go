@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -139,6 +140,45 @@ func TestServe_killAfterAccept(t *testing.T) {
 	})
 }
 
+// TestServe_crashLoop: the records arrive over many short lives, most
+// ended by SIGKILL at a random moment (before, during or after processing
+// and checkpoints), some by SIGTERM; the last life finds what hunt finds,
+// each chain step counted once.
+func TestServe_crashLoop(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the binary eight times a backend")
+	}
+	recs := exampleRecords(t)
+	want := huntFindings(t, recs)
+	cfg := serveConfig(t)
+	seed := time.Now().UnixNano()
+	t.Logf("seed %d", seed)
+	rnd := rand.New(rand.NewPCG(uint64(seed), 0))
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		db := b.Fresh(t)
+		for from := 0; from < len(recs); from += 5 {
+			d := startServe(t, daemonOptions{db: db, config: cfg})
+			for _, r := range recs[from:min(from+5, len(recs))] {
+				d.mustIngest("cloudtrail", trailDoc([]trailRecord{r}))
+			}
+			// Up to twice the hold and the checkpoint interval.
+			time.Sleep(time.Duration(rnd.Int64N(int64(400 * time.Millisecond))))
+			if rnd.IntN(4) > 0 {
+				d.kill()
+				continue
+			}
+			if err, _ := d.terminate(); err != nil || !strings.Contains(d.stderr.String(), "state saved") {
+				t.Fatalf("SIGTERM: exit %v, and the log:\n%s", err, d.stderr.String())
+			}
+			if n := queueDepth(t, db); n != 0 {
+				t.Errorf("%d batches still queued after a graceful stop", n)
+			}
+		}
+		d := startServe(t, daemonOptions{db: db, config: cfg})
+		d.waitFindings("every finding after the last restart", want)
+	})
+}
+
 // TestServe_sigterm: SIGTERM while batches are being posted; serve stops
 // within seconds with status 0 and says the state is saved. Batches it
 // refused are posted again after the restart, as a client would; nothing
@@ -185,6 +225,9 @@ func TestServe_sigterm(t *testing.T) {
 		}
 		if !strings.Contains(d.stderr.String(), "state saved") {
 			t.Errorf("stderr does not say the state was saved")
+		}
+		if n := queueDepth(t, db); n != 0 {
+			t.Errorf("%d batches still queued after the graceful stop: the last checkpoint does not cover them", n)
 		}
 		var again []trailRecord
 		for i, r := range recs {
