@@ -122,7 +122,7 @@ func TestServe_killAfterAccept(t *testing.T) {
 		db := b.Fresh(t)
 		d := startServe(t, daemonOptions{db: db, config: cfg})
 		for _, r := range recs { // a batch a record: many to lose
-			d.mustIngest("cloudtrail", trailDoc([]trailRecord{r}))
+			d.mustIngest("cloudtrail", trailDoc([]logRecord{r}))
 		}
 		d.kill()
 		if n := queueDepth(t, db); n == 0 {
@@ -159,7 +159,7 @@ func TestServe_crashLoop(t *testing.T) {
 		for from := 0; from < len(recs); from += 5 {
 			d := startServe(t, daemonOptions{db: db, config: cfg})
 			for _, r := range recs[from:min(from+5, len(recs))] {
-				d.mustIngest("cloudtrail", trailDoc([]trailRecord{r}))
+				d.mustIngest("cloudtrail", trailDoc([]logRecord{r}))
 			}
 			// Up to twice the hold and the checkpoint interval.
 			time.Sleep(time.Duration(rnd.Int64N(int64(400 * time.Millisecond))))
@@ -229,7 +229,7 @@ func TestServe_sigterm(t *testing.T) {
 		if n := queueDepth(t, db); n != 0 {
 			t.Errorf("%d batches still queued after the graceful stop: the last checkpoint does not cover them", n)
 		}
-		var again []trailRecord
+		var again []logRecord
 		for i, r := range recs {
 			if !accepted[i] {
 				again = append(again, r)
@@ -262,6 +262,6 @@ func queueDepth(t *testing.T, db string) int64 {
 }
 
 // halves cuts records in two batches.
-func halves(recs []trailRecord) [][]trailRecord {
-	return [][]trailRecord{recs[:len(recs)/2], recs[len(recs)/2:]}
+func halves(recs []logRecord) [][]logRecord {
+	return [][]logRecord{recs[:len(recs)/2], recs[len(recs)/2:]}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -17,16 +18,16 @@ import (
 // restore, attach, ingress) and a cross-account one, with some noise.
 var awsExamples = filepath.Join("..", "..", "examples", "aws")
 
-// trailRecord is one CloudTrail record and its event time.
-type trailRecord struct {
+// logRecord is one provider record and its event time.
+type logRecord struct {
 	time time.Time
 	raw  json.RawMessage
 }
 
 // exampleRecords reads every record of examples/aws, in event time order.
-func exampleRecords(t *testing.T) []trailRecord {
+func exampleRecords(t *testing.T) []logRecord {
 	t.Helper()
-	var out []trailRecord
+	var out []logRecord
 	err := filepath.WalkDir(awsExamples, func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -53,7 +54,7 @@ func exampleRecords(t *testing.T) []trailRecord {
 			if err := json.Unmarshal(raw, &head); err != nil {
 				return err
 			}
-			out = append(out, trailRecord{time: head.EventTime, raw: raw})
+			out = append(out, logRecord{time: head.EventTime, raw: raw})
 		}
 		return nil
 	})
@@ -63,12 +64,12 @@ func exampleRecords(t *testing.T) []trailRecord {
 	if len(out) < 10 {
 		t.Fatalf("only %d records in %s", len(out), awsExamples)
 	}
-	slices.SortStableFunc(out, func(a, b trailRecord) int { return a.time.Compare(b.time) })
+	slices.SortStableFunc(out, func(a, b logRecord) int { return a.time.Compare(b.time) })
 	return out
 }
 
 // splitAt cuts records before the first one with the given operation.
-func splitAt(t *testing.T, recs []trailRecord, eventName string) (before, after []trailRecord) {
+func splitAt(t *testing.T, recs []logRecord, eventName string) (before, after []logRecord) {
 	t.Helper()
 	for i, r := range recs {
 		var head struct {
@@ -84,7 +85,7 @@ func splitAt(t *testing.T, recs []trailRecord, eventName string) (before, after 
 }
 
 // trailDoc renders records as one CloudTrail log file.
-func trailDoc(recs []trailRecord) []byte {
+func trailDoc(recs []logRecord) []byte {
 	raws := make([]json.RawMessage, len(recs))
 	for i, r := range recs {
 		raws[i] = r.raw
@@ -96,7 +97,7 @@ func trailDoc(recs []trailRecord) []byte {
 }
 
 // ndjson renders records one a line.
-func ndjson(recs []trailRecord) []byte {
+func ndjson(recs []logRecord) []byte {
 	var b bytes.Buffer
 	for _, r := range recs {
 		json.Compact(&b, r.raw)
@@ -119,13 +120,21 @@ func gzipped(t *testing.T, b []byte) []byte {
 // huntFindings runs hunt in-process over records (at its default minimum
 // severity, low, which is serve's too) and returns its findings as id →
 // key.
-func huntFindings(t *testing.T, recs []trailRecord) map[string]string {
+func huntFindings(t *testing.T, recs []logRecord) map[string]string {
+	t.Helper()
+	return huntOver(t, "trail.json", trailDoc(recs))
+}
+
+// huntOver runs hunt over body, written to a file of that name, with any
+// more arguments, and returns its findings as id → key.
+func huntOver(t *testing.T, name string, body []byte, args ...string) map[string]string {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "trail.json"), trailDoc(recs), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name), body, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, out, stderr := runCLI(t, "", "hunt", "--output", "jsonl", "--min-severity", "low", dir)
+	args = append([]string{"hunt", "--output", "jsonl", "--min-severity", "low"}, append(args, dir)...)
+	code, out, stderr := runCLI(t, "", args...)
 	if code != exitOK {
 		t.Fatalf("hunt: code %d\n%s", code, stderr)
 	}
@@ -144,4 +153,35 @@ func huntFindings(t *testing.T, recs []trailRecord) map[string]string {
 		want[f.ID] = f.key()
 	}
 	return want
+}
+
+// azureRecords reads the example Azure Activity Log (one record a line),
+// in time order.
+func azureRecords(t *testing.T) []logRecord {
+	t.Helper()
+	var out []logRecord
+	err := filepath.WalkDir(filepath.Join("..", "..", "examples", "azure"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+			var head struct {
+				Time time.Time `json:"time"`
+			}
+			if err := json.Unmarshal(line, &head); err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+			out = append(out, logRecord{time: head.Time, raw: line})
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortStableFunc(out, func(a, b logRecord) int { return a.time.Compare(b.time) })
+	return out
 }

@@ -24,7 +24,7 @@ func TestServe_tail(t *testing.T) {
 	// the second chain's copy (20) grow the rotated file; its share (24)
 	// starts the new one, its restore (27) is in the .gz.
 	cut := []int{0, 16, 20, 24, 27, len(recs)}
-	part := func(i int) []trailRecord { return recs[cut[i]:cut[i+1]] }
+	part := func(i int) []logRecord { return recs[cut[i]:cut[i+1]] }
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		db, dir := b.Fresh(t), t.TempDir()
 		cfg := serveConfig(t, dir)
