@@ -28,6 +28,9 @@ func (s sample) get(name string) float64 { return s.sums[name] }
 // finding stored.
 const latencyMetric = "snapwarden_ingest_to_finding_seconds"
 
+// storeMetric is the store's latency histogram, by operation.
+const storeMetric = "snapwarden_store_seconds"
+
 // scrape reads /metrics in the text exposition format. It parses only
 // what the report needs: plain "name{labels} value" lines.
 func (c *client) scrape(ctx context.Context) (sample, error) {
@@ -62,6 +65,11 @@ func (c *client) scrape(ctx context.Context) (sample, error) {
 		series := line[:sp]
 		name, labels, _ := strings.Cut(series, "{")
 		s.sums[name] += v
+		if name == storeMetric+"_sum" || name == storeMetric+"_count" {
+			if op, ok := label(labels, "op"); ok {
+				s.sums[name+"/"+op] += v
+			}
+		}
 		if name == latencyMetric+"_bucket" {
 			if le, ok := label(labels, "le"); ok {
 				b, err := strconv.ParseFloat(le, 64)

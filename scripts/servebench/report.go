@@ -86,8 +86,9 @@ func (r *result) print(w io.Writer, o options) {
 		backlog, queueMax/1e6, heldMax)
 	fmt.Fprintf(w, "findings   %.0f stored new or changed (snapwarden_findings_total)\n",
 		final.get("snapwarden_findings_total")-s0.get("snapwarden_findings_total"))
-	fmt.Fprintf(w, "serve      CPU %.2f cores while sending, %.2f start to last; peak RSS %.0f MB (sampled each second)\n",
-		rate(s0, end, "process_cpu_seconds_total"), rate(s0, final, "process_cpu_seconds_total"), rssMax/1e6)
+	cpuPerK := 1e6 * (final.get("process_cpu_seconds_total") - s0.get("process_cpu_seconds_total")) / total
+	fmt.Fprintf(w, "serve      CPU %.2f cores while sending, %.2f start to last, %.1f ms per 1,000 records; peak RSS %.0f MB (sampled each second)\n",
+		rate(s0, end, "process_cpu_seconds_total"), rate(s0, final, "process_cpu_seconds_total"), cpuPerK, rssMax/1e6)
 	fmt.Fprintf(w, "servebench CPU %.2f cores (this load generator, on the same machine)\n",
 		r.clientCPU.Seconds()/final.at.Sub(s0.at).Seconds())
 	if r.machineKnown {
@@ -96,6 +97,16 @@ func (r *result) print(w io.Writer, o options) {
 		fmt.Fprintf(w, "machine    %.2f of %d cores busy start to last; other processes %.2f cores (the machine is shared)\n",
 			r.machineCPU.Seconds()/wall, runtime.NumCPU(), (r.machineCPU.Seconds()-serveCPU-r.clientCPU.Seconds())/wall)
 	}
+
+	fmt.Fprintf(w, "store     ")
+	for _, op := range []string{"enqueue", "read_queue", "put_findings", "checkpoint"} {
+		n := final.get(storeMetric+"_count/"+op) - s0.get(storeMetric+"_count/"+op)
+		sum := final.get(storeMetric+"_sum/"+op) - s0.get(storeMetric+"_sum/"+op)
+		if n > 0 {
+			fmt.Fprintf(w, " %s %.0f × %.1f ms (%.0f%% of the time);", op, n, 1000*sum/n, 100*sum/final.at.Sub(s0.at).Seconds())
+		}
+	}
+	fmt.Fprintln(w)
 
 	var vis, post []time.Duration
 	failed := 0
