@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -148,10 +149,11 @@ func startServe(t *testing.T, o daemonOptions) *daemon {
 	return d
 }
 
-// kill ends the process with SIGKILL, as a crash would.
+// kill ends the process with SIGKILL, as a crash would, unless it has
+// exited already.
 func (d *daemon) kill() {
 	d.t.Helper()
-	if err := d.cmd.Process.Kill(); err != nil {
+	if err := d.cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
 		d.t.Fatal(err)
 	}
 	<-d.exited

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -68,9 +69,10 @@ func criticalChain(t *testing.T, want map[string]string) (string, string) {
 
 // TestServe_crash: a chain half ingested, then SIGKILL; after the restart
 // the second half completes it — one chain finding at hunt's severity,
-// and every finding hunt makes, none twice. The kill comes once the first
-// half's findings are visible (checkpointed or not), or at once after the
-// 202s (nothing processed yet).
+// and every finding hunt makes, none twice. The kill comes at once after
+// the 202s (the restart replays the queue), or once the first half's
+// findings are visible and a checkpoint has covered its batches (the
+// restart loads the chain from the store).
 func TestServe_crash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the binary four times a backend")
@@ -84,15 +86,19 @@ func TestServe_crash(t *testing.T) {
 	}
 	cfg := serveConfig(t)
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
-		for _, settled := range []bool{true, false} {
-			t.Run(fmt.Sprintf("settled=%v", settled), func(t *testing.T) {
+		for _, checkpointed := range []bool{false, true} {
+			t.Run(fmt.Sprintf("checkpointed=%v", checkpointed), func(t *testing.T) {
 				db := b.Fresh(t)
 				d := startServe(t, daemonOptions{db: db, config: cfg})
 				for _, half := range halves(first) {
 					d.mustIngest("cloudtrail", trailDoc(half))
 				}
-				if settled {
+				if checkpointed {
 					d.waitFindings("the first half's findings", wantFirst)
+					waitFor(t, "a checkpoint to cover the first half", func() (bool, string) {
+						n := queueDepth(t, db)
+						return n == 0, fmt.Sprintf("%d batches queued", n)
+					})
 				}
 				d.kill()
 
@@ -140,10 +146,10 @@ func TestServe_killAfterAccept(t *testing.T) {
 	})
 }
 
-// TestServe_crashLoop: the records arrive over many short lives, most
-// ended by SIGKILL at a random moment (before, during or after processing
-// and checkpoints), some by SIGTERM; the last life finds what hunt finds,
-// each chain step counted once.
+// TestServe_crashLoop: the records arrive over many short lives, ended at
+// a random moment (before, during or after processing and checkpoints) by
+// SIGKILL, by SIGTERM, or by SIGKILL during the graceful stop; the last
+// life finds what hunt finds, each chain step counted once.
 func TestServe_crashLoop(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the binary eight times a backend")
@@ -163,7 +169,15 @@ func TestServe_crashLoop(t *testing.T) {
 			}
 			// Up to twice the hold and the checkpoint interval.
 			time.Sleep(time.Duration(rnd.Int64N(int64(400 * time.Millisecond))))
-			if rnd.IntN(4) > 0 {
+			switch rnd.IntN(4) {
+			case 0, 1:
+				d.kill()
+				continue
+			case 2: // SIGKILL while the graceful stop is under way
+				if err := d.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(time.Duration(rnd.Int64N(int64(10 * time.Millisecond)))) // a stop takes a few ms
 				d.kill()
 				continue
 			}
