@@ -210,6 +210,7 @@ func TestServe_sigterm(t *testing.T) {
 		var (
 			mu       sync.Mutex
 			accepted = map[int]bool{}
+			codes    = map[int]int{}
 			posted   = make(chan struct{})
 			wg       sync.WaitGroup
 		)
@@ -218,9 +219,15 @@ func TestServe_sigterm(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for i := w; i < len(recs); i += 2 {
-					code, _ := d.request("POST", "/v1/ingest/cloudtrail", testToken, trailDoc(recs[i:i+1]), nil)
+					code, body := d.request("POST", "/v1/ingest/cloudtrail", testToken, trailDoc(recs[i:i+1]), nil)
 					mu.Lock()
 					accepted[i] = code == 202
+					// Refused while stopping: 503 (send again), or no
+					// connection once the listener is closed.
+					if code != 202 && code != 503 && code != 0 {
+						t.Errorf("batch %d while stopping: %d %s", i, code, body)
+					}
+					codes[code]++
 					if len(accepted) == 6 {
 						close(posted)
 					}
@@ -237,6 +244,7 @@ func TestServe_sigterm(t *testing.T) {
 		if took > 10*time.Second {
 			t.Errorf("took %s to stop", took)
 		}
+		t.Logf("stopped %s after SIGTERM", took.Round(time.Millisecond))
 		if !strings.Contains(d.stderr.String(), "state saved") {
 			t.Errorf("stderr does not say the state was saved")
 		}
@@ -249,7 +257,7 @@ func TestServe_sigterm(t *testing.T) {
 				again = append(again, r)
 			}
 		}
-		t.Logf("%d of %d batches accepted before the stop", len(recs)-len(again), len(recs))
+		t.Logf("%d of %d batches accepted before the stop; answers %v", len(recs)-len(again), len(recs), codes)
 
 		d = startServe(t, daemonOptions{db: db, config: cfg})
 		if len(again) > 0 {
