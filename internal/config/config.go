@@ -24,6 +24,8 @@ type Config struct {
 	Inventory Inventory `json:"inventory"`
 	// Serve configures the daemon.
 	Serve Serve `json:"serve"`
+	// Kafka configures serve's Kafka ingest (off without brokers).
+	Kafka Kafka `json:"kafka"`
 	// Critical marks resources as critical; any entry matching is enough.
 	Critical []CriticalEntry `json:"critical"`
 	// TrustedAccounts are accounts (AWS accounts, Azure subscriptions, GCP
@@ -148,6 +150,7 @@ func Default() *Config {
 		Allow:         DefaultAllow(),
 		Inventory:     Inventory{MaxAge: 90 * 24 * time.Hour, ShortLived: 24 * time.Hour},
 		Serve:         defaultServe(),
+		Kafka:         defaultKafka(),
 		AdminPorts:    append([]int(nil), DefaultAdminPorts...),
 		Placeholders:  map[string][]string{},
 		FieldMappings: map[string]map[string][]string{},

@@ -208,7 +208,7 @@ func suggest(key string, known []string) string {
 	return ""
 }
 
-var topKeys = []string{"lang", "store", "critical", "trusted_accounts", "trusted_principals", "windows", "allow", "admin_ports", "placeholders", "field_mappings", "inventory", "serve"}
+var topKeys = []string{"lang", "store", "critical", "trusted_accounts", "trusted_principals", "windows", "allow", "admin_ports", "placeholders", "field_mappings", "inventory", "serve", "kafka"}
 
 func (p *parser) top(n *yaml.Node) {
 	c := p.c
@@ -233,6 +233,8 @@ func (p *parser) top(n *yaml.Node) {
 			})
 		case "serve":
 			p.serve(v, path)
+		case "kafka":
+			p.kafka(v, path)
 		case "critical":
 			c.Critical = []CriticalEntry{}
 			p.list(v, path, func(v *yaml.Node, path string) {

@@ -112,6 +112,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	v.serve(&c.Serve)
+	v.kafka(&c.Kafka)
 	v.sort()
 	return errors.Join(v.errs...)
 }
