@@ -202,7 +202,8 @@ func TestServe_sigterm(t *testing.T) {
 		t.Skip("starts the binary twice")
 	}
 	recs := exampleRecords(t)
-	want := huntFindings(t, recs)
+	// Two clients post at once: two steps of a chain may arrive swapped.
+	want := withoutRevisions(huntFindings(t, recs))
 	cfg := serveConfig(t)
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		db := b.Fresh(t)
