@@ -324,3 +324,72 @@ func TestClientOptions_NoCommit(t *testing.T) {
 		t.Errorf("after a commit, %d records read again", len(again))
 	}
 }
+
+// TestClientOptions_OAuthBearer: kfake has no OAUTHBEARER, so the test
+// reads the first message the mechanism would send. A token file is read
+// again at each authentication, so a rotated token is sent.
+func TestClientOptions_OAuthBearer(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(file, []byte("eyJ0b2tlbi1vbmU\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SNAPWARDEN_TEST_KAFKA_TOKEN", "eyJmcm9tLWVudg")
+	first := func(t *testing.T, s config.KafkaSASL) string {
+		t.Helper()
+		k := kafkaConfig([]string{"k:9092"})
+		k.SASL = s
+		opts, err := kafka.ClientOptions(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl, err := kgo.NewClient(opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer cl.Close()
+		ms := slicesOf(cl.OptValue(kgo.SASL))
+		if len(ms) != 1 || ms[0].Name() != "OAUTHBEARER" {
+			t.Fatalf("mechanisms %v", ms)
+		}
+		_, msg, err := ms[0].Authenticate(context.Background(), "k:9092")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(msg)
+	}
+	const bearer = "n,,\x01auth=Bearer "
+	if got := first(t, config.KafkaSASL{Mechanism: "oauthbearer", Token: "eyJpbmxpbmU"}); got != bearer+"eyJpbmxpbmU\x01\x01" {
+		t.Errorf("inline token: %q", got)
+	}
+	if got := first(t, config.KafkaSASL{Mechanism: "oauthbearer", TokenEnv: "SNAPWARDEN_TEST_KAFKA_TOKEN"}); got != bearer+"eyJmcm9tLWVudg\x01\x01" {
+		t.Errorf("token from the environment: %q", got)
+	}
+
+	k := kafkaConfig([]string{"k:9092"})
+	k.SASL = config.KafkaSASL{Mechanism: "oauthbearer", TokenFile: file}
+	opts, err := kafka.ClientOptions(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	m := slicesOf(cl.OptValue(kgo.SASL))[0]
+	for _, tok := range []string{"eyJ0b2tlbi1vbmU", "eyJ0b2tlbi10d28"} {
+		if err := os.WriteFile(file, []byte(tok+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, msg, err := m.Authenticate(context.Background(), "k:9092")
+		if err != nil || string(msg) != bearer+tok+"\x01\x01" {
+			t.Errorf("token file holding %s: %q, %v", tok, msg, err)
+		}
+	}
+	if err := os.Remove(file); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := m.Authenticate(context.Background(), "k:9092"); err == nil || !strings.HasPrefix(err.Error(), "kafka.sasl.token_file: open ") {
+		t.Errorf("token file gone: %v", err)
+	}
+}
