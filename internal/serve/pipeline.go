@@ -189,9 +189,12 @@ func (p *Pipeline) Accept(ctx context.Context, in Input) (int64, error) {
 	}
 }
 
+// release takes processed bytes off the count. Batches replayed after a
+// restart were accepted by an earlier process and never counted here: the
+// floor keeps them from loosening MaxQueued for the life of this one.
 func (p *Pipeline) release(size int64) {
 	p.mu.Lock()
-	p.queued -= size
+	p.queued = max(0, p.queued-size)
 	p.mu.Unlock()
 }
 
