@@ -9,6 +9,7 @@ import (
 	"errors"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sasl"
 
 	"github.com/snapwarden/snapwarden/internal/config"
 )
@@ -28,6 +29,12 @@ const brokerReadMin = 100 << 20
 // or an unreadable file is an error naming the setting. c should have
 // passed config's Validate; ClientOptions checks again what it relies on.
 func ClientOptions(c config.Kafka) ([]kgo.Opt, error) {
+	return clientOptions(c, nil)
+}
+
+// clientOptions is ClientOptions with the SASL mechanism passed through
+// wrap, when given (Connect watches authentications with it).
+func clientOptions(c config.Kafka, wrap func(sasl.Mechanism) sasl.Mechanism) ([]kgo.Opt, error) {
 	if !c.Enabled() {
 		return nil, errors.New("kafka.brokers: none given, Kafka ingest is off")
 	}
@@ -67,6 +74,9 @@ func ClientOptions(c config.Kafka) ([]kgo.Opt, error) {
 		m, err := mechanism(c.SASL)
 		if err != nil {
 			return nil, err
+		}
+		if wrap != nil {
+			m = wrap(m)
 		}
 		opts = append(opts, kgo.SASL(m))
 	}

@@ -228,7 +228,7 @@ func TestConnect(t *testing.T) {
 		{"event hubs user", config.KafkaSASL{Mechanism: "plain", Username: config.EventHubsUser, Password: connString}, brokers, nil, false},
 		{"wrong password", config.KafkaSASL{Mechanism: "plain", Username: "user", Password: "wrong"}, brokers, []string{
 			`kafka: the brokers refused the credentials of kafka.sasl (plain, user "user") at ` + brokers[0],
-			"(the broker closed the connection during authentication): check kafka.sasl: ",
+			"(the broker ended the connection during authentication): check kafka.sasl: ",
 		}, true},
 		{"unknown user", config.KafkaSASL{Mechanism: "scram-sha-256", Username: "nobody", Password: "pass"}, brokers, []string{
 			`kafka: the brokers refused the credentials of kafka.sasl (scram-sha-256, user "nobody")`,
