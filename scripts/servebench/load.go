@@ -61,19 +61,22 @@ func (l *load) run(ctx context.Context) (*result, error) {
 	defer cancel()
 	jobs := make(chan int)
 	go l.dispatch(sendCtx, t0, jobs)
-	var wg sync.WaitGroup
+	var senders, probes sync.WaitGroup
 	for range l.o.clients {
-		wg.Go(func() {
+		senders.Go(func() {
 			for i := range jobs {
 				l.send(sendCtx, i, l.batches[i].plain, l.batches[i].gz, l.batches[i].records)
 			}
 		})
 	}
 	for k := range l.o.probes {
-		wg.Go(func() { l.probeLoop(sendCtx, k, jobs) })
+		probes.Go(func() { l.probeLoop(sendCtx, k, jobs) })
 	}
-	wg.Wait()
+	senders.Wait()
+	// Sending is over when the senders are done; a probe may still wait
+	// for its finding (and so for the backlog) after that.
 	sent := time.Now()
+	probes.Wait()
 
 	// Wait for serve to process every record it accepted.
 	want := s0.get("snapwarden_records_total") + float64(l.acceptedRecords.Load())
