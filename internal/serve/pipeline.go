@@ -276,7 +276,7 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	p.mu.Lock()
 	p.ready = true
 	p.mu.Unlock()
-	p.log.Info("processing", "owner", p.opts.Owner, "resumed_after_batch", p.proc.covered)
+	p.log.Info("processing", "owner", p.opts.Owner, "resumed_after_batch", p.proc.u.covered)
 
 	err := p.proc.loop(ctx)
 	if ctx.Err() == nil {
