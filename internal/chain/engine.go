@@ -71,6 +71,7 @@ type Stats struct {
 	DroppedChain    int // copies not tracked: too many open chains
 	DroppedActor    int // principals not tracked: table full
 	Evicted         int // resources and chains expired
+	Merged          int // resources and chains added from the store (Merge)
 }
 
 // Engine evaluates chain rules over events fed in time order.

@@ -137,6 +137,36 @@ func (e *Engine) chainRow(tr *track) (store.Chain, error) {
 	return c, nil
 }
 
+// nodeOf is a stored resource as a node, its parent and links not set.
+func (e *Engine) nodeOf(r *store.Resource) (*node, error) {
+	n := &node{id: r.ID, cloud: event.Cloud(r.Cloud), typ: event.ResourceType(r.Type), account: e.g.intern(r.Account),
+		created: nanos(r.Created), seen: nanos(r.Seen), creator: e.g.intern(r.Creator), event: r.CreatedBy, critical: r.Critical}
+	if len(r.Open) > 0 {
+		var o openState
+		if err := json.Unmarshal(r.Open, &o); err != nil {
+			return nil, fmt.Errorf("opening of %s: %w", r.ID, err)
+		}
+		n.extra().open = &openMark{at: o.At, world: o.World, step: o.Step}
+	}
+	return n, nil
+}
+
+// trackOf is a stored chain of rule rc as a track, with its products per
+// step (for addProducts); nil when the rule's steps changed since.
+func trackOf(rc *compiled, c *store.Chain) (*track, [][]string, error) {
+	var st trackState
+	if err := json.Unmarshal(c.State, &st); err != nil {
+		return nil, nil, fmt.Errorf("chain %s: %w", c.ID, err)
+	}
+	if len(st.Hits) != len(rc.steps) || len(st.Products) != len(rc.steps) || len(st.Hits[0]) == 0 {
+		return nil, nil, nil
+	}
+	tr := &track{rule: rc, id: c.ID, start: st.Start, cloud: event.Cloud(c.Cloud), account: c.Account,
+		critical: st.Critical, newActor: st.NewActor, hits: st.Hits, products: make([][]string, len(rc.steps)),
+		severity: st.Severity, revision: st.Revision}
+	return tr, st.Products, nil
+}
+
 // openState is a network object's opening in a checkpoint.
 type openState struct {
 	At    int64     `json:"at"`
@@ -157,15 +187,10 @@ func (e *Engine) Restore(s *store.Snapshot) error {
 		}
 		x.firstSeen, x.created, x.createdBy = nanos(p.FirstSeen), nanos(p.Created), p.CreatedBy
 	}
-	for _, r := range s.Resources {
-		n := &node{id: r.ID, cloud: event.Cloud(r.Cloud), typ: event.ResourceType(r.Type), account: e.g.intern(r.Account),
-			created: nanos(r.Created), seen: nanos(r.Seen), creator: e.g.intern(r.Creator), event: r.CreatedBy, critical: r.Critical}
-		if len(r.Open) > 0 {
-			var o openState
-			if err := json.Unmarshal(r.Open, &o); err != nil {
-				return fmt.Errorf("checkpoint: opening of %s: %w", r.ID, err)
-			}
-			n.extra().open = &openMark{at: o.At, world: o.World, step: o.Step}
+	for i := range s.Resources {
+		n, err := e.nodeOf(&s.Resources[i])
+		if err != nil {
+			return fmt.Errorf("checkpoint: %w", err)
 		}
 		e.g.add(n)
 	}
@@ -193,21 +218,18 @@ func (e *Engine) Restore(s *store.Snapshot) error {
 			dropped = append(dropped, c.ID) // the next checkpoint deletes it, as Snapshot leaves it out
 			continue
 		}
-		var st trackState
-		if err := json.Unmarshal(c.State, &st); err != nil {
-			return fmt.Errorf("checkpoint: chain %s: %w", c.ID, err)
+		tr, products, err := trackOf(rc, &c)
+		if err != nil {
+			return fmt.Errorf("checkpoint: %w", err)
 		}
-		if len(st.Hits) != len(rc.steps) || len(st.Products) != len(rc.steps) || len(st.Hits[0]) == 0 {
+		if tr == nil {
 			dropped = append(dropped, c.ID)
 			continue // the rule's steps changed since: the chain cannot go on
 		}
-		tr := &track{rule: rc, id: c.ID, start: st.Start, cloud: event.Cloud(c.Cloud), account: c.Account,
-			critical: st.Critical, newActor: st.NewActor, hits: st.Hits, products: make([][]string, len(rc.steps)),
-			severity: st.Severity, revision: st.Revision}
 		e.tracks[c.ID] = tr
 		e.queue = append(e.queue, tr)
 		e.ch.opened(tr)
-		for i, ids := range st.Products {
+		for i, ids := range products {
 			e.addProducts(tr, i, ids)
 		}
 	}

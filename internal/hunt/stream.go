@@ -2,6 +2,8 @@ package hunt
 
 import (
 	"container/heap"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,6 +41,10 @@ type Stream struct {
 	arrived time.Time // when it was taken up
 	lastFed time.Time
 
+	// Faulting state in (SetLookup): nil lookup, none.
+	lookup   func(ids []string) (*store.Snapshot, error)
+	notFound notFound
+
 	stats StreamStats
 }
 
@@ -49,6 +55,9 @@ type StreamStats struct {
 	Findings int // chain and correlation findings yielded (revisions included)
 	Below    int // of them, under the minimum severity and dropped
 	Allowed  int // of them, suppressed by the allow-list (yielded marked)
+	Lookups  int // lookups of state the chain engine lacked (SetLookup)
+	Asked    int // resource ids they asked for
+	Missing  int // of them, not stored
 }
 
 type heldItem struct {
@@ -170,6 +179,9 @@ func (s *Stream) Release(now time.Time, all bool, yield func(f finding.Finding, 
 			s.cutoff = t
 		}
 	}
+	if err := s.faultIn(now, all); err != nil {
+		return err
+	}
 	for len(s.byTime) > 0 {
 		it := s.byTime[0]
 		if !all && it.time().After(s.cutoff) {
@@ -242,3 +254,122 @@ func (s *Stream) Restore(snap *store.Snapshot) error { return s.engine.Restore(s
 // Checkpoint returns what changed in the correlation state since the last
 // Checkpoint (or Restore).
 func (s *Stream) Checkpoint() (*store.StateDelta, error) { return s.engine.Checkpoint() }
+
+// ---- Faulting state in: chains across partitions (issue 9) ----
+//
+// A Stream owning some accounts (a Kafka partition's) lacks what other
+// partitions' engines saw: a snapshot another account shared with one of
+// its own, and the chain that shared it. With a lookup set, each Release
+// asks the store once for what the events it is about to feed refer to and
+// the engine lacks, and merges it in before feeding them.
+
+// notFoundTTL is how long an id looked up and not found is not asked for
+// again; notFoundMax bounds how many such ids are remembered.
+const (
+	notFoundTTL = time.Minute
+	notFoundMax = 1 << 16
+)
+
+// SetLookup makes s fault in state: f returns the stored state of
+// resources by id (serve passes the shared store's LoadStateOf). An error
+// from f fails the Release, which feeds nothing then, rather than let a
+// chain be missed silently.
+func (s *Stream) SetLookup(f func(ids []string) (*store.Snapshot, error)) {
+	if s != nil {
+		s.lookup = f
+		s.notFound.max = notFoundMax
+	}
+}
+
+// faultIn looks up, in one call, the resources the items due for feeding
+// refer to that the chain engine lacks — not those created by the items
+// themselves, nor those looked up in vain within notFoundTTL — and merges
+// what is stored.
+func (s *Stream) faultIn(now time.Time, all bool) error {
+	if s.lookup == nil {
+		return nil
+	}
+	due := func(it *heldItem) bool { return it.Event != nil && (all || !it.time().After(s.cutoff)) }
+	var ids []string
+	for _, it := range s.byTime {
+		if due(it) {
+			ids = append(ids, s.engine.Unknown(it.Event)...)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	made := map[string]bool{} // by an item due: fed before it is used
+	for _, it := range s.byTime {
+		if !due(it) {
+			continue
+		}
+		for _, r := range it.Event.Resources {
+			if r.Role == event.RoleCreated {
+				if _, ok := slices.BinarySearch(ids, r.ID); ok {
+					made[r.ID] = true
+				}
+			}
+		}
+	}
+	ids = slices.DeleteFunc(ids, func(id string) bool { return made[id] || s.notFound.has(id, now) })
+	if len(ids) == 0 {
+		return nil
+	}
+	snap, err := s.lookup(ids)
+	if err != nil {
+		return fmt.Errorf("look up %d resources: %w", len(ids), err)
+	}
+	s.stats.Lookups++
+	s.stats.Asked += len(ids)
+	found := make(map[string]bool, len(snap.Resources))
+	for _, r := range snap.Resources {
+		found[r.ID] = true
+	}
+	for _, id := range ids {
+		if !found[id] {
+			s.stats.Missing++
+			s.notFound.add(id, now)
+		}
+	}
+	return s.engine.Merge(snap)
+}
+
+// notFound remembers ids looked up in vain, at most max, each for
+// notFoundTTL of wall-clock time.
+type notFound struct {
+	at    map[string]time.Time
+	queue []notFoundEntry // in the order added: the oldest go first
+	max   int
+}
+
+type notFoundEntry struct {
+	id string
+	at time.Time
+}
+
+func (c *notFound) has(id string, now time.Time) bool {
+	at, ok := c.at[id]
+	return ok && now.Sub(at) < notFoundTTL
+}
+
+func (c *notFound) add(id string, now time.Time) {
+	if c.at == nil {
+		c.at = map[string]time.Time{}
+	}
+	for len(c.queue) > 0 && (len(c.queue) >= c.max || now.Sub(c.queue[0].at) >= notFoundTTL) {
+		old := c.queue[0]
+		if c.at[old.id].Equal(old.at) {
+			delete(c.at, old.id)
+		}
+		c.queue[0] = notFoundEntry{}
+		c.queue = c.queue[1:]
+	}
+	if cap(c.queue) > 2*len(c.queue)+1024 {
+		c.queue = append([]notFoundEntry(nil), c.queue...)
+	}
+	c.at[id] = now
+	c.queue = append(c.queue, notFoundEntry{id, now})
+}

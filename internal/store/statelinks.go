@@ -14,7 +14,8 @@ import (
 // account's. state_links holds, for each such need, which row (from) made
 // it: a resource whose parent or link (peer) is in another account gives a
 // pair — each account needs the other's resource —, a chain that reaches
-// other accounts gives them the chain and its resources.
+// other accounts gives them the chain and its resources, and every chain
+// gives its own account its resources (by which LoadStateOf finds it).
 
 const (
 	linkResource = "resource"
@@ -75,18 +76,15 @@ func peers(r *Resource) []string {
 }
 
 // chain gives every other account c reaches the chain, and each account
-// involved (its own too) the chain's resources.
+// involved (its own too) the chain's resources. Its own account's rows are
+// written even when it reaches no other: through them LoadStateOf finds
+// the chain by a resource it holds (a copy made public, then copied by an
+// account the chain does not name yet).
 func (l *linkSet) chain(c *Chain) {
-	others := 0
 	for _, a := range c.Accounts {
-		if a == c.Account {
-			continue
+		if a != c.Account {
+			l.add(linkRow{a, linkChain, "", c.ID, linkChain, "", c.ID, ""})
 		}
-		others++
-		l.add(linkRow{a, linkChain, "", c.ID, linkChain, "", c.ID, ""})
-	}
-	if others == 0 {
-		return
 	}
 	for _, a := range append([]string{c.Account}, c.Accounts...) {
 		for _, id := range c.Resources {
