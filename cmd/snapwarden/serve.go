@@ -190,6 +190,22 @@ func runServe(ctx context.Context, e env, o serveOptions) error {
 		})
 	}
 	g.Go(func() error { return retain(ctx, st, sc.Retention, log) })
+	if cfg.Kafka.Enabled() {
+		consumer, err := serve.NewConsumer(serve.KafkaOptions{Config: cfg.Kafka, Store: st, Detector: det, Owner: instance,
+			Hold: sc.Hold, PairWait: sc.PairWait, CheckpointEvery: sc.Checkpoint, DefaultAccounts: accounts,
+			Notify: func() { fwd.Wake() }, Metrics: p.Metrics(), Logger: log})
+		if err != nil {
+			return err
+		}
+		g.Go(func() error {
+			err := consumer.Run(pctx)
+			if err != nil {
+				stopPipeline()
+				srv.Close()
+			}
+			return err
+		})
+	}
 	g.Go(func() error {
 		var err error
 		if sc.TLS.Cert != "" {
