@@ -214,7 +214,7 @@ func TestKafka_GroupRebalanceCrash(t *testing.T) {
 	want := huntFindings(t, d)
 	records := exampleRecords(t)
 	for _, tc := range []struct {
-		name  string
+		name string
 		// steps run the instances; settle waits until the findings are
 		// hunt's (lone paired records wait serve.pair_wait first).
 		steps func(t *testing.T, k config.Kafka, st *store.Store, cl *kgo.Client, ends map[int32]int64, settle func())
