@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/snapwarden/snapwarden/internal/config"
 	"github.com/snapwarden/snapwarden/internal/event"
@@ -183,41 +185,40 @@ func (c *Consumer) process(ctx context.Context, fetches kgo.Fetches) error {
 	if c.killed {
 		return errors.New("killed")
 	}
-	var err error
+	records := map[tp][]*kgo.Record{}
 	fetches.EachPartition(func(fp kgo.FetchTopicPartition) {
-		if err != nil || len(fp.Records) == 0 {
-			return
+		p := tp{fp.Topic, fp.Partition}
+		if len(fp.Records) == 0 || c.units[p] == nil {
+			return // nothing, or revoked while the fetch was on its way
 		}
-		u := c.units[tp{fp.Topic, fp.Partition}]
-		if u == nil {
-			return // revoked while the fetch was on its way
-		}
-		for _, r := range fp.Records {
-			if err = c.record(ctx, u, r); err != nil {
-				return
-			}
-		}
+		records[p] = append(records[p], fp.Records...)
 		last := fp.Records[len(fp.Records)-1]
 		c.records.WithLabelValues(fp.Topic).Add(float64(len(fp.Records)))
 		c.lag.WithLabelValues(fp.Topic, strconv.Itoa(int(fp.Partition))).Set(float64(max(0, fp.HighWatermark-last.Offset-1)))
 	})
-	if err != nil {
-		return err
-	}
+	// Partitions are independent: their units run side by side.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for p, u := range c.units {
-		if err := u.unpaired(); err != nil {
-			return err
-		}
-		if err := u.release(ctx, false); err != nil {
-			return err
-		}
-		if time.Since(u.lastSave) >= c.o.CheckpointEvery {
-			if err := c.commit(ctx, p, u); err != nil {
+		g.Go(func() error {
+			for _, r := range records[p] {
+				if err := c.record(gctx, u, r); err != nil {
+					return err
+				}
+			}
+			if err := u.unpaired(); err != nil {
 				return err
 			}
-		}
+			if err := u.release(gctx, false); err != nil {
+				return err
+			}
+			if time.Since(u.lastSave) >= c.o.CheckpointEvery {
+				return c.commit(gctx, p, u)
+			}
+			return nil
+		})
 	}
-	return nil
+	return g.Wait()
 }
 
 // record runs one Kafka record (one or more audit records, or a push
