@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -36,64 +37,69 @@ func (s *Store) LoadStateOf(ctx context.Context, ids []string) (*Snapshot, error
 		return snap, nil
 	}
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
-		byID := func(i int, args []any) []any { return append(args, ids[i]) }
-		if err := s.loadResourcesByKey(ctx, tx, snap, []string{"id"}, len(ids), byID); err != nil {
+		if err := s.loadResourcesByID(ctx, tx, snap, ids, nil); err != nil {
 			return fmt.Errorf("resources: %w", err)
 		}
+		// The kinds are checked here, not in SQL: given them, SQLite scans
+		// every chain's rows by the primary key instead of searching by id.
 		var chainIDs []string
-		if err := s.queryBatches(ctx, tx, func(k int) string {
-			return `SELECT DISTINCT from_id FROM state_links WHERE ` + s.keysMatch("kind = 'resource' AND from_kind = 'chain' AND ", []string{"id"}, 1, k)
-		}, len(ids), byID, func(rows *sql.Rows) error {
-			var id string
-			if err := rows.Scan(&id); err != nil {
+		if err := s.queryIn(ctx, tx, `SELECT from_kind, kind, from_id FROM state_links WHERE id IN `, nil, ids, func(rows *sql.Rows) error {
+			var fromKind, kind, id string
+			if err := rows.Scan(&fromKind, &kind, &id); err != nil {
 				return err
 			}
-			chainIDs = append(chainIDs, id)
+			if fromKind == linkChain && kind == linkResource {
+				chainIDs = append(chainIDs, id)
+			}
 			return nil
 		}); err != nil {
 			return fmt.Errorf("chains holding them: %w", err)
 		}
 		chainIDs = slices.Compact(slices.Sorted(slices.Values(chainIDs)))
-		if err := s.loadChainsByID(ctx, tx, snap, chainIDs); err != nil {
+		if err := s.queryIn(ctx, tx, `SELECT `+chainSelect+` FROM chains WHERE id IN `, nil, chainIDs, func(rows *sql.Rows) error {
+			return scanChain(rows, snap)
+		}); err != nil {
 			return fmt.Errorf("chains: %w", err)
 		}
-		// The chains' resources not loaded yet.
+		snap.Chains = slices.DeleteFunc(snap.Chains, func(c Chain) bool { return !c.Open })
+		// The chains' resources not loaded yet, each in its chain's cloud.
+		want := map[ResourceKey]bool{}
 		have := map[ResourceKey]bool{}
 		for _, r := range snap.Resources {
 			have[ResourceKey{r.Cloud, r.ID}] = true
 		}
-		var more []ResourceKey
+		var more []string
 		for _, c := range snap.Chains {
 			for _, id := range c.Resources {
-				if k := (ResourceKey{c.Cloud, id}); !have[k] {
-					have[k] = true
-					more = append(more, k)
+				if k := (ResourceKey{c.Cloud, id}); !have[k] && !want[k] {
+					want[k] = true
+					more = append(more, id)
 				}
 			}
 		}
-		if err := s.loadResourcesByKey(ctx, tx, snap, []string{"cloud", "id"}, len(more), func(i int, args []any) []any {
-			return append(args, more[i].Cloud, more[i].ID)
-		}); err != nil {
+		more = slices.Compact(slices.Sorted(slices.Values(more)))
+		if err := s.loadResourcesByID(ctx, tx, snap, more, want); err != nil {
 			return fmt.Errorf("chains' resources: %w", err)
 		}
-		var creators []ResourceKey // (cloud, principal id)
+		// The principals that created them, a cloud at a time (an index
+		// search on the key's prefix).
+		creators := map[string][]string{}
 		seen := map[ResourceKey]bool{}
 		for _, r := range snap.Resources {
 			if k := (ResourceKey{r.Cloud, r.Creator}); r.Creator != "" && !seen[k] {
 				seen[k] = true
-				creators = append(creators, k)
+				creators[r.Cloud] = append(creators[r.Cloud], r.Creator)
 			}
 		}
-		if err := s.queryBatches(ctx, tx, func(k int) string {
-			return `SELECT cloud, id, first_seen, created, created_by FROM principals WHERE ` + s.keysMatch("", []string{"cloud", "id"}, 1, k)
-		}, len(creators), func(i int, args []any) []any {
-			return append(args, creators[i].Cloud, creators[i].ID)
-		}, func(rows *sql.Rows) error {
-			p, err := scanPrincipal(rows)
-			snap.Principals = append(snap.Principals, p)
-			return err
-		}); err != nil {
-			return fmt.Errorf("principals: %w", err)
+		for _, cloud := range slices.Sorted(maps.Keys(creators)) {
+			if err := s.queryIn(ctx, tx, `SELECT cloud, id, first_seen, created, created_by FROM principals WHERE cloud = `+s.d.placeholder(1)+` AND id IN `,
+				[]any{cloud}, creators[cloud], func(rows *sql.Rows) error {
+					p, err := scanPrincipal(rows)
+					snap.Principals = append(snap.Principals, p)
+					return err
+				}); err != nil {
+				return fmt.Errorf("principals: %w", err)
+			}
 		}
 		return nil
 	})
@@ -110,26 +116,43 @@ func (s *Store) LoadStateOf(ctx context.Context, ids []string) (*Snapshot, error
 	return snap, nil
 }
 
-// loadResourcesByKey appends the resources matching one of n keys over
-// cols.
-func (s *Store) loadResourcesByKey(ctx context.Context, tx *sql.Tx, snap *Snapshot, cols []string, n int, key func(i int, args []any) []any) error {
-	return s.eachBatch(n, key, func(k int, args []any) error {
-		return loadResources(ctx, tx, snap, `SELECT `+resourceSelect+` FROM resources WHERE `+s.keysMatch("", cols, 1, k), args...)
-	})
+// loadResourcesByID appends the resources with the ids given, in any
+// cloud, or only those keep holds when it is not nil.
+func (s *Store) loadResourcesByID(ctx context.Context, tx *sql.Tx, snap *Snapshot, ids []string, keep map[ResourceKey]bool) error {
+	var found Snapshot
+	if err := s.queryIn(ctx, tx, `SELECT `+resourceSelect+` FROM resources WHERE id IN `, nil, ids, func(rows *sql.Rows) error {
+		return scanResource(rows, &found)
+	}); err != nil {
+		return err
+	}
+	for _, r := range found.Resources {
+		if keep == nil || keep[ResourceKey{r.Cloud, r.ID}] {
+			snap.Resources = append(snap.Resources, r)
+		}
+	}
+	return nil
 }
 
-// loadChainsByID appends the open chains among ids.
-func (s *Store) loadChainsByID(ctx context.Context, tx *sql.Tx, snap *Snapshot, ids []string) error {
-	return s.eachBatch(len(ids), func(i int, args []any) []any { return append(args, ids[i]) }, func(k int, args []any) error {
-		return loadChains(ctx, tx, snap, `SELECT `+chainSelect+` FROM chains WHERE `+s.keysMatch("is_open = 1 AND ", []string{"id"}, 1, k)+` ORDER BY id`, args...)
-	})
-}
-
-// queryBatches runs the query sqlFor(k) for n keys, k ≤ rowsPerInsert at a
-// time, calling scan on each row.
-func (s *Store) queryBatches(ctx context.Context, tx *sql.Tx, sqlFor func(k int) string, n int, key func(i int, args []any) []any, scan func(*sql.Rows) error) error {
-	return s.eachBatch(n, key, func(k int, args []any) error {
-		rows, err := tx.QueryContext(ctx, sqlFor(k), args...)
+// queryIn runs query, which ends in "IN " and takes fixed arguments
+// first, for the values given, rowsPerInsert at a time, calling scan on
+// each row. An IN list, not ORed terms: PostgreSQL with fresh statistics
+// scans a whole table for the latter.
+func (s *Store) queryIn(ctx context.Context, tx *sql.Tx, query string, fixed []any, values []string, scan func(*sql.Rows) error) error {
+	for start := 0; start < len(values); start += rowsPerInsert {
+		batch := values[start:min(start+rowsPerInsert, len(values))]
+		args := slices.Clone(fixed)
+		var b strings.Builder
+		b.WriteString(query)
+		b.WriteByte('(')
+		for i, v := range batch {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(s.d.placeholder(len(fixed) + i + 1))
+			args = append(args, v)
+		}
+		b.WriteByte(')')
+		rows, err := tx.QueryContext(ctx, b.String(), s.args(args...)...)
 		if err != nil {
 			return err
 		}
@@ -139,21 +162,7 @@ func (s *Store) queryBatches(ctx context.Context, tx *sql.Tx, sqlFor func(k int)
 				return err
 			}
 		}
-		return errors.Join(rows.Err(), rows.Close())
-	})
-}
-
-// eachBatch calls run with k ≤ rowsPerInsert keys' arguments at a time,
-// readied for the driver.
-func (s *Store) eachBatch(n int, key func(i int, args []any) []any, run func(k int, args []any) error) error {
-	var args []any
-	for start := 0; start < n; start += rowsPerInsert {
-		k := min(rowsPerInsert, n-start)
-		args = args[:0]
-		for i := start; i < start+k; i++ {
-			args = key(i, args)
-		}
-		if err := run(k, s.args(args...)); err != nil {
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return err
 		}
 	}

@@ -164,3 +164,47 @@ func TestStore_LoadStateOf_Changes(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkStore_LoadStateOf: one lookup of n ids among 10,000 stored
+// resources and 5,000 open chains, half of the ids stored, analyzed.
+func BenchmarkStore_LoadStateOf(b *testing.B) {
+	at := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
+	snap := &store.Snapshot{}
+	for i := range 5000 {
+		v, s := fmt.Sprint("vol-", i), fmt.Sprint("snap-", i)
+		snap.Resources = append(snap.Resources,
+			store.Resource{Cloud: "aws", ID: v, Type: "volume", Account: "A", Seen: at},
+			store.Resource{Cloud: "aws", ID: s, Type: "snapshot", Account: "A", Parent: v, Creator: "alice", Seen: at})
+		snap.Chains = append(snap.Chains, store.Chain{ID: fmt.Sprint("ch-", i), Rule: "r", Cloud: "aws", Account: "A", Open: true,
+			Updated: at, State: []byte(`{}`), Resources: []string{v, s}})
+	}
+	snap.Principals = []store.Principal{{Cloud: "aws", ID: "alice", FirstSeen: at}}
+	for _, bk := range storetest.All() {
+		s, dsn := openTemp(b, bk)
+		if err := s.SaveState(b.Context(), snap); err != nil {
+			b.Fatal(err)
+		}
+		// As autovacuum would: without statistics PostgreSQL scans.
+		if _, err := bk.Raw(b, dsn).ExecContext(b.Context(), "ANALYZE"); err != nil {
+			b.Fatal(err)
+		}
+		for _, n := range []int{10, 100} {
+			var ids []string
+			for i := range n {
+				if i%2 == 0 {
+					ids = append(ids, fmt.Sprint("snap-", i*37))
+				} else {
+					ids = append(ids, fmt.Sprint("nope-", i))
+				}
+			}
+			b.Run(fmt.Sprintf("backend=%s/ids=%d", bk.Name, n), func(b *testing.B) {
+				for b.Loop() {
+					got, err := s.LoadStateOf(b.Context(), ids)
+					if err != nil || len(got.Chains) != n/2 {
+						b.Fatalf("%d chains, %v; want %d", len(got.Chains), err, n/2)
+					}
+				}
+			})
+		}
+	}
+}

@@ -313,25 +313,33 @@ func loadResources(ctx context.Context, tx *sql.Tx, snap *Snapshot, query string
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var r Resource
-		var created, links, seen sql.NullString
-		var critical int
-		if err := rows.Scan(&r.Cloud, &r.ID, &r.Type, &r.Account, &created, &r.Creator, &r.CreatedBy, &r.Parent, &critical, &links, &seen, &r.Open); err != nil {
+		if err := scanResource(rows, snap); err != nil {
 			return err
 		}
-		r.Critical = critical != 0
-		if links.Valid {
-			r.Links = splitLinks(links.String)
-		}
-		var err1, err2 error
-		r.Created, err1 = parseTime(created)
-		r.Seen, err2 = parseTime(seen)
-		if err := errors.Join(err1, err2); err != nil {
-			return fmt.Errorf("%s/%s: %w", r.Cloud, r.ID, err)
-		}
-		snap.Resources = append(snap.Resources, r)
 	}
 	return rows.Err()
+}
+
+// scanResource appends the resource in a row selecting resourceSelect.
+func scanResource(rows *sql.Rows, snap *Snapshot) error {
+	var r Resource
+	var created, links, seen sql.NullString
+	var critical int
+	if err := rows.Scan(&r.Cloud, &r.ID, &r.Type, &r.Account, &created, &r.Creator, &r.CreatedBy, &r.Parent, &critical, &links, &seen, &r.Open); err != nil {
+		return err
+	}
+	r.Critical = critical != 0
+	if links.Valid {
+		r.Links = splitLinks(links.String)
+	}
+	var err1, err2 error
+	r.Created, err1 = parseTime(created)
+	r.Seen, err2 = parseTime(seen)
+	if err := errors.Join(err1, err2); err != nil {
+		return fmt.Errorf("%s/%s: %w", r.Cloud, r.ID, err)
+	}
+	snap.Resources = append(snap.Resources, r)
+	return nil
 }
 
 // loadChains appends the rows query (selecting chainSelect) gives.
@@ -342,28 +350,37 @@ func loadChains(ctx context.Context, tx *sql.Tx, snap *Snapshot, query string, a
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var c Chain
-		var updated, accounts, resources sql.NullString
-		var open int
-		if err := rows.Scan(&c.ID, &c.Rule, &c.Cloud, &c.Account, &updated, &open, &c.State, &accounts, &resources); err != nil {
+		if err := scanChain(rows, snap); err != nil {
 			return err
 		}
-		if accounts.Valid {
-			c.Accounts = splitLinks(accounts.String)
-		}
-		if resources.Valid {
-			c.Resources = splitLinks(resources.String)
-		}
-		c.Open = open != 0
-		if len(c.State) == 0 {
-			c.State = nil
-		}
-		if c.Updated, err = parseTime(updated); err != nil {
-			return fmt.Errorf("%s: %w", c.ID, err)
-		}
-		snap.Chains = append(snap.Chains, c)
 	}
 	return rows.Err()
+}
+
+// scanChain appends the chain in a row selecting chainSelect.
+func scanChain(rows *sql.Rows, snap *Snapshot) error {
+	var c Chain
+	var updated, accounts, resources sql.NullString
+	var open int
+	if err := rows.Scan(&c.ID, &c.Rule, &c.Cloud, &c.Account, &updated, &open, &c.State, &accounts, &resources); err != nil {
+		return err
+	}
+	if accounts.Valid {
+		c.Accounts = splitLinks(accounts.String)
+	}
+	if resources.Valid {
+		c.Resources = splitLinks(resources.String)
+	}
+	c.Open = open != 0
+	if len(c.State) == 0 {
+		c.State = nil
+	}
+	var err error
+	if c.Updated, err = parseTime(updated); err != nil {
+		return fmt.Errorf("%s: %w", c.ID, err)
+	}
+	snap.Chains = append(snap.Chains, c)
+	return nil
 }
 
 func boolInt(b bool) int {

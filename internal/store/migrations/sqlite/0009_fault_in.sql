@@ -3,4 +3,4 @@
 -- has a chain's row for each resource it holds (in its own account too), so
 -- the chains are found through its id.
 CREATE INDEX resources_id ON resources (id);
-CREATE INDEX state_links_id ON state_links (id, kind, from_kind);
+CREATE INDEX state_links_id ON state_links (id, from_kind, kind, from_id);
