@@ -189,7 +189,7 @@ func runServe(ctx context.Context, e env, o serveOptions) error {
 			return err
 		})
 	}
-	g.Go(func() error { return retain(ctx, st, sc.Retention, log) })
+	g.Go(func() error { return retain(ctx, st, sc.Retention, cfg.Windows.Chain+24*time.Hour, log) })
 	if cfg.Kafka.Enabled() {
 		consumer, err := serve.NewConsumer(serve.KafkaOptions{Config: cfg.Kafka, Store: st, Detector: det, Owner: instance,
 			Hold: sc.Hold, PairWait: sc.PairWait, CheckpointEvery: sc.Checkpoint, DefaultAccounts: accounts,
@@ -317,12 +317,17 @@ func serveTailer(dirs []string, st *store.Store, log *slog.Logger) (*tail.Tailer
 	return tail.New(tail.Options{Dirs: dirs, Positions: st.TailPositions(), Logger: log})
 }
 
-// retain deletes findings older than the retention, hourly.
-func retain(ctx context.Context, st *store.Store, keep time.Duration, log *slog.Logger) error {
+// retain deletes, hourly, findings older than the retention, and the
+// event records no finding names once no chain can reach them (reach).
+func retain(ctx context.Context, st *store.Store, keep, reach time.Duration, log *slog.Logger) error {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		n, err := st.PruneFindings(ctx, time.Now().Add(-keep))
+		now := time.Now()
+		n, err := st.PruneFindings(ctx, now.Add(-keep))
+		if err == nil {
+			_, err = st.PruneEventRecords(ctx, now.Add(-reach), now.Add(-keep))
+		}
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Warn("retention: prune failed", "err", err)

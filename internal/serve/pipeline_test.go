@@ -174,6 +174,25 @@ func TestPipeline_ExamplesLikeHunt(t *testing.T) {
 			t.Fatalf("chains stored:\n%s\nwant (hunt):\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 		before, _ := st.Findings(t.Context())
+		// Every event of every chain has its record kept, pinned.
+		for _, f := range before {
+			if f.Rule.Kind != finding.KindChain {
+				continue
+			}
+			var ids []string
+			for _, e := range f.Events {
+				ids = append(ids, e.ID)
+			}
+			recs, err := st.EventRecords(t.Context(), ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range ids {
+				if r, ok := recs[id]; !ok || !r.Pinned || len(r.Raw) < 2 {
+					t.Errorf("chain %s: event %s record %+v", f.ID, id, r)
+				}
+			}
+		}
 		if n, _, err := st.QueueDepth(t.Context(), "test"); err != nil || n != 0 {
 			t.Fatalf("after shutdown %d batches left queued (%v)", n, err)
 		}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/snapwarden/snapwarden/internal/chain"
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/finding"
@@ -57,6 +58,7 @@ type unit struct {
 	lastSave time.Time
 	pending  []finding.Finding // findings not yet stored
 	batches  []int64           // the batch of each pending finding
+	records  []store.EventRecord
 	received map[int64]time.Time
 	accounts map[string]bool // accounts the unit's events named
 }
@@ -206,10 +208,35 @@ func (u *unit) match(ev *event.Event, seq int64) error {
 		u.accounts[strings.Clone(ev.Account)] = true
 	}
 	u.cfg.m.events.WithLabelValues(string(ev.Cloud)).Inc()
-	return u.worker.Findings(ev, func(fd finding.Finding) error {
+	found := len(u.pending)
+	err := u.worker.Findings(ev, func(fd finding.Finding) error {
 		u.pending, u.batches = append(u.pending, fd), append(u.batches, seq)
 		return nil
 	})
+	// The records of events a finding names, or a chain may name later,
+	// are kept for the console.
+	if named := len(u.pending) > found; named || chain.Wants(ev) {
+		u.records = append(u.records, store.EventRecord{EventID: strings.Clone(ev.ID), Time: ev.Time, Format: ev.Format,
+			Raw: recordOf(ev), Pinned: named})
+	}
+	return err
+}
+
+// recordOf copies an event's record out of the decoder's buffer: the
+// record itself, or a JSON array of a paired operation's records.
+func recordOf(ev *event.Event) []byte {
+	if len(ev.Raw) == 1 {
+		return bytes.Clone(ev.Raw[0])
+	}
+	var b []byte
+	b = append(b, '[')
+	for i, r := range ev.Raw {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, r...)
+	}
+	return append(b, ']')
 }
 
 // release feeds held events whose time has come (all of them when all)
@@ -226,8 +253,16 @@ func (u *unit) release(ctx context.Context, all bool) error {
 	return u.store(ctx)
 }
 
-// store writes the pending findings with their outbox entries.
+// store writes the event records and the pending findings with their
+// outbox entries, and pins the records the chains' findings name.
 func (u *unit) store(ctx context.Context) error {
+	if len(u.records) > 0 {
+		if err := u.cfg.store.PutEventRecords(ctx, u.records); err != nil {
+			return err
+		}
+		clear(u.records)
+		u.records = u.records[:0]
+	}
 	if len(u.pending) == 0 {
 		return nil
 	}
@@ -245,11 +280,20 @@ func (u *unit) store(ctx context.Context) error {
 	for i, f := range u.pending {
 		from[f.ID] = u.batches[i]
 	}
+	var pin []string
 	for _, f := range changed {
 		m.findings.WithLabelValues(f.Rule.ID, f.Severity.String()).Inc()
 		if at, ok := u.received[from[f.ID]]; ok {
 			m.latency.Observe(now.Sub(at).Seconds())
 		}
+		if len(f.Events) > 1 {
+			for _, e := range f.Events {
+				pin = append(pin, e.ID)
+			}
+		}
+	}
+	if err := u.cfg.store.PinEventRecords(ctx, pin); err != nil {
+		return err
 	}
 	u.pending, u.batches = u.pending[:0], u.batches[:0]
 	if len(changed) > 0 {
