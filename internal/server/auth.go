@@ -112,3 +112,9 @@ func (a *authenticator) require(next http.Handler, refused func(reason string)) 
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), tokenKey{}, name)))
 	})
 }
+
+// Checker returns the check of bearer tokens the API uses (constant time
+// over every token), for the web console's Options.Token.
+func Checker(tokens []Token) func(token string) (name string, ok bool) {
+	return (&authenticator{tokens: tokens}).check
+}

@@ -26,6 +26,9 @@ type Options struct {
 	// Routes adds more authenticated routes (the findings API, the web
 	// console) to the mux given; they sit behind the same token check.
 	Routes []func(mux *http.ServeMux)
+	// Pages adds routes to the root mux, outside the token check: the web
+	// console, which checks its own sessions and tokens.
+	Pages []func(mux *http.ServeMux)
 	// Ingest limits request bodies.
 	Ingest ingest.Options
 	Logger *slog.Logger
@@ -45,6 +48,9 @@ func New(o Options) http.Handler {
 	m := o.Pipeline.Metrics()
 	root := http.NewServeMux()
 	root.Handle("/v1/", s.auth.require(api, m.Rejected))
+	for _, add := range o.Pages {
+		add(root)
+	}
 	root.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

@@ -1,0 +1,60 @@
+package web
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Health is the ingest pipeline's state as the overview shows it. serve
+// fills it from its metrics (see GatherHealth) and its last checkpoint.
+type Health struct {
+	// Ready is false while the pipeline recovers its state or stops.
+	Ready bool
+	// AcceptedBatches counts the batches durably queued since the start.
+	AcceptedBatches int64
+	// QueueBatches and QueueBytes are what waits in the ingest queue.
+	QueueBatches, QueueBytes int64
+	// Malformed counts the records no decoder could read since the start.
+	Malformed int64
+	// LastCheckpoint is when the correlation state was last saved; zero
+	// when not yet.
+	LastCheckpoint time.Time
+}
+
+// The metrics GatherHealth reads (internal/serve/metrics.go names them).
+const (
+	metricAccepted     = "snapwarden_ingest_batches_total"
+	metricMalformed    = "snapwarden_malformed_total"
+	metricQueueBatches = "snapwarden_queue_batches"
+	metricQueueBytes   = "snapwarden_queue_bytes"
+)
+
+// GatherHealth reads the counts of Health from serve's metrics registry,
+// summing each metric over its labels. Ready and LastCheckpoint are the
+// caller's to fill. A registry that fails to gather gives what it could.
+func GatherHealth(g prometheus.Gatherer) Health {
+	var h Health
+	mfs, _ := g.Gather() // a partial answer still holds the families gathered
+	for _, mf := range mfs {
+		var dst *int64
+		switch mf.GetName() {
+		case metricAccepted:
+			dst = &h.AcceptedBatches
+		case metricMalformed:
+			dst = &h.Malformed
+		case metricQueueBatches:
+			dst = &h.QueueBatches
+		case metricQueueBytes:
+			dst = &h.QueueBytes
+		default:
+			continue
+		}
+		var sum float64
+		for _, m := range mf.GetMetric() {
+			sum += m.GetCounter().GetValue() + m.GetGauge().GetValue()
+		}
+		*dst = int64(sum)
+	}
+	return h
+}
