@@ -66,6 +66,13 @@ func (c *Console) authed(next http.HandlerFunc) http.Handler {
 			c.fail(w, r, http.StatusUnauthorized, "error.login")
 			return
 		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+			if err := r.ParseForm(); err != nil {
+				c.fail(w, r, http.StatusBadRequest, "error.badrequest")
+				return
+			}
+		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead && !p.ByToken {
 			if !sameOrigin(r) {
 				c.fail(w, r, http.StatusForbidden, "error.origin")
@@ -80,6 +87,9 @@ func (c *Console) authed(next http.HandlerFunc) http.Handler {
 		next(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
 	})
 }
+
+// maxForm bounds a form's body.
+const maxForm = 1 << 20
 
 // sameOrigin reports whether a browser's POST came from a page of this
 // host: its Origin, else its Referer, must name the host the request was
