@@ -48,6 +48,13 @@ type Options struct {
 	// Logger gets store failures, which users see only as "internal
 	// error"; nil discards them.
 	Logger *slog.Logger
+	// Health reports the ingest pipeline's state for the overview; nil
+	// when the console runs without one (the overview says so).
+	Health func() Health
+	// Trust judges the inventory's exposure: shares to these accounts and
+	// principals stay inside (config.Matchers' TrustedAccount and
+	// TrustedPrincipal).
+	Trust Trust
 }
 
 // User is one console login: a name and the bcrypt hash of its password.
