@@ -201,3 +201,6 @@ func withParam(path, name, value string) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// pathEscape escapes an id for a path segment.
+func pathEscape(s string) string { return url.PathEscape(s) }
