@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/snapwarden/snapwarden/internal/event"
@@ -59,20 +58,43 @@ type inventoryView struct {
 type inventoryRow struct {
 	inventory.Record
 	FirstSeen time.Time
-	// Outside are the share targets beyond the trusted accounts; Public
-	// is in Record.Exposure.
-	Outside []string
+	Exp       exposure
 }
 
 // Exposed reports whether the copy is public or shared outside.
-func (r inventoryRow) Exposed() bool { return r.Exposure.Public || len(r.Outside) > 0 }
+func (r inventoryRow) Exposed() bool { return r.Exp.Exposed() }
+
+// exposure is a copy's exposure, judged: who beyond the owner may use it.
+type exposure struct {
+	Public  bool
+	Outside []string // share targets beyond the trusted accounts
+	Inside  []string // share targets the trusted accounts keep in
+	Network string   // reachable beyond identity (a SAS, AllowAll, public visibility)
+}
+
+// Exposed reports whether the copy is public or shared outside.
+func (e exposure) Exposed() bool { return e.Public || len(e.Outside) > 0 }
+
+// With pairs the exposure with the view, for the template that shows it.
+func (e exposure) With(v *View) exposureCell { return exposureCell{V: v, E: e} }
+
+type exposureCell struct {
+	V *View
+	E exposure
+}
+
+// None reports whether only the owner may use the copy.
+func (e exposure) None() bool {
+	return !e.Public && len(e.Outside) == 0 && len(e.Inside) == 0 && e.Network == ""
+}
 
 // inventoryChangeRow is one recorded change with the exposure before and
 // after, judged as the copies are.
 type inventoryChangeRow struct {
 	inventory.Change
-	Record                 *inventory.Record // New, else Old
-	OutsideOld, OutsideNew []string
+	Record *inventory.Record // New, else Old
+	Old    *exposure         // nil when added
+	New    *exposure         // nil when removed
 }
 
 // loadInventory reads the picture and the changes of the last
@@ -101,7 +123,7 @@ func loadInventory(ctx context.Context, st *store.Store, trust Trust, cloud, acc
 			v.Guardrails = append(v.Guardrails, r)
 			continue
 		}
-		row := inventoryRow{Record: r, FirstSeen: sr.FirstSeen, Outside: trust.outside(&r)}
+		row := inventoryRow{Record: r, FirstSeen: sr.FirstSeen, Exp: trust.judge(&r)}
 		v.Total++
 		if row.Exposed() {
 			v.Exposed++
@@ -129,26 +151,30 @@ func loadInventory(ctx context.Context, st *store.Store, trust Trust, cloud, acc
 		}
 		row := inventoryChangeRow{Change: ch, Record: cmp.Or(ch.New, ch.Old)}
 		if ch.Old != nil {
-			row.OutsideOld = trust.outside(ch.Old)
+			e := trust.judge(ch.Old)
+			row.Old = &e
 		}
 		if ch.New != nil {
-			row.OutsideNew = trust.outside(ch.New)
+			e := trust.judge(ch.New)
+			row.New = &e
 		}
 		v.Changes = append(v.Changes, row)
 	}
 	return v, nil
 }
 
-// outside returns the share targets of r beyond its own and the trusted
-// accounts.
-func (t Trust) outside(r *inventory.Record) []string {
-	var out []string
+// judge sorts the share targets of r into those beyond its own and the
+// trusted accounts and those inside.
+func (t Trust) judge(r *inventory.Record) exposure {
+	e := exposure{Public: r.Exposure.Public, Network: r.Exposure.Network}
 	for _, a := range r.Exposure.Accounts {
-		if !t.within(r.Account, a) {
-			out = append(out, a)
+		if t.within(r.Account, a) {
+			e.Inside = append(e.Inside, a)
+		} else {
+			e.Outside = append(e.Outside, a)
 		}
 	}
-	return out
+	return e
 }
 
 func selected(cloud, account, wantCloud, wantAccount string) bool {
@@ -174,6 +200,3 @@ func boolFirst(a, b bool) int {
 	}
 	return 1
 }
-
-// joinShort joins ids for a table cell.
-func joinShort(ids []string) string { return strings.Join(ids, ", ") }
