@@ -1,12 +1,17 @@
 package main
 
 import (
+	"bufio"
+	"errors"
 	"fmt"
+	"io"
+	"strings"
 	"time"
 
 	"github.com/snapwarden/snapwarden/internal/config"
 	"github.com/snapwarden/snapwarden/internal/textsafe"
 	"github.com/spf13/cobra"
+	"golang.org/x/crypto/bcrypt"
 )
 
 func newConfigCmd(e env) *cobra.Command {
@@ -41,8 +46,45 @@ the rules use. Every command that takes --config reads it; flags override it.`,
 			fmt.Fprintf(e.stdout, "%s: ok\n", args[0])
 			return nil
 		},
+	}, &cobra.Command{
+		Use:   "hash-password",
+		Short: "Read a password on stdin and print its bcrypt hash for serve.users",
+		Long: `hash-password reads a web console password from the first line of standard
+input and prints its bcrypt hash, for serve.users[].password_bcrypt. The
+password itself is never written anywhere.`,
+		Example: "  snapwarden config hash-password < pw.txt\n  printf %s \"$PW\" | snapwarden config hash-password",
+		Args:    cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			hash, err := hashPassword(e.stdin)
+			if err != nil {
+				return &exitError{code: exitUsage, err: err, hint: "printf %s \"$PASSWORD\" | snapwarden config hash-password"}
+			}
+			_, err = fmt.Fprintln(e.stdout, hash)
+			return err
+		},
 	})
 	return cmd
+}
+
+// hashPassword reads a password (the first line of r, without its line
+// end) and returns its bcrypt hash.
+func hashPassword(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(io.LimitReader(r, 4096)).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", fmt.Errorf("reading the password: %w", err)
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	switch {
+	case pw == "":
+		return "", errors.New("no password on standard input")
+	case len(pw) > 72:
+		return "", errors.New("password longer than 72 bytes (bcrypt reads no further)")
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
+	if err != nil {
+		return "", err
+	}
+	return string(h), nil
 }
 
 // loadConfig reads and validates a configuration; an empty path means the

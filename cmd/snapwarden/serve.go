@@ -60,6 +60,10 @@ NAME=TOKEN or TOKEN). With none, the first start makes one, prints it once to
 stderr and keeps only its hash in the store. /healthz, /readyz and /metrics
 (Prometheus) need no token.
 
+The web console is at / (findings, each chain as a lineage graph with its
+raw records, review forms): users in serve.users log in with a password
+(snapwarden config hash-password makes its hash); a restart logs them out.
+
 Logs are JSON lines on stderr.`,
 		Example: `  snapwarden serve
   snapwarden serve --config snapwarden.yaml --listen :8080 --db postgres://snapwarden@db/snapwarden
@@ -143,11 +147,16 @@ func runServe(ctx context.Context, e env, o serveOptions) error {
 		registerTailMetrics(p.Metrics().Registry, tailer)
 	}
 	findings := api.New(api.Options{Store: st, Logger: log, Actor: func(r *http.Request) string { return "token:" + server.TokenName(r) }})
+	console, err := serveConsole(sc, st, tokens, p, log)
+	if err != nil {
+		return err
+	}
 	limit := int64(sc.MaxBodyMB) << 20
 	handler := server.New(server.Options{
 		Pipeline: p, Store: st, Tokens: tokens, Logger: log,
 		Ingest: ingest.Options{MaxBody: limit, MaxDecoded: limit},
 		Routes: []func(*http.ServeMux){findings.Register},
+		Pages:  []func(*http.ServeMux){console.Register},
 	})
 
 	ln, err := net.Listen("tcp", listen)

@@ -289,7 +289,7 @@ func (p *parser) top(n *yaml.Node) {
 	})
 }
 
-var serveKeys = []string{"listen", "instance", "tokens", "tls", "hold", "checkpoint", "max_body_mb", "max_queued_mb", "tail", "retention", "min_severity", "accounts", "pair_wait", "sinks"}
+var serveKeys = []string{"listen", "instance", "tokens", "users", "tls", "hold", "checkpoint", "max_body_mb", "max_queued_mb", "tail", "retention", "min_severity", "accounts", "pair_wait", "sinks"}
 
 func (p *parser) serve(n *yaml.Node, path string) {
 	s := &p.c.Serve
@@ -314,6 +314,20 @@ func (p *parser) serve(n *yaml.Node, path string) {
 					}
 				})
 				s.Tokens = append(s.Tokens, t)
+			})
+		case "users":
+			s.Users = []User{}
+			p.list(v, path, func(v *yaml.Node, path string) {
+				var u User
+				p.fields(v, path, []string{"name", "password_bcrypt"}, func(key string, v *yaml.Node, path string) {
+					switch key {
+					case "name":
+						u.Name, _ = p.str(v, path)
+					case "password_bcrypt":
+						u.PasswordBcrypt, _ = p.str(v, path)
+					}
+				})
+				s.Users = append(s.Users, u)
 			})
 		case "tls":
 			p.fields(v, path, []string{"cert", "key"}, func(key string, v *yaml.Node, path string) {

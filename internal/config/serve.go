@@ -13,6 +13,9 @@ type Serve struct {
 	// the tokens (hex): the file never holds a token itself. Tokens given
 	// in SNAPWARDEN_TOKENS are added.
 	Tokens []Token `json:"tokens"`
+	// Users may log in to the web console, by name, with the bcrypt hash of
+	// their password (snapwarden config hash-password makes one).
+	Users []User `json:"users"`
 	// TLS serves HTTPS with this certificate and key (PEM files).
 	TLS TLSFiles `json:"tls"`
 	// Hold is how long events wait for late ones before the chain and
@@ -52,6 +55,13 @@ type Token struct {
 	SHA256 string `json:"sha256"`
 }
 
+// User is one web console login: a name (recorded as the reviewer of what
+// it does) and the bcrypt hash of its password.
+type User struct {
+	Name           string `json:"name"`
+	PasswordBcrypt string `json:"password_bcrypt"`
+}
+
 // TLSFiles name a certificate and its key.
 type TLSFiles struct {
 	Cert string `json:"cert"`
@@ -62,6 +72,7 @@ func defaultServe() Serve {
 	return Serve{
 		Listen:      "127.0.0.1:8080",
 		Tokens:      []Token{},
+		Users:       []User{},
 		Hold:        500 * time.Millisecond,
 		Checkpoint:  5 * time.Second,
 		MaxBodyMB:   64,

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/snapwarden/snapwarden/internal/event"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // Langs are the summary languages.
@@ -135,6 +136,20 @@ func (v *validator) serve(s *Serve) {
 		names[t.Name] = true
 		if b, err := hex.DecodeString(t.SHA256); err != nil || len(b) != sha256.Size {
 			v.errorf(path+".sha256", "want the token's SHA-256 as 64 hex digits (printf %%s \"$TOKEN\" | sha256sum), not %q", t.SHA256)
+		}
+	}
+	users := map[string]bool{}
+	for i, u := range s.Users {
+		path := fmt.Sprintf("serve.users[%d]", i)
+		if strings.TrimSpace(u.Name) == "" {
+			v.errorf(path+".name", "give the user a name (it is recorded as the reviewer of what they do)")
+		} else if users[u.Name] {
+			v.errorf(path+".name", "repeated user name %q", u.Name)
+		}
+		users[u.Name] = true
+		if _, err := bcrypt.Cost([]byte(u.PasswordBcrypt)); err != nil {
+			// Not quoted: it may be a password pasted by mistake.
+			v.errorf(path+".password_bcrypt", "not a bcrypt hash ($2a$…): make one with snapwarden config hash-password")
 		}
 	}
 	if (s.TLS.Cert == "") != (s.TLS.Key == "") {
