@@ -291,6 +291,12 @@ func (c *Consumer) assigned(ctx context.Context, cl *kgo.Client, assigned map[st
 				}
 				seek[topic][part] = kgo.EpochOffset{Epoch: -1, Offset: u.covered}
 			}
+			// A chain may cross into this partition's accounts from another
+			// partition's (a snapshot shared across accounts): what its
+			// events name and the unit does not hold is looked up in the store.
+			u.stream.SetLookup(func(ids []string) (*store.Snapshot, error) {
+				return c.o.Store.LoadStateOf(context.Background(), ids)
+			})
 			c.units[p] = u
 			c.rebalances.WithLabelValues("assigned").Inc()
 		}
