@@ -59,6 +59,9 @@ type inventoryRow struct {
 	inventory.Record
 	FirstSeen time.Time
 	Exp       exposure
+	// CreatorFromEvents is true when Creator comes from the event history
+	// (store.Creators), the inventory not naming one (Azure, GCP).
+	CreatorFromEvents bool
 }
 
 // Exposed reports whether the copy is public or shared outside.
@@ -132,6 +135,9 @@ func loadInventory(ctx context.Context, st *store.Store, trust Trust, cloud, acc
 			v.Copies = append(v.Copies, row)
 		}
 	}
+	if err := fillCreators(ctx, st, v.Copies); err != nil {
+		return nil, err
+	}
 	// Exposed copies first; otherwise the store's order (scope, id).
 	slices.SortStableFunc(v.Copies, func(a, b inventoryRow) int { return boolFirst(a.Exposed(), b.Exposed()) })
 	v.Clouds, v.Accounts = sortedKeys(clouds), sortedKeys(accounts)
@@ -175,6 +181,30 @@ func (t Trust) judge(r *inventory.Record) exposure {
 		}
 	}
 	return e
+}
+
+// fillCreators names the creator of copies the inventory does not, from
+// the events serve or hunt --db saw create them.
+func fillCreators(ctx context.Context, st *store.Store, rows []inventoryRow) error {
+	var ids []string
+	for i := range rows {
+		if rows[i].Creator == "" {
+			ids = append(ids, rows[i].ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	who, err := st.Creators(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range rows {
+		if c, ok := who[rows[i].ID]; ok && rows[i].Creator == "" {
+			rows[i].Creator, rows[i].CreatorFromEvents = c, true
+		}
+	}
+	return nil
 }
 
 func selected(cloud, account, wantCloud, wantAccount string) bool {

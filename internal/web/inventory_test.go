@@ -10,6 +10,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/inventory"
+	"github.com/snapwarden/snapwarden/internal/store"
 	"github.com/snapwarden/snapwarden/internal/store/storetest"
 	"github.com/snapwarden/snapwarden/internal/web"
 )
@@ -44,7 +45,7 @@ func seedInventory(t *testing.T, fx *fixture) {
 		hostile,
 		snap(event.AWS, ownAWS, "snap-private", inventory.Exposure{}),
 		snap(event.AWS, ownAWS, "snap-gone", inventory.Exposure{}),
-		snap(event.AWS, ownAWS, "snap-out", inventory.Exposure{Accounts: []string{foreignAWS}}),
+		withCreator(snap(event.AWS, ownAWS, "snap-out", inventory.Exposure{Accounts: []string{foreignAWS}}), "arn:aws:iam::111111111111:user/inventory-says"),
 		snap(event.AWS, ownAWS, "snap-trusted", inventory.Exposure{Accounts: []string{trustedAWS, "arn:aws:iam::" + trustedAWS + ":root"}}),
 		snap(event.GCP, "prod", "projects/prod/global/snapshots/s1", inventory.Exposure{Accounts: []string{
 			"serviceAccount:backup@trusted-proj.iam.gserviceaccount.com", "user:auditor@example.com"}}),
@@ -73,6 +74,11 @@ func seedInventory(t *testing.T, fx *fixture) {
 	}
 }
 
+func withCreator(r inventory.Record, who string) inventory.Record {
+	r.Creator = who
+	return r
+}
+
 var dataCopy = regexp.MustCompile(`<tr data-copy="([^"]+)"`)
 
 func copies(body string) []string {
@@ -98,6 +104,14 @@ func TestInventory(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		fx := newFixture(t, b, withTrust)
 		seedInventory(t, fx)
+		// The events named the creators of two copies; the inventory
+		// names one of them itself, and its word stands.
+		if err := fx.store.SaveState(t.Context(), &store.Snapshot{Resources: []store.Resource{
+			{Cloud: "aws", ID: "snap-private", Type: "snapshot", Creator: "arn:aws:iam::111111111111:user/carol"},
+			{Cloud: "aws", ID: "snap-out", Type: "snapshot", Creator: "arn:aws:iam::111111111111:user/events-say"},
+		}}); err != nil {
+			t.Fatal(err)
+		}
 		c := fx.client()
 		c.login()
 		r := c.get("/inventory")
@@ -122,8 +136,8 @@ func TestInventory(t *testing.T) {
 			has, not []string
 		}{
 			{"snap-hostile", []string{"public"}, []string{"shared outside"}},
-			{"snap-out", []string{"shared outside:", foreignAWS}, []string{"owner only"}},
-			{"snap-private", []string{"shared outside:", foreignAWS}, nil},
+			{"snap-out", []string{"shared outside:", foreignAWS, "user/inventory-says"}, []string{"owner only", "events-say", "(events)"}},
+			{"snap-private", []string{"shared outside:", foreignAWS, "user/carol", "(events)"}, nil},
 			{"snap-trusted", []string{"shared (trusted):", trustedAWS}, []string{"shared outside"}},
 			{"projects/prod/global/snapshots/s1", []string{"shared (trusted):", "user:auditor@example.com"}, []string{"shared outside"}},
 			{"/subscriptions/sub-1/resourceGroups/rg/providers/Microsoft.Compute/snapshots/d1", []string{"network:", "AllowAll"}, []string{"shared outside"}},
