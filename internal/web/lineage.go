@@ -45,7 +45,7 @@ type gedge struct {
 // Layout sizes, in SVG user units.
 const (
 	nodeW, nodeH = 200, 56
-	colStep      = 290
+	colStep      = 320
 	rowStep      = 92
 	margin       = 16
 )
@@ -249,7 +249,9 @@ func (b *graphBuilder) layout() *graph {
 		} else {
 			mid := (x1 + x2) / 2
 			e.Path = fmt.Sprintf("M%d,%d C%d,%d %d,%d %d,%d", x1, y1, mid, y1, mid, y2, x2-6, y2)
-			e.LX, e.LY = mid, (y1+y2)/2-16
+			// Above the line where it reaches its target: the edges fanning
+			// out of one resource end a row apart, and so do their labels.
+			e.LX, e.LY = mid, y2-33
 		}
 		g.Height = max(g.Height, e.LY+40)
 		g.Edges = append(g.Edges, e)
@@ -265,5 +267,5 @@ func shortActor(id string) string {
 			id = parts[5]
 		}
 	}
-	return textsafe.Truncate(id, 30)
+	return textsafe.Truncate(id, 22)
 }
