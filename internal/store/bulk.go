@@ -15,41 +15,7 @@ const rowsPerInsert = 256
 // insertRows inserts n rows into table; fill appends row i's values, one per
 // column, to args and returns it. Rows go rowsPerInsert to a statement.
 func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, n int, fill func(i int, args []any) ([]any, error)) error {
-	var (
-		stmt     *sql.Stmt
-		stmtRows int
-		args     = make([]any, 0, min(n, rowsPerInsert)*len(cols))
-	)
-	defer func() {
-		if stmt != nil {
-			stmt.Close()
-		}
-	}()
-	for start := 0; start < n; start += rowsPerInsert {
-		k := min(rowsPerInsert, n-start)
-		if k != stmtRows {
-			if stmt != nil {
-				stmt.Close()
-			}
-			var err error
-			if stmt, err = tx.PrepareContext(ctx, insertSQL(s.d.placeholder, table, cols, k)); err != nil {
-				stmt = nil
-				return err
-			}
-			stmtRows = k
-		}
-		args = args[:0]
-		for i := start; i < start+k; i++ {
-			var err error
-			if args, err = fill(i, args); err != nil {
-				return err
-			}
-		}
-		if _, err := stmt.ExecContext(ctx, s.args(args...)...); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.execBatches(ctx, tx, len(cols), n, func(k int) string { return insertSQL(s.d.placeholder, table, cols, k) }, fill)
 }
 
 // insertSQL is INSERT INTO table (cols) VALUES (…), (…) for rows rows, with
