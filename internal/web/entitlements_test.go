@@ -138,7 +138,7 @@ func TestEntitlements(t *testing.T) {
 			t.Errorf("eve's denied grant and its path are not shown: %s", e)
 		}
 		if !strings.Contains(r.body, "9 principals evaluated") || !strings.Contains(r.body, ", 1 of them unexpected") {
-			t.Errorf("the run's line: %s", section(t, r.body, "run"))
+			t.Errorf("the run's line: %s", pageSection(t, r.body, "run"))
 		}
 		checkEscaped(t, r.body)
 		if n := strings.Count(r.body, "&lt;script&gt;alert(1)&lt;/script&gt;"); n < 5 {

@@ -28,7 +28,7 @@ func withTrust(o *web.Options) {
 	}
 }
 
-func snap(cloud event.Cloud, account, id string, exp inventory.Exposure) inventory.Record {
+func invSnap(cloud event.Cloud, account, id string, exp inventory.Exposure) inventory.Record {
 	return inventory.Record{Cloud: cloud, Account: account, Region: "eu-west-1", Kind: inventory.Snapshot, ID: id,
 		Encrypted: true, Exposure: exp, Created: time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)}
 }
@@ -37,19 +37,19 @@ func snap(cloud event.Cloud, account, id string, exp inventory.Exposure) invento
 // shares a private copy outside and removes another.
 func seedInventory(t *testing.T, fx *fixture) {
 	t.Helper()
-	hostile := snap(event.AWS, ownAWS, "snap-hostile", inventory.Exposure{Public: true})
+	hostile := invSnap(event.AWS, ownAWS, "snap-hostile", inventory.Exposure{Public: true})
 	hostile.Name = hostileText
 	hostile.Tags = map[string]string{"owner": hostileText}
 	hostile.Encrypted = false
 	first := []inventory.Record{
 		hostile,
-		snap(event.AWS, ownAWS, "snap-private", inventory.Exposure{}),
-		snap(event.AWS, ownAWS, "snap-gone", inventory.Exposure{}),
-		withCreator(snap(event.AWS, ownAWS, "snap-out", inventory.Exposure{Accounts: []string{foreignAWS}}), "arn:aws:iam::111111111111:user/inventory-says"),
-		snap(event.AWS, ownAWS, "snap-trusted", inventory.Exposure{Accounts: []string{trustedAWS, "arn:aws:iam::" + trustedAWS + ":root"}}),
-		snap(event.GCP, "prod", "projects/prod/global/snapshots/s1", inventory.Exposure{Accounts: []string{
+		invSnap(event.AWS, ownAWS, "snap-private", inventory.Exposure{}),
+		invSnap(event.AWS, ownAWS, "snap-gone", inventory.Exposure{}),
+		withCreator(invSnap(event.AWS, ownAWS, "snap-out", inventory.Exposure{Accounts: []string{foreignAWS}}), "arn:aws:iam::111111111111:user/inventory-says"),
+		invSnap(event.AWS, ownAWS, "snap-trusted", inventory.Exposure{Accounts: []string{trustedAWS, "arn:aws:iam::" + trustedAWS + ":root"}}),
+		invSnap(event.GCP, "prod", "projects/prod/global/snapshots/s1", inventory.Exposure{Accounts: []string{
 			"serviceAccount:backup@trusted-proj.iam.gserviceaccount.com", "user:auditor@example.com"}}),
-		snap(event.Azure, "sub-1", "/subscriptions/sub-1/resourceGroups/rg/providers/Microsoft.Compute/snapshots/d1", inventory.Exposure{Network: "AllowAll"}),
+		invSnap(event.Azure, "sub-1", "/subscriptions/sub-1/resourceGroups/rg/providers/Microsoft.Compute/snapshots/d1", inventory.Exposure{Network: "AllowAll"}),
 		{Cloud: event.AWS, Account: ownAWS, Region: "eu-west-1", Kind: inventory.Guardrail, ID: "ebs-block-public-access", Name: "EBS block public access", Enabled: false},
 	}
 	scopes := []inventory.Scope{
@@ -81,7 +81,7 @@ func withCreator(r inventory.Record, who string) inventory.Record {
 
 var dataCopy = regexp.MustCompile(`<tr data-copy="([^"]+)"`)
 
-func copies(body string) []string {
+func copyIDs(body string) []string {
 	var out []string
 	for _, m := range dataCopy.FindAllStringSubmatch(body, -1) {
 		out = append(out, m[1])
@@ -90,7 +90,7 @@ func copies(body string) []string {
 }
 
 // row returns the table row of the copy id in body.
-func row(t *testing.T, body, id string) string {
+func copyRow(t *testing.T, body, id string) string {
 	t.Helper()
 	i := strings.Index(body, `data-copy="`+id+`"`)
 	if i < 0 {
@@ -118,8 +118,8 @@ func TestInventory(t *testing.T) {
 		if r.status != http.StatusOK {
 			t.Fatalf("GET /inventory: %d %s", r.status, r.body)
 		}
-		cp := section(t, r.body, "copies")
-		got := copies(cp)
+		cp := pageSection(t, r.body, "copies")
+		got := copyIDs(cp)
 		// Exposed copies first (public, shared outside), then the store's
 		// order: cloud, account, region, kind, id.
 		want := []string{"snap-hostile", "snap-out", "snap-private", "snap-trusted",
@@ -142,7 +142,7 @@ func TestInventory(t *testing.T) {
 			{"projects/prod/global/snapshots/s1", []string{"shared (trusted):", "user:auditor@example.com"}, []string{"shared outside"}},
 			{"/subscriptions/sub-1/resourceGroups/rg/providers/Microsoft.Compute/snapshots/d1", []string{"network:", "AllowAll"}, []string{"shared outside"}},
 		} {
-			rw := row(t, cp, tc.id)
+			rw := copyRow(t, cp, tc.id)
 			for _, s := range tc.has {
 				if !strings.Contains(rw, s) {
 					t.Errorf("%s: no %q in %s", tc.id, s, rw)
@@ -154,16 +154,16 @@ func TestInventory(t *testing.T) {
 				}
 			}
 		}
-		if rw := row(t, cp, "snap-hostile"); !strings.Contains(rw, `<span class="error">no</span>`) {
+		if rw := copyRow(t, cp, "snap-hostile"); !strings.Contains(rw, `<span class="error">no</span>`) {
 			t.Errorf("the unencrypted copy is not marked: %s", rw)
 		}
 		checkEscaped(t, r.body)
-		if !strings.Contains(section(t, r.body, "guardrails"), "EBS block public access") {
+		if !strings.Contains(pageSection(t, r.body, "guardrails"), "EBS block public access") {
 			t.Errorf("the guardrail is not listed")
 		}
 		// Changes of the last 7 days, newest first: the share and the
 		// removal an hour ago, not the additions ten days ago.
-		ch := section(t, r.body, "changes")
+		ch := pageSection(t, r.body, "changes")
 		changes := regexp.MustCompile(`data-change="(\w+)" data-copy="([^"]+)"`).FindAllStringSubmatch(ch, -1)
 		var kinds []string
 		for _, m := range changes {
@@ -207,7 +207,7 @@ func TestInventoryFilters(t *testing.T) {
 			if r.status != http.StatusOK {
 				t.Fatalf("%s: %d", tc.query, r.status)
 			}
-			if got := copies(section(t, r.body, "copies")); !slices.Equal(got, tc.want) {
+			if got := copyIDs(pageSection(t, r.body, "copies")); !slices.Equal(got, tc.want) {
 				t.Errorf("%s: copies %q, want %q", tc.query, got, tc.want)
 			}
 			if tc.want == nil && !strings.Contains(r.body, `id="no-copies"`) {
@@ -216,7 +216,7 @@ func TestInventoryFilters(t *testing.T) {
 		}
 		// The account choices follow the cloud chosen.
 		r := c.get("/inventory?cloud=gcp")
-		form := section(t, r.body, "inventory-filters")
+		form := pageSection(t, r.body, "inventory-filters")
 		if !strings.Contains(form, `<option value="prod">`) || strings.Contains(form, `value="`+ownAWS+`"`) {
 			t.Errorf("account choices for gcp: %s", form)
 		}

@@ -67,9 +67,9 @@ func pagesBrowser(t *testing.T) (context.Context, *atomic.Int32) {
 	return ctx, dialogs
 }
 
-// artifactDir is where screenshots go: $SNAPWARDEN_ARTIFACTS, else a
+// pagesArtifactDir is where screenshots go: $SNAPWARDEN_ARTIFACTS, else a
 // temporary folder.
-func artifactDir(t *testing.T) string {
+func pagesArtifactDir(t *testing.T) string {
 	t.Helper()
 	if d := os.Getenv("SNAPWARDEN_ARTIFACTS"); d != "" {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -95,7 +95,7 @@ func TestPagesInBrowser(t *testing.T) {
 		grantOf(arnHostile, entitlement.Share, entitlement.Allow, "policy "+hostileText),
 		grantOf(arnBackup, entitlement.Create, entitlement.Allow, "policy backup"),
 	}}, "expected:\n  - principal: \""+arnBackup+"\"\n    owner: platform\n")
-	dir := artifactDir(t)
+	dir := pagesArtifactDir(t)
 
 	base := fx.srv.URL
 	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {

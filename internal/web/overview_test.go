@@ -48,7 +48,7 @@ func dayTotals(body string) map[string]string {
 
 // section returns the part of body from the element with id to the end
 // of its section.
-func section(t *testing.T, body, id string) string {
+func pageSection(t *testing.T, body, id string) string {
 	t.Helper()
 	i := strings.Index(body, `id="`+id+`"`)
 	if i < 0 {
@@ -130,7 +130,7 @@ func TestOverview(t *testing.T) {
 			t.Errorf("today's segments: want low: 1 then high: 2 in %s", todayBar)
 		}
 		// By cloud: columns critical, high, medium, low, info, total.
-		byCloud := section(t, r.body, "by-cloud")
+		byCloud := pageSection(t, r.body, "by-cloud")
 		for cloud, cells := range map[string]string{
 			"aws":    "<td>aws</td><td>0</td><td>4</td><td>0</td><td>0</td><td>0</td><td>4</td>",
 			"azure":  "<td>azure</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>1</td>",
@@ -146,7 +146,7 @@ func TestOverview(t *testing.T) {
 		}
 		// Open chains, newest first; the acknowledged one and plain
 		// detections left out.
-		chains := section(t, r.body, "chains")
+		chains := pageSection(t, r.body, "chains")
 		if got := ids(chains); strings.Join(got, ",") != "chain-new,chain-old" {
 			t.Errorf("open chains %q, want chain-new, chain-old", got)
 		}
@@ -155,7 +155,7 @@ func TestOverview(t *testing.T) {
 		}
 		checkEscaped(t, r.body)
 		// Health.
-		health := section(t, r.body, "health")
+		health := pageSection(t, r.body, "health")
 		for id, text := range map[string]string{
 			"health-ready": "processing", "health-accepted": "1234", "health-queue": "3 batches, 5.0 MiB",
 			"health-malformed": "7", "health-checkpoint": checkpoint.Format("2006-01-02 15:04:05"),
