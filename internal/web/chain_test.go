@@ -11,6 +11,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/finding"
+	"github.com/snapwarden/snapwarden/internal/store"
 	"github.com/snapwarden/snapwarden/internal/store/storetest"
 )
 
@@ -130,11 +131,18 @@ func TestChainWithoutRecords(t *testing.T) {
 	}
 	f.Summary = map[string]string{"en": "eve copied " + hostile}
 	fx.put(f)
+	// e1's record is kept but is no JSON: shown as it is, cleaned and escaped.
+	if err := fx.store.PutEventRecords(t.Context(), []store.EventRecord{{EventID: "e1", Time: at, Format: "cloudtrail", Raw: []byte("line one " + hostile + "\nline two")}}); err != nil {
+		t.Fatal(err)
+	}
 	c := fx.client()
 	c.login()
 	page := c.get("/findings/f1").body
-	if n := strings.Count(page, "Record not kept."); n != 2 {
-		t.Errorf("%d events say their record was not kept, want 2", n)
+	if n := strings.Count(page, "Record not kept."); n != 1 {
+		t.Errorf("%d events say their record was not kept, want 1", n)
+	}
+	if !strings.Contains(page, "line one &lt;script&gt;") || !strings.Contains(page, "\nline two</pre>") {
+		t.Error("the undecodable record is not shown as text")
 	}
 	var actions []string
 	for _, m := range edgeRe.FindAllStringSubmatch(page, -1) {
@@ -143,7 +151,7 @@ func TestChainWithoutRecords(t *testing.T) {
 	if !slices.Equal(actions, []string{"snapshot.create", "volume.restore"}) {
 		t.Errorf("edges %q", actions)
 	}
-	assertEscaped(t, page, 3)
+	assertEscaped(t, page, 4)
 	if r := c.get("/findings/nope"); r.status != http.StatusNotFound {
 		t.Errorf("unknown finding: %d", r.status)
 	}

@@ -156,5 +156,12 @@ func TestBulkAck(t *testing.T) {
 		if !strings.Contains(page, "2 findings acknowledged") {
 			t.Error("no acknowledgement message")
 		}
+		many := url.Values{"csrf": {c.csrf("/findings")}, "id": slices.Repeat([]string{"b"}, 501)}
+		if r := c.do("POST", "/findings/ack", many); r.status != http.StatusBadRequest {
+			t.Errorf("%d ids at once: %d, want 400", len(many["id"]), r.status)
+		}
+		if f, _, _ := fx.store.FindingByID(t.Context(), "b"); f.Status != finding.StatusOpen {
+			t.Error("a refused bulk form acknowledged b")
+		}
 	})
 }
