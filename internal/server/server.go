@@ -5,14 +5,20 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/snapwarden/snapwarden/internal/decode"
+	"github.com/snapwarden/snapwarden/internal/event"
+	"github.com/snapwarden/snapwarden/internal/formats"
 	"github.com/snapwarden/snapwarden/internal/ingest"
 	"github.com/snapwarden/snapwarden/internal/serve"
 	"github.com/snapwarden/snapwarden/internal/store"
@@ -98,6 +104,11 @@ func (s *server) ingest(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, reply) // every message skipped: nothing to queue
 		return
 	}
+	if err := firstRecordKnown(r.Context(), b.Body, b.Format); err != nil {
+		m.Rejected("bad_request")
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
 	seq, err := s.o.Pipeline.Accept(r.Context(), serve.Input{Source: "http:" + TokenName(r), Format: b.Format, Body: b.Body})
 	switch {
 	case errors.Is(err, serve.ErrBusy):
@@ -115,6 +126,37 @@ func (s *server) ingest(w http.ResponseWriter, r *http.Request) {
 	}
 	reply.Batch = seq
 	writeJSON(w, http.StatusAccepted, reply)
+}
+
+// errFirstKnown stops the look at a body's first record.
+var errFirstKnown = errors.New("first record known")
+
+// firstRecordKnown refuses a body whose first record is in no format
+// snapwarden reads (valid JSON that is not an audit log: the wrong file or
+// endpoint), saying what was found; only that record is decoded. Later bad
+// records are counted when the batch is processed, as in a file.
+func firstRecordKnown(ctx context.Context, body []byte, format string) error {
+	f, err := formats.Lookup(format)
+	if err != nil {
+		return err
+	}
+	d := decode.NewDecoder(decode.Options{Format: f, Formats: formats.All()})
+	var unknown error
+	_, err = d.Decode(ctx, bytes.NewReader(body), "body", func(*event.Event) error { return errFirstKnown },
+		func(re *decode.RecordError) error {
+			if errors.Is(re, decode.ErrUnknownFormat) {
+				unknown = fmt.Errorf("the first record is in no format snapwarden reads (%v); want %s records, or their push envelopes",
+					re.Err, strings.Join(formats.Names(), ", "))
+			}
+			return errFirstKnown
+		})
+	if unknown != nil {
+		return unknown
+	}
+	if err != nil && !errors.Is(err, errFirstKnown) && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return nil
 }
 
 func rejectReason(status int) string {

@@ -202,6 +202,7 @@ func TestServer_IngestToAPIAndSink(t *testing.T) {
 			{"/v1/ingest/cloudtrial", token, `{}`, 404, `unknown format \"cloudtrial\"`},
 			{"/v1/ingest/auto", token, "{\"Records\":[\n{\"a\":1,}]}", 400, `"line":2`},
 			{"/v1/ingest/auto", token, "", 400, "empty"},
+			{"/v1/ingest/auto", token, `{"hello":"world"}`, 400, "no format snapwarden reads"},
 		} {
 			code, body := s.do(t, "POST", tc.path, tc.tok, []byte(tc.body))
 			if code != tc.code || !strings.Contains(string(body), tc.says) {
