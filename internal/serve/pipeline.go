@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/klauspost/compress/s2"
@@ -86,6 +87,8 @@ type Pipeline struct {
 	ready    bool           // recovered and processing
 
 	proc *processor
+	// saved is when the last checkpoint was stored (Unix nanoseconds).
+	saved atomic.Int64
 }
 
 type acceptReq struct {
@@ -134,6 +137,15 @@ func New(opts Options) (*Pipeline, error) {
 
 // Metrics returns the pipeline's metrics.
 func (p *Pipeline) Metrics() *Metrics { return p.m }
+
+// LastCheckpoint returns when the correlation state was last saved (zero
+// before the first checkpoint of this process).
+func (p *Pipeline) LastCheckpoint() time.Time {
+	if n := p.saved.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Time{}
+}
 
 // Ready reports whether the pipeline has recovered its state and is
 // processing (serve's /readyz).

@@ -127,6 +127,7 @@ func (pr *processor) checkpoint(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	pr.p.saved.Store(time.Now().UnixNano())
 	if covered > before {
 		if _, err := pr.p.opts.Store.DeleteQueued(ctx, pr.p.opts.Owner, covered); err != nil {
 			return err
