@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -147,10 +148,17 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, http.StatusForbidden, "error.origin")
 		return
 	}
+	addr := clientAddr(r)
+	if c.logins.blocked(addr) {
+		w.Header().Set("Retry-After", strconv.Itoa(int(failureWindow.Seconds())))
+		c.fail(w, r, http.StatusTooManyRequests, "error.throttled")
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	name, password := r.PostFormValue("user"), r.PostFormValue("password")
 	next := localPath(r.PostFormValue("next"))
 	if len(c.o.Users) == 0 || !c.checkPassword(name, password) {
+		c.logins.fail(addr)
 		c.o.Logger.Warn("console: login refused", "user", name, "remote", r.RemoteAddr)
 		c.render(w, r, http.StatusUnauthorized, "login.html", loginData{Next: next, Failed: true, NoUsers: len(c.o.Users) == 0})
 		return

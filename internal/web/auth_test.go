@@ -263,3 +263,23 @@ func TestLanguage(t *testing.T) {
 		t.Error("the switch does not outrank Accept-Language")
 	}
 }
+
+// Failed logins from one address are bounded per window; a correct
+// password does not get through while blocked.
+func TestLoginThrottle(t *testing.T) {
+	fx := newFixture(t, storetest.SQLite)
+	c := fx.client()
+	for i := range 10 {
+		if r := c.do("POST", "/login", url.Values{"user": {testUser}, "password": {"guess"}}); r.status != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d", i+1, r.status)
+		}
+	}
+	r := c.do("POST", "/login", url.Values{"user": {testUser}, "password": {testPassword}})
+	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" || r.header.Get("Set-Cookie") != "" {
+		t.Fatalf("blocked login: %d %q", r.status, r.header.Get("Set-Cookie"))
+	}
+	fx.advance(11 * time.Minute)
+	if r := c.do("POST", "/login", url.Values{"user": {testUser}, "password": {testPassword}}); r.status != http.StatusSeeOther {
+		t.Errorf("after the window: %d", r.status)
+	}
+}

@@ -67,6 +67,7 @@ type User struct {
 type Console struct {
 	o        Options
 	sessions *sessions
+	logins   *throttle
 	tmpl     map[string]*template.Template // by template file name
 	mux      *http.ServeMux
 }
@@ -112,7 +113,7 @@ func New(o Options) (*Console, error) {
 			return nil, fmt.Errorf("web: session key: %w", err)
 		}
 	}
-	c := &Console{o: o, sessions: newSessions(key, o.SessionTTL, o.Now), tmpl: map[string]*template.Template{}}
+	c := &Console{o: o, sessions: newSessions(key, o.SessionTTL, o.Now), logins: newThrottle(o.Now), tmpl: map[string]*template.Template{}}
 	names := []string{"login.html", "error.html"}
 	for _, p := range pages {
 		names = append(names, p.Templates...)

@@ -21,6 +21,7 @@ func init() {
 		"error.origin":     "Refused: the request did not come from a page of this console",
 		"error.csrf":       "Refused: the form is stale or forged (reload the page and try again)",
 		"error.internal":   "Internal error (see serve's log)",
+		"error.throttled":  "Too many failed logins from this address: try again in ten minutes",
 		"error.notfound":   "Not found",
 		"error.badrequest": "Bad request",
 	})
@@ -43,6 +44,7 @@ func init() {
 		"error.origin":     "Отказано: запрос пришёл не со страницы этой консоли",
 		"error.csrf":       "Отказано: форма устарела или подделана (обновите страницу и повторите)",
 		"error.internal":   "Внутренняя ошибка (см. журнал serve)",
+		"error.throttled":  "Слишком много неудачных входов с этого адреса: повторите через десять минут",
 		"error.notfound":   "Не найдено",
 		"error.badrequest": "Неверный запрос",
 	})
