@@ -45,7 +45,7 @@ type gedge struct {
 // Layout sizes, in SVG user units.
 const (
 	nodeW, nodeH = 200, 56
-	colStep      = 320
+	colStep      = 330
 	rowStep      = 92
 	margin       = 16
 )
@@ -101,7 +101,7 @@ func (b *graphBuilder) node(typ, id, name string) *gnode {
 		return n
 	}
 	n := &gnode{key: id, Type: textsafe.Truncate(strings.ReplaceAll(typ, "_", " "), 24), ID: textsafe.Clean(id),
-		Label: textsafe.Truncate(id, 26), col: -1}
+		Label: textsafe.Truncate(lastSegment(id), 26), col: -1}
 	if name != "" && name != id {
 		n.Name = textsafe.Truncate(name, 28)
 	}
@@ -267,5 +267,17 @@ func shortActor(id string) string {
 			id = parts[5]
 		}
 	}
-	return textsafe.Truncate(id, 22)
+	return textsafe.Truncate(id, 20)
+}
+
+// lastSegment shortens a path-like id (Azure's, GCP's) to its name: the
+// box says the type, and the tooltip has the whole id.
+func lastSegment(id string) string {
+	if strings.Count(id, "/") < 3 {
+		return id
+	}
+	if i := strings.LastIndexByte(strings.TrimRight(id, "/"), '/'); i >= 0 && i+1 < len(strings.TrimRight(id, "/")) {
+		return strings.TrimRight(id, "/")[i+1:]
+	}
+	return id
 }
