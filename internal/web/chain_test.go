@@ -117,6 +117,8 @@ func TestChainPage(t *testing.T) {
 	})
 }
 
+const azureDisk = "/subscriptions/3f2a/resourceGroups/rg/providers/Microsoft.Compute/disks/restored-disk"
+
 // A finding whose records were not kept still gets its graph, from its
 // resources in order, and says so for each event.
 func TestChainWithoutRecords(t *testing.T) {
@@ -124,7 +126,7 @@ func TestChainWithoutRecords(t *testing.T) {
 	at := fx.now.Add(-time.Hour)
 	f := mkFinding("f1", at, finding.Critical, event.GCP, "proj", "chain", "eve")
 	f.Rule.Kind = finding.KindChain
-	f.Resources = []finding.Resource{{Type: event.Volume, ID: "disk-1"}, {Type: event.Snapshot, ID: "snap-" + hostile}, {Type: event.Volume, ID: "disk-2"}}
+	f.Resources = []finding.Resource{{Type: event.Volume, ID: "disk-1"}, {Type: event.Snapshot, ID: "snap-" + hostile}, {Type: event.Volume, ID: azureDisk}}
 	f.Events = []finding.EventRef{
 		{ID: "e1", Time: at, Operation: "snapshots.insert", Action: event.SnapshotCreate, Actor: "eve" + hostile},
 		{ID: "e2", Time: at.Add(time.Minute), Operation: "disks.insert", Action: event.VolumeRestore, Actor: "eve"},
@@ -152,6 +154,10 @@ func TestChainWithoutRecords(t *testing.T) {
 		t.Errorf("edges %q", actions)
 	}
 	assertEscaped(t, page, 4)
+	// A path-like id is named by its last segment; the tooltip has it whole.
+	if !strings.Contains(page, `class="id">restored-disk</text>`) || !strings.Contains(page, "<title>volume "+azureDisk+"</title>") {
+		t.Error("the Azure disk's box is not labelled by its name")
+	}
 	if r := c.get("/findings/nope"); r.status != http.StatusNotFound {
 		t.Errorf("unknown finding: %d", r.status)
 	}
