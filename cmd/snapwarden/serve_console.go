@@ -22,7 +22,7 @@ func serveConsole(sc config.Serve, st *store.Store, tokens []server.Token, p *se
 		Store: st, Users: users, Token: server.Checker(tokens), Logger: log,
 		Health: func() web.Health {
 			h := web.GatherHealth(p.Metrics().Registry)
-			h.Ready = p.Ready()
+			h.Ready, h.LastCheckpoint = p.Ready(), p.LastCheckpoint()
 			return h
 		},
 	})
