@@ -147,7 +147,7 @@ func runServe(ctx context.Context, e env, o serveOptions) error {
 		registerTailMetrics(p.Metrics().Registry, tailer)
 	}
 	findings := api.New(api.Options{Store: st, Logger: log, Actor: func(r *http.Request) string { return "token:" + server.TokenName(r) }})
-	console, err := serveConsole(sc, st, tokens, p, log)
+	console, err := serveConsole(cfg, st, tokens, p, log)
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -158,7 +160,10 @@ func TestServe_crashLoop(t *testing.T) {
 	want := huntFindings(t, recs)
 	cfg := serveConfig(t)
 	seed := time.Now().UnixNano()
-	t.Logf("seed %d", seed)
+	if s := os.Getenv("SNAPWARDEN_SEED"); s != "" { // to replay a failure
+		seed, _ = strconv.ParseInt(s, 10, 64)
+	}
+	t.Logf("seed %d (SNAPWARDEN_SEED replays it)", seed)
 	rnd := rand.New(rand.NewPCG(uint64(seed), 0))
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		db := b.Fresh(t)
@@ -188,9 +193,38 @@ func TestServe_crashLoop(t *testing.T) {
 				t.Errorf("%d batches still queued after a graceful stop", n)
 			}
 		}
+		t.Cleanup(func() {
+			if t.Failed() {
+				logState(t, db)
+			}
+		})
 		d := startServe(t, daemonOptions{db: db, config: cfg})
 		d.waitFindings("every finding after the last restart", want)
 	})
+}
+
+// logState writes the stored principals and open chains, to tell why a
+// chain ended at another severity.
+func logState(t *testing.T, db string) {
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Logf("state: %v", err)
+		return
+	}
+	defer st.Close()
+	snap, err := st.LoadState(context.Background())
+	if err != nil {
+		t.Logf("state: %v", err)
+		return
+	}
+	for _, p := range snap.Principals {
+		t.Logf("principal %s first seen %s created %s by %s", p.ID, p.FirstSeen, p.Created, p.CreatedBy)
+	}
+	for _, c := range snap.Chains {
+		t.Logf("chain %s: %s", c.ID, c.State)
+	}
+	marks, _ := st.StateMarks(context.Background())
+	t.Logf("marks %v", marks)
 }
 
 // TestServe_sigterm: SIGTERM while batches are being posted; serve stops

@@ -2,7 +2,9 @@ package serve_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -68,9 +70,9 @@ func exampleFiles(t *testing.T) ([]string, [][]byte) {
 
 // huntChains returns what hunt finds in examples/: chain findings as
 // "id severity".
-func huntChains(t *testing.T, d *hunt.Detector) []string {
+func huntChains(t *testing.T, d *hunt.Detector, sub ...string) []string {
 	t.Helper()
-	inputs, _, _ := source.Expand([]string{filepath.Join(testenv.RepoRoot(t), "examples")})
+	inputs, _, _ := source.Expand([]string{filepath.Join(append([]string{testenv.RepoRoot(t), "examples"}, sub...)...)})
 	c := d.NewCorrelator(hunt.CorrelatorOptions{TempDir: t.TempDir()})
 	var mu sync.Mutex
 	_, err := scan.Run(t.Context(), inputs, scan.Options{Formats: formats.All()}, nil, func() scan.Emit {
@@ -217,4 +219,69 @@ func TestPipeline_ExamplesLikeHunt(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestPipeline_CrashLoop: the AWS example's records, five batches a life,
+// two lives in three ended at a random moment as a crash would (no drain,
+// no last checkpoint); the last life has hunt's chains, at hunt's
+// severities.
+func TestPipeline_CrashLoop(t *testing.T) {
+	if testing.Short() {
+		t.Skip("twenty crash loops")
+	}
+	d := detector(t)
+	want := huntChains(t, d, "aws")
+	names, bodies := exampleFiles(t)
+	var recs [][]byte
+	for i, b := range bodies {
+		if !strings.Contains(names[i], "/aws/") {
+			continue
+		}
+		var doc struct{ Records []json.RawMessage }
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range doc.Records {
+			recs = append(recs, r)
+		}
+	}
+	slices.SortStableFunc(recs, func(a, b []byte) int { return strings.Compare(eventTime(a), eventTime(b)) })
+	for seed := range uint64(20) {
+		rnd := rand.New(rand.NewPCG(seed, 0))
+		st, err := store.Open(t.Context(), storetest.SQLite.Fresh(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for from := 0; from < len(recs); from += 5 {
+			p, stop := runPipeline(t, st, d, 200*time.Millisecond)
+			for _, r := range recs[from:min(from+5, len(recs))] {
+				if _, err := p.Accept(t.Context(), serve.Input{Source: "test", Format: "cloudtrail", Body: r}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			time.Sleep(time.Duration(rnd.Int64N(int64(300 * time.Millisecond))))
+			if rnd.IntN(3) > 0 {
+				serve.Crash(p)
+			}
+			if err := stop(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, stop := runPipeline(t, st, d, 200*time.Millisecond)
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+		if got := storedChains(t, st); !slices.Equal(got, want) {
+			t.Errorf("seed %d: chains %v, hunt's %v", seed, got, want)
+		}
+		st.Close()
+	}
+}
+
+func eventTime(r []byte) string {
+	var h struct {
+		EventTime string `json:"eventTime"`
+	}
+	json.Unmarshal(r, &h)
+	return h.EventTime
 }

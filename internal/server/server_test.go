@@ -82,7 +82,7 @@ func startStack(t *testing.T, dsn string) *stack {
 		t.Fatal(err)
 	}
 	var fwd *serve.Forwarder
-	p, err := serve.New(serve.Options{Store: st, Detector: det, Owner: "t", Hold: 300 * time.Millisecond,
+	p, err := serve.New(serve.Options{Store: st, Detector: det, Owner: "t", Hold: 5 * time.Second,
 		CheckpointEvery: 100 * time.Millisecond, PairWait: 200 * time.Millisecond, Notify: func() { fwd.Wake() }})
 	if err != nil {
 		t.Fatal(err)
