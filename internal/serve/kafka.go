@@ -62,7 +62,8 @@ type Consumer struct {
 	mu     sync.Mutex // units, and the units' work against the callbacks
 	units  map[tp]*partitionUnit
 	client *kgo.Client
-	killed bool // a test's crash: no checkpoint, no commit
+	killed bool      // a test's crash: no checkpoint, no commit
+	closed sync.Once // the client closes once (two closes race in franz-go)
 
 	records    *prometheus.CounterVec
 	lag        *prometheus.GaugeVec
@@ -147,9 +148,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 	c.client = cl
 	c.mu.Unlock()
 	c.log.Info("consuming", "group", c.o.Config.Group, "topics", len(c.o.Config.Topics))
-	defer func() {
-		cl.CloseAllowingRebalance() // revokes: each partition is checkpointed and committed
-	}()
+	defer c.close() // revokes: each partition is checkpointed and committed
 	for {
 		// A poll returns at least every tick, so that held events are fed
 		// and checkpoints taken while no record comes.
@@ -361,10 +360,17 @@ func (c *Consumer) kill() {
 	c.mu.Lock()
 	c.killed = true
 	c.units = map[tp]*partitionUnit{}
+	c.mu.Unlock()
+	c.close()
+}
+
+// close leaves the group and closes the client, once.
+func (c *Consumer) close() {
+	c.mu.Lock()
 	cl := c.client
 	c.mu.Unlock()
 	if cl != nil {
-		cl.CloseAllowingRebalance()
+		c.closed.Do(cl.CloseAllowingRebalance)
 	}
 }
 
