@@ -91,6 +91,8 @@ type Pipeline struct {
 	saved atomic.Int64
 	// crashed makes Run stop as a crash would (tests).
 	crashed atomic.Bool
+	// read is the last batch the processor has taken up.
+	read atomic.Int64
 }
 
 type acceptReq struct {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -117,12 +118,15 @@ func storedChains(t *testing.T, st *store.Store) []string {
 	return out
 }
 
+// pairWait is how long the tests' records wait for their partners.
+const pairWait = 200 * time.Millisecond
+
 // runPipeline starts a pipeline on st and returns a stop function that
 // shuts it down gracefully and reports Run's error.
 func runPipeline(t *testing.T, st *store.Store, d *hunt.Detector, hold time.Duration) (*serve.Pipeline, func() error) {
 	t.Helper()
 	p, err := serve.New(serve.Options{Store: st, Detector: d, Owner: "test", Hold: hold, CheckpointEvery: 50 * time.Millisecond,
-		PairWait: time.Millisecond})
+		PairWait: pairWait})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,17 +162,31 @@ func TestPipeline_ExamplesLikeHunt(t *testing.T) {
 		defer st.Close()
 
 		p, stop := runPipeline(t, st, d, time.Minute)
-		var wg sync.WaitGroup
+		var (
+			wg   sync.WaitGroup
+			last atomic.Int64
+		)
 		for i := len(bodies) - 1; i >= 0; i-- {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if _, err := p.Accept(t.Context(), serve.Input{Source: "file:" + names[i], Format: "auto", Body: bodies[i]}); err != nil {
+				seq, err := p.Accept(t.Context(), serve.Input{Source: "file:" + names[i], Format: "auto", Body: bodies[i]})
+				if err != nil {
 					t.Error(err)
+				}
+				for old := last.Load(); seq > old && !last.CompareAndSwap(old, seq); old = last.Load() {
 				}
 			}()
 		}
 		wg.Wait()
+		// Every batch read, then records whose partner never came are
+		// matched alone once they have waited pair_wait, as hunt does at
+		// the end of its input; the held events are fed at the stop.
+		deadline := time.Now().Add(time.Minute)
+		for serve.Read(p) < last.Load() && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(3 * pairWait)
 		if err := stop(); err != nil {
 			t.Fatal(err)
 		}

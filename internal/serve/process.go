@@ -105,6 +105,7 @@ func (pr *processor) step(ctx context.Context) (int, error) {
 			return 0, err
 		}
 	}
+	pr.p.read.Store(pr.u.read)
 	if err := pr.u.unpaired(); err != nil {
 		return 0, err
 	}
