@@ -85,10 +85,11 @@ func exampleRecords(t *testing.T) ([]*kgo.Record, map[string]string) {
 	return rs, keys
 }
 
-// huntFindings is what hunt finds in examples/ at low and above, by id.
-func huntFindings(t *testing.T, d *hunt.Detector) map[string]finding.Finding {
+// huntFindings is what hunt finds in examples/ (or examples/<sub>) at
+// low and above, by id.
+func huntFindings(t *testing.T, d *hunt.Detector, sub ...string) map[string]finding.Finding {
 	t.Helper()
-	inputs, _, _ := source.Expand([]string{filepath.Join(testenv.RepoRoot(t), "examples")})
+	inputs, _, _ := source.Expand([]string{filepath.Join(append([]string{testenv.RepoRoot(t), "examples"}, sub...)...)})
 	c := d.NewCorrelator(hunt.CorrelatorOptions{TempDir: t.TempDir()})
 	var mu sync.Mutex
 	out := map[string]finding.Finding{}

@@ -15,11 +15,8 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/gzip"
-	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/finding"
-	"github.com/snapwarden/snapwarden/internal/formats"
 	"github.com/snapwarden/snapwarden/internal/hunt"
-	"github.com/snapwarden/snapwarden/internal/scan"
 	"github.com/snapwarden/snapwarden/internal/serve"
 	"github.com/snapwarden/snapwarden/internal/source"
 	"github.com/snapwarden/snapwarden/internal/store"
@@ -73,30 +70,11 @@ func exampleFiles(t *testing.T) ([]string, [][]byte) {
 // "id severity".
 func huntChains(t *testing.T, d *hunt.Detector, sub ...string) []string {
 	t.Helper()
-	inputs, _, _ := source.Expand([]string{filepath.Join(append([]string{testenv.RepoRoot(t), "examples"}, sub...)...)})
-	c := d.NewCorrelator(hunt.CorrelatorOptions{TempDir: t.TempDir()})
-	var mu sync.Mutex
-	_, err := scan.Run(t.Context(), inputs, scan.Options{Formats: formats.All()}, nil, func() scan.Emit {
-		w := d.NewWorker()
-		c.Attach(w)
-		return func(ev *event.Event) error {
-			mu.Lock()
-			defer mu.Unlock()
-			return w.Findings(ev, func(finding.Finding) error { return nil })
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	err = c.Finish(t.Context(), func(f finding.Finding) error {
+	for _, f := range huntFindings(t, d, sub...) {
 		if f.Rule.Kind == finding.KindChain {
 			out = append(out, f.ID+" "+f.Severity.String())
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	slices.Sort(out)
 	return out

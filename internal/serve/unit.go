@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/snapwarden/snapwarden/internal/chain"
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
@@ -61,6 +63,7 @@ type unit struct {
 	records  []store.EventRecord
 	received map[int64]time.Time
 	accounts map[string]bool // accounts the unit's events named
+	events   map[event.Cloud]prometheus.Counter
 }
 
 func newUnit(cfg unitConfig, d *hunt.Detector, hold time.Duration, prefix string) *unit {
@@ -73,6 +76,7 @@ func newUnit(cfg unitConfig, d *hunt.Detector, hold time.Duration, prefix string
 		formats:  formats.All(),
 		received: map[int64]time.Time{},
 		accounts: map[string]bool{},
+		events:   map[event.Cloud]prometheus.Counter{},
 	}
 	u.stream.Attach(u.worker)
 	return u
@@ -207,7 +211,13 @@ func (u *unit) match(ev *event.Event, seq int64) error {
 	if ev.Account != "" && !u.accounts[ev.Account] {
 		u.accounts[strings.Clone(ev.Account)] = true
 	}
-	u.cfg.m.events.WithLabelValues(string(ev.Cloud)).Inc()
+	// The counter of the event's cloud, looked up once: not a label hash per event.
+	c := u.events[ev.Cloud]
+	if c == nil {
+		c = u.cfg.m.events.WithLabelValues(string(ev.Cloud))
+		u.events[ev.Cloud] = c
+	}
+	c.Inc()
 	found := len(u.pending)
 	err := u.worker.Findings(ev, func(fd finding.Finding) error {
 		u.pending, u.batches = append(u.pending, fd), append(u.batches, seq)
