@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -106,6 +107,33 @@ func (t sqliteTarget) dsn(own map[string]string) string {
 		q.Set(k, v)
 	}
 	return t.base + "?" + q.Encode()
+}
+
+// openSQLiteRetrying is openSQLite, tried again while another process
+// holds the lock: turning a new file to WAL takes an exclusive lock, and
+// SQLite answers a connection that holds a shared lock and waits for it
+// with SQLITE_BUSY at once rather than through the busy timeout (the
+// two would deadlock), so several processes started together on a new
+// store would otherwise fail at random.
+func openSQLiteRetrying(ctx context.Context, t sqliteTarget) (w, r *sql.DB, err error) {
+	deadline := time.Now().Add(busyTimeoutMS * time.Millisecond)
+	for pause := 5 * time.Millisecond; ; pause = min(2*pause, 200*time.Millisecond) {
+		w, r, err = openSQLite(ctx, t)
+		if !isBusy(err) || time.Now().After(deadline) {
+			return w, r, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, nil, errors.Join(err, ctx.Err())
+		case <-time.After(pause):
+		}
+	}
+}
+
+// isBusy reports whether err is SQLite's "database is locked".
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // openSQLite opens the writer and reader pools on t and checks WAL took.

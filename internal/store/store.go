@@ -43,7 +43,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, r, err := openSQLite(ctx, t)
+	w, r, err := openSQLiteRetrying(ctx, t)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", t.path, err)
 	}
