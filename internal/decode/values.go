@@ -85,12 +85,11 @@ func Own(ps ...*string) {
 	if n == 0 {
 		return
 	}
-	var b strings.Builder
-	b.Grow(n)
+	b := make([]byte, 0, n)
 	for _, p := range ps {
-		b.WriteString(*p)
+		b = append(b, *p...)
 	}
-	all := b.String()
+	all := unsafe.String(&b[0], n) // b is never written again
 	for _, p := range ps {
 		if k := len(*p); k > 0 {
 			*p, all = all[:k], all[k:]

@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 
 	"github.com/snapwarden/snapwarden/bench/compare"
 )
@@ -46,6 +47,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	procs := fs.Int("procs", 1, "GOMAXPROCS: both engines run on one goroutine, so 1 gives the per-core figure")
 	gogc := fs.Int("gogc", 400, "GOGC for both engines (400 is what snapwarden hunt sets)")
 	strict := fs.Bool("strict", false, "exit 1 when a difference has no explanation")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -57,6 +59,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	runtime.GOMAXPROCS(*procs)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(stderr, "peercompare:", err)
+			return 2
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(stderr, "peercompare:", err)
+			return 2
+		}
+		defer pprof.StopCPUProfile()
+	}
 	debug.SetGCPercent(*gogc)
 	err := compareAll(ctx, options{rules: *rules, events: *events, n: *n, cases: *cases, runs: *runs, strict: *strict}, stdout, stderr)
 	if err != nil {

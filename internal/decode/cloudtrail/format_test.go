@@ -22,6 +22,9 @@ func TestFormat_Sniff(t *testing.T) {
 		{"gcp audit", `{"protoPayload":{"methodName":"v1.compute.snapshots.insert","serviceName":"compute.googleapis.com"}}`, false},
 		{"panther lower-cased keys", `{"eventsource":"ec2.amazonaws.com","eventname":"CreateSnapshot"}`, false},
 		{"name without source", `{"eventName":"CreateSnapshot"}`, false},
+		{"duplicate key, the first a string", `{"eventSource":"a","eventSource":1,"eventName":"b"}`, true},
+		{"duplicate key, the first not a string", `{"eventSource":1,"eventSource":"a","eventName":"b"}`, false},
+		{"escaped key", `{"event\u0053ource":"a","eventName":"b"}`, true},
 		{"array", `[{"eventSource":"a","eventName":"b"}]`, false},
 		{"string", `"eventSource"`, false},
 	}
