@@ -17,6 +17,7 @@ type state struct {
 	now     time.Time // the newest time fed
 	stats   Stats
 	all     bool   // yield the findings of every correlation (test replays)
+	changed bool   // fed since the last Saved or Load
 	scratch []bool // for temporal_ordered
 	key     []byte // the group key being looked up
 }
@@ -44,6 +45,7 @@ func (e *Engine) Feed(o Observation, yield func(finding.Finding) error) error {
 		return nil
 	}
 	s.stats.Observations++
+	s.changed = true
 	if o.Time.Before(s.now) {
 		s.stats.Late++
 	} else {
@@ -59,6 +61,7 @@ func (e *Engine) Feed(o Observation, yield func(finding.Finding) error) error {
 // tested, open findings get their last revision) and the engine is empty.
 func (e *Engine) Flush(yield func(finding.Finding) error) error {
 	s := e.state()
+	s.changed = s.changed || len(s.heap) > 0
 	for len(s.heap) > 0 {
 		if err := s.close(e.p, s.heap[0], yield); err != nil {
 			return err

@@ -164,7 +164,10 @@ func (s *Stream) Covered(last int64) int64 {
 // whatever belongs before it in event time; all feeds everything (at
 // shutdown). Chain and correlation findings are yielded in their new state
 // whenever they start or change (the store keeps the highest revision),
-// with the batch of the event that changed them (0 at the final flush).
+// with the batch of the event that changed them. The windows of Sigma
+// correlations stay open even then: they are saved (SaveCorrelations) and
+// go on after a restart, where closing them would test a window before
+// its time is up.
 func (s *Stream) Release(now time.Time, all bool, yield func(f finding.Finding, batch int64) error) error {
 	if s == nil {
 		return nil
@@ -202,9 +205,6 @@ func (s *Stream) Release(now time.Time, all bool, yield func(f finding.Finding, 
 	s.arrival = s.arrival[j:]
 	if cap(s.arrival) > 2*len(s.arrival)+1024 {
 		s.arrival = append([]*heldItem(nil), s.arrival...)
-	}
-	if all && s.corr != nil {
-		return s.corr.Flush(func(f finding.Finding) error { return s.emit(f, 0, yield) })
 	}
 	return nil
 }
@@ -254,6 +254,33 @@ func (s *Stream) Restore(snap *store.Snapshot) error { return s.engine.Restore(s
 // Checkpoint returns what changed in the correlation state since the last
 // Checkpoint (or Restore).
 func (s *Stream) Checkpoint() (*store.StateDelta, error) { return s.engine.Checkpoint() }
+
+// SaveCorrelations returns the open windows of the Sigma correlation rules
+// (see correlate.Engine.Save); changed is false, and nothing is returned,
+// when nothing was fed to them since CorrelationsSaved or the load.
+func (s *Stream) SaveCorrelations() (data []byte, changed bool, err error) {
+	if s.corr == nil || !s.corr.Changed() {
+		return nil, false, nil
+	}
+	data, err = s.corr.Save()
+	return data, err == nil, err
+}
+
+// CorrelationsSaved says that what SaveCorrelations returned is stored.
+func (s *Stream) CorrelationsSaved() {
+	if s.corr != nil {
+		s.corr.Saved()
+	}
+}
+
+// LoadCorrelations puts windows saved by SaveCorrelations back, before any
+// event is fed; dropped counts those whose rule is gone or changed.
+func (s *Stream) LoadCorrelations(data []byte) (dropped int, err error) {
+	if s.corr == nil {
+		return 0, nil
+	}
+	return s.corr.Load(data)
+}
 
 // ---- Faulting state in: chains across partitions (issue 9) ----
 //

@@ -89,7 +89,13 @@ func exampleRecords(t *testing.T) ([]*kgo.Record, map[string]string) {
 // low and above, by id.
 func huntFindings(t *testing.T, d *hunt.Detector, sub ...string) map[string]finding.Finding {
 	t.Helper()
-	inputs, _, _ := source.Expand([]string{filepath.Join(append([]string{testenv.RepoRoot(t), "examples"}, sub...)...)})
+	return huntFindingsIn(t, d, filepath.Join(append([]string{testenv.RepoRoot(t), "examples"}, sub...)...))
+}
+
+// huntFindingsIn is what hunt finds in path, a file or a folder.
+func huntFindingsIn(t *testing.T, d *hunt.Detector, path string) map[string]finding.Finding {
+	t.Helper()
+	inputs, _, _ := source.Expand([]string{path})
 	c := d.NewCorrelator(hunt.CorrelatorOptions{TempDir: t.TempDir()})
 	var mu sync.Mutex
 	out := map[string]finding.Finding{}

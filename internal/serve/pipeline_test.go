@@ -1,8 +1,10 @@
 package serve_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -280,4 +282,78 @@ func eventTime(r []byte) string {
 	}
 	json.Unmarshal(r, &h)
 	return h.EventTime
+}
+
+// TestPipeline_BurstAcrossRestarts: a burst of copies that a Sigma
+// correlation counts (20 within 10 minutes by one principal) arrives over
+// several runs of serve, stopped gracefully or crashed between them; the
+// windows are checkpointed, so the burst is found once, as hunt finds it.
+func TestPipeline_BurstAcrossRestarts(t *testing.T) {
+	const burstRule = "7f4b5c1e-2d3a-4e8f-9a6b-1c2d3e4f5a21"
+	d := detector(t)
+	start := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
+	var recs [][]byte
+	for i := range 24 {
+		recs = append(recs, fmt.Appendf(nil, `{"eventVersion":"1.09","eventTime":%q,"eventSource":"ec2.amazonaws.com","eventName":"CopySnapshot",`+
+			`"awsRegion":"eu-west-1","sourceIPAddress":"203.0.113.7","userAgent":"aws-cli/2.15.0","eventID":"burst-%02d","eventType":"AwsApiCall",`+
+			`"recipientAccountId":"111122223333","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLE","arn":"arn:aws:iam::111122223333:user/mallory","accountId":"111122223333","userName":"mallory"},`+
+			`"requestParameters":{"sourceRegion":"eu-west-1","sourceSnapshotId":"snap-%02d"},"responseElements":{"snapshotId":"snap-c%02d"}}`,
+			start.Add(time.Duration(i)*20*time.Second).Format(time.RFC3339), i, i, i))
+	}
+	file := filepath.Join(t.TempDir(), "burst.json")
+	if err := os.WriteFile(file, bytes.Join(recs, []byte("\n")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, f := range huntFindingsIn(t, d, file) {
+		if f.Rule.ID == burstRule {
+			want = append(want, f.ID)
+		}
+	}
+	if len(want) != 1 {
+		t.Fatalf("hunt finds %d bursts, want 1", len(want))
+	}
+	for seed := range uint64(3) {
+		rnd := rand.New(rand.NewPCG(seed, 1))
+		st, err := store.Open(t.Context(), storetest.SQLite.Fresh(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for from := 0; from < len(recs); from += 6 {
+			p, stop := runPipeline(t, st, d, 50*time.Millisecond)
+			for _, r := range recs[from:min(from+6, len(recs))] {
+				if _, err := p.Accept(t.Context(), serve.Input{Source: "test", Format: "cloudtrail", Body: r}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			time.Sleep(time.Duration(rnd.Int64N(int64(200 * time.Millisecond))))
+			if rnd.IntN(2) == 0 {
+				serve.Crash(p)
+			}
+			if err := stop(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, stop := runPipeline(t, st, d, 50*time.Millisecond)
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+		fs, err := st.Findings(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range fs {
+			if f.Rule.ID == burstRule {
+				got = append(got, f.ID)
+				if len(f.Events) < 20 {
+					t.Errorf("seed %d: the burst lists %d events, want 20 or more", seed, len(f.Events))
+				}
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("seed %d: bursts %v, hunt's %v", seed, got, want)
+		}
+		st.Close()
+	}
 }

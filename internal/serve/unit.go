@@ -85,6 +85,7 @@ func newUnit(cfg unitConfig, d *hunt.Detector, hold time.Duration, prefix string
 func (u *unit) markCovered() string  { return u.prefix + "/covered" }
 func (u *unit) markPairs() string    { return u.prefix + "/pairs" }
 func (u *unit) markAccounts() string { return u.prefix + "/accounts" }
+func (u *unit) markWindows() string  { return u.prefix + "/windows" }
 
 // restore loads the unit's last checkpoint: the batch it covers, the
 // waiting records, and the correlation state — all of it (load nil), or
@@ -124,6 +125,15 @@ func (u *unit) restore(ctx context.Context, marks map[string]string, all bool) e
 		}
 		if err := u.stream.Restore(snap); err != nil {
 			return err
+		}
+		if w := marks[u.markWindows()]; w != "" {
+			dropped, err := u.stream.LoadCorrelations([]byte(w))
+			if err != nil {
+				return fmt.Errorf("checkpoint mark %s: %w", u.markWindows(), err)
+			}
+			if dropped > 0 {
+				u.cfg.log.Warn("correlation windows of rules that are gone or changed were dropped", "stream", u.prefix, "windows", dropped)
+			}
 		}
 		if _, err := u.stream.Checkpoint(); err != nil { // what was loaded is saved already
 			return err
@@ -335,13 +345,24 @@ func (u *unit) checkpoint(ctx context.Context, extra map[string]string) (int64, 
 		marks[k] = v
 	}
 	delta := &store.StateDelta{}
+	windowsChanged := false
 	if u.stream != nil {
 		if delta, err = u.stream.Checkpoint(); err != nil {
 			return 0, err
 		}
+		var windows []byte
+		if windows, windowsChanged, err = u.stream.SaveCorrelations(); err != nil {
+			return 0, err
+		}
+		if windowsChanged {
+			marks[u.markWindows()] = string(windows)
+		}
 	}
 	if err := u.cfg.store.ApplyState(ctx, delta, marks); err != nil {
 		return 0, fmt.Errorf("checkpoint: %w", err)
+	}
+	if windowsChanged {
+		u.stream.CorrelationsSaved()
 	}
 	u.cfg.m.storeSeconds.WithLabelValues("checkpoint").Observe(time.Since(start).Seconds())
 	if covered > u.covered {

@@ -1,0 +1,181 @@
+package correlate
+
+import (
+	"container/heap"
+	"encoding/json"
+	"fmt"
+	"math/bits"
+	"strconv"
+	"time"
+
+	"github.com/snapwarden/snapwarden/internal/finding"
+)
+
+// savedVersion is the format of Save's output; Load refuses others.
+const savedVersion = 1
+
+// saved is the open windows of a stream, as Save writes them.
+type saved struct {
+	Version int           `json:"v"`
+	Now     time.Time     `json:"now"`
+	Windows []savedWindow `json:"windows"`
+}
+
+type savedWindow struct {
+	Rule     string        `json:"rule"`
+	Group    []string      `json:"group"`
+	Start    time.Time     `json:"start"`
+	Newest   time.Time     `json:"newest"`
+	Deadline time.Time     `json:"deadline"`
+	Entries  []savedEntry  `json:"entries"`
+	Episode  *savedEpisode `json:"episode,omitempty"`
+}
+
+type savedEntry struct {
+	Refs uint64      `json:"refs"`
+	Obs  Observation `json:"obs"` // the event's first observation; its Time and Event are the entry's
+	Vals []string    `json:"vals,omitempty"`
+}
+
+// savedEpisode is an open finding of a sliding window. Numbers are text:
+// JSON has no infinities, and a sum may overflow to one.
+type savedEpisode struct {
+	ID            string             `json:"id"`
+	First         Observation        `json:"first"`
+	Events        []finding.EventRef `json:"events"`
+	Total         int                `json:"total"`
+	Last          time.Time          `json:"last"`
+	Actors        []string           `json:"actors,omitempty"`
+	Names         map[string]string  `json:"names,omitempty"`
+	Resources     []finding.Resource `json:"resources,omitempty"`
+	Value         string             `json:"value"`
+	Rare          []string           `json:"rare,omitempty"`
+	Revision      int                `json:"revision"`
+	Reported      int                `json:"reported"`
+	ReportedValue string             `json:"reported_value"`
+}
+
+// Changed reports whether the windows changed since the last Saved or
+// Load.
+func (e *Engine) Changed() bool { return e.s != nil && e.s.changed }
+
+// Saved says that what Save returned last is stored: Changed is false
+// until the next observation.
+func (e *Engine) Saved() {
+	if e.s != nil {
+		e.s.changed = false
+	}
+}
+
+// Save writes the open windows — their events, aggregates' inputs and open
+// findings — so that Load in another process continues them: a burst that
+// straddles a restart is still counted whole, and an open finding keeps
+// its id and revision.
+func (e *Engine) Save() ([]byte, error) {
+	s := e.state()
+	out := saved{Version: savedVersion, Now: s.now, Windows: make([]savedWindow, 0, len(s.heap))}
+	for _, w := range s.heap {
+		sw := savedWindow{Rule: w.c.rule.ID, Group: w.group, Start: w.start, Newest: w.newest, Deadline: w.deadline}
+		for _, ent := range w.live() {
+			sw.Entries = append(sw.Entries, savedEntry{Refs: ent.refs, Obs: *ent.o, Vals: ent.vals})
+		}
+		if ep := w.ep; ep != nil {
+			sw.Episode = &savedEpisode{
+				ID: ep.id, First: *ep.first, Events: ep.events, Total: ep.total, Last: ep.last,
+				Actors: ep.actors, Names: ep.names, Resources: ep.resources, Value: formatFloat(ep.value),
+				Rare: ep.rare, Revision: ep.revision, Reported: ep.reported, ReportedValue: formatFloat(ep.reportedValue),
+			}
+		}
+		out.Windows = append(out.Windows, sw)
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("save correlation windows: %w", err)
+	}
+	return b, nil
+}
+
+// Load puts windows written by Save into an engine that has been fed
+// nothing. Windows of a correlation the engine no longer has, or whose
+// rule changed shape (group-by fields, referenced rules), are left out and
+// counted in dropped; the others continue as if the process had not
+// stopped.
+func (e *Engine) Load(b []byte) (dropped int, err error) {
+	var in saved
+	if err := json.Unmarshal(b, &in); err != nil {
+		return 0, fmt.Errorf("load correlation windows: %w", err)
+	}
+	if in.Version != savedVersion {
+		return 0, fmt.Errorf("load correlation windows: format %d, want %d", in.Version, savedVersion)
+	}
+	s := e.state()
+	if s.open > 0 {
+		return 0, fmt.Errorf("load correlation windows: the engine has windows already")
+	}
+	s.now = in.Now
+	for i := range in.Windows {
+		if !s.restore(e.p, &in.Windows[i]) {
+			dropped++
+		}
+	}
+	s.changed = false
+	return dropped, nil
+}
+
+// restore rebuilds one saved window, reporting false when it no longer
+// fits its rule.
+func (s *state) restore(p *program, sw *savedWindow) bool {
+	x := p.byID[sw.Rule]
+	if x == nil || len(sw.Group) != len(x.groupBy) || len(sw.Entries) == 0 {
+		return false
+	}
+	for _, se := range sw.Entries {
+		if se.Refs == 0 || bits.Len64(se.Refs) > len(x.refs) {
+			return false
+		}
+	}
+	ep, ok := restoreEpisode(sw.Episode)
+	if !ok || (ep != nil && !x.rising) {
+		return false
+	}
+	key := string(appendGroupKey(nil, sw.Group))
+	if s.windows[x.idx][key] != nil {
+		return false // saved twice: keep the first
+	}
+	w := newWindow(x, key, sw.Group, sw.Start)
+	w.newest, w.deadline, w.ep = sw.Newest, sw.Deadline, ep
+	for _, se := range sw.Entries {
+		o := se.Obs
+		w.ents = append(w.ents, entry{t: o.Time, id: o.Event, o: &o})
+		// merge counts the entry into the aggregates, a base rule at a time.
+		for refs := se.Refs; refs != 0; refs &= refs - 1 {
+			w.merge(&w.ents[len(w.ents)-1], &Observation{Ref: bits.TrailingZeros64(refs), Values: se.Vals})
+		}
+	}
+	if s.windows[x.idx] == nil {
+		s.windows[x.idx] = map[string]*window{}
+	}
+	s.windows[x.idx][key] = w
+	s.open++
+	heap.Push(&s.heap, w)
+	return true
+}
+
+func restoreEpisode(se *savedEpisode) (*episode, bool) {
+	if se == nil {
+		return nil, true
+	}
+	value, err1 := strconv.ParseFloat(se.Value, 64)
+	reported, err2 := strconv.ParseFloat(se.ReportedValue, 64)
+	if err1 != nil || err2 != nil || se.ID == "" {
+		return nil, false
+	}
+	first := se.First
+	return &episode{
+		id: se.ID, first: &first, events: se.Events, total: se.Total, last: se.Last,
+		actors: se.Actors, names: se.Names, resources: se.Resources, value: value, rare: se.Rare,
+		revision: se.Revision, reported: se.Reported, reportedValue: reported,
+	}, true
+}
+
+func formatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
