@@ -77,6 +77,15 @@ type Format interface {
 	Normalize(docs []*fastjson.Value) (*event.Event, error)
 }
 
+// Claimer is a Format that can tell and decode a record in one pass: Claim
+// decodes v into out when v is in the format and reports whether it was.
+// The Decoder asks the format of the previous record first, so a Claimer
+// saves a Sniff per record on a file of one format.
+type Claimer interface {
+	Format
+	Claim(v *fastjson.Value, out *Output) (bool, error)
+}
+
 // TextFormat is a format whose records may also be lines of text (syslog, CEF).
 type TextFormat interface {
 	Format
@@ -101,18 +110,31 @@ type Output struct {
 // text when the caller has it; nil means v is re-serialized (or, when v is
 // the input record itself, the input bytes are used).
 func (o *Output) Record(v *fastjson.Value, raw []byte) error {
-	o.count++
 	o.docs[0] = v // one slice for every record: no allocation per event
 	ev, err := o.format.Normalize(o.docs[:1:1])
 	if err != nil {
+		o.Failed()
 		return err
 	}
+	return o.Event(ev, v, raw)
+}
+
+// Failed counts a record of which no event could be made (its error is
+// returned to the Decoder), for a format that calls neither Record nor
+// Event for it.
+func (o *Output) Failed() { o.count++ }
+
+// Event hands over the event a format normalized from record v itself (as
+// its Normalize would), sparing a second pass over the record.
+func (o *Output) Event(ev *event.Event, v *fastjson.Value, raw []byte) error {
+	o.count++
+	o.docs[0] = v
 	ev.Format = o.format.Name()
 	ev.Source = event.Source{File: o.file, Line: o.chunk.Line, Offset: o.chunk.Offset}
 	o.raw[0] = o.rawOf(v, raw)
 	ev.Raw = o.raw[:1:1] // reused for the next record; Detach copies it
 	ev.Docs = o.docs[:1:1]
-	err = o.emit(ev)
+	err := o.emit(ev)
 	ev.Docs = nil // v dies with the next parse
 	return err
 }
@@ -289,6 +311,12 @@ func (d *Decoder) record(ch *Chunk, v *fastjson.Value, out *Output) (f Format, c
 			return nil, 1, fmt.Errorf("invalid JSON: %v", err)
 		}
 	}
+	if c, ok := d.last.(Claimer); ok && d.opts.Format == nil {
+		out.format, out.top = c, v
+		if claimed, err := c.Claim(v, out); claimed || err != nil {
+			return c, out.count, err
+		}
+	}
 	f = d.sniff(v)
 	if f == nil {
 		return nil, 1, fmt.Errorf("%w: %s", ErrUnknownFormat, describe(v))
@@ -302,8 +330,8 @@ func (d *Decoder) sniff(v *fastjson.Value) Format {
 	if d.opts.Format != nil {
 		return d.opts.Format
 	}
-	if d.last != nil && d.last.Sniff(v) {
-		return d.last
+	if _, claims := d.last.(Claimer); !claims && d.last != nil && d.last.Sniff(v) {
+		return d.last // a Claimer has been asked already
 	}
 	for _, f := range d.opts.Formats {
 		if f != d.last && f.Sniff(v) {

@@ -4,14 +4,18 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
 	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/formats"
+	"github.com/snapwarden/snapwarden/internal/source"
+	"github.com/snapwarden/snapwarden/internal/testenv"
 )
 
 // TestSamplesAutoDetect decodes every real sample with auto-detection over
@@ -137,4 +141,63 @@ func TestLookup(t *testing.T) {
 		t.Error("Lookup(syslog): no error")
 	}
 	var _ decode.Format = formats.All()[0]
+}
+
+// TestMixedFormats: records of every format interleaved one by one in one
+// NDJSON input are each claimed by their own format — the format of the
+// previous record is asked first, and must let go of the others' records.
+func TestMixedFormats(t *testing.T) {
+	all := formats.All()
+	inputs, _, err := source.Expand([]string{filepath.Join(testenv.RepoRoot(t), "examples")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, in := range inputs {
+		paths = append(paths, in.Name)
+	}
+	alone := decodetest.DecodeFiles(t, nil, all, paths...)
+	if len(alone.Errors) > 0 || alone.Err != nil {
+		t.Fatalf("examples: %v %v", alone.Errors, alone.Err)
+	}
+	byFormat := map[string][][]byte{}
+	for _, e := range alone.Events {
+		for _, r := range e.Raw {
+			var b bytes.Buffer
+			if err := json.Compact(&b, r); err != nil {
+				t.Fatal(err)
+			}
+			byFormat[e.Format] = append(byFormat[e.Format], b.Bytes())
+		}
+	}
+	if len(byFormat) < 6 {
+		t.Fatalf("records of %d formats in examples/, want 6 or more", len(byFormat))
+	}
+	names := slices.Sorted(maps.Keys(byFormat))
+	var mixed bytes.Buffer
+	for i := 0; ; i++ {
+		wrote := false
+		for _, name := range names {
+			if i < len(byFormat[name]) {
+				mixed.Write(byFormat[name][i])
+				mixed.WriteByte('\n')
+				wrote = true
+			}
+		}
+		if !wrote {
+			break
+		}
+	}
+	res := decodetest.Decode(t, nil, all, "mixed.ndjson", mixed.Bytes())
+	if len(res.Errors) > 0 || res.Err != nil {
+		t.Fatalf("mixed input: %v %v", res.Errors, res.Err)
+	}
+	for _, name := range names {
+		if got := res.Stats.PerFormat[name]; got != len(byFormat[name]) {
+			t.Errorf("%s: %d records decoded as %s, want %d", name, got, name, len(byFormat[name]))
+		}
+	}
+	if len(res.Events) != len(alone.Events) {
+		t.Errorf("%d events from the mixed input, %d from the files", len(res.Events), len(alone.Events))
+	}
 }

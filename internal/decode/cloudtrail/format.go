@@ -22,25 +22,50 @@ func (Format) Name() string { return "cloudtrail" }
 // Sniff claims a CloudTrail record (eventSource and eventName strings), an
 // EventBridge envelope around one, or a lookup-events element.
 func (Format) Sniff(v *fastjson.Value) bool {
-	return shapeOf(v).kind != notOurs
+	f := topFields(v)
+	return f.kind() != notOurs
 }
 
 // Decode hands the CloudTrail record inside v to out, unwrapping an
 // EventBridge envelope or a lookup-events element first.
 func (Format) Decode(v *fastjson.Value, out *decode.Output) error {
-	sh := shapeOf(v)
-	switch sh.kind {
+	_, err := decodeRecord(v, out, false)
+	return err
+}
+
+// Claim decodes v when it is CloudTrail, in the one pass over its members
+// that tells so (decode.Claimer).
+func (Format) Claim(v *fastjson.Value, out *decode.Output) (bool, error) {
+	return decodeRecord(v, out, true)
+}
+
+// decodeRecord is Decode, or with claim Claim: it reports false, having
+// done nothing, for a value that is not CloudTrail.
+func decodeRecord(v *fastjson.Value, out *decode.Output, claim bool) (bool, error) {
+	f := topFields(v)
+	switch f.kind() {
+	case record:
+		e, err := normalize(v, &f)
+		if err != nil {
+			out.Failed()
+			return true, err
+		}
+		return true, out.Event(e, v, nil)
 	case eventBridge:
-		return out.Record(sh.detail, nil)
+		return true, out.Record(f.detail, nil)
 	case lookup:
-		s := decode.View(sh.lookup)
+		s := decode.View(f.lookupEvent)
 		if inner := decode.ParseEmbedded(s); isRecord(inner) {
-			return out.Record(inner, []byte(s))
+			return true, out.Record(inner, []byte(s))
 		}
 		// The embedded record is truncated or masked: Normalize keeps what
 		// the lookup element itself says.
+	case notOurs:
+		if claim {
+			return false, nil
+		}
 	}
-	return out.Record(v, nil)
+	return true, out.Record(v, nil)
 }
 
 // kind is what a top-level JSON value holds, as far as CloudTrail goes.
@@ -53,56 +78,21 @@ const (
 	lookup           // a lookup-events (or CloudTrail Lake) element
 )
 
-// shape is what one pass over a value's members found.
-type shape struct {
-	kind           kind
-	detail, lookup *fastjson.Value
-}
-
-// shapeOf classifies v in one pass over its members (a key search each
-// would walk them several times, and every record is classified twice:
-// once to detect the format, once to decode). The members read are the
-// first of their name, as a key search finds them. An EventBridge envelope
-// ("AWS API Call via CloudTrail", "AWS Service Event via CloudTrail", …)
-// has detail-type and source strings and a record under detail; it wins
-// over a record, then a lookup element's CloudTrailEvent string.
-func shapeOf(v *fastjson.Value) (sh shape) {
-	o, err := v.Object()
-	if err != nil {
-		return sh
-	}
-	var eventSource, eventName, detailType, source, detail, lookupEvent *fastjson.Value
-	o.Visit(func(k []byte, x *fastjson.Value) {
-		var p **fastjson.Value
-		switch string(k) {
-		case "eventSource":
-			p = &eventSource
-		case "eventName":
-			p = &eventName
-		case "detail-type":
-			p = &detailType
-		case "source":
-			p = &source
-		case "detail":
-			p = &detail
-		case "CloudTrailEvent":
-			p = &lookupEvent
-		default:
-			return
-		}
-		if *p == nil {
-			*p = x
-		}
-	})
+// kind classifies the value f was read from. An EventBridge envelope ("AWS
+// API Call via CloudTrail", "AWS Service Event via CloudTrail", …) has
+// detail-type and source strings and a record under detail; it wins over a
+// record, then a lookup element's CloudTrailEvent string. The members read
+// are the first of their name, as a key search finds them.
+func (f *fields) kind() kind {
 	switch {
-	case isString(detailType) && isString(source) && isRecord(detail):
-		return shape{kind: eventBridge, detail: detail}
-	case isString(eventSource) && isString(eventName):
-		return shape{kind: record}
-	case isString(lookupEvent):
-		return shape{kind: lookup, lookup: lookupEvent}
+	case isString(f.detailType) && isString(f.sourceKey) && isRecord(f.detail):
+		return eventBridge
+	case isString(f.eventSource) && isString(f.eventName):
+		return record
+	case isString(f.lookupEvent):
+		return lookup
 	}
-	return sh
+	return notOurs
 }
 
 // isRecord reports whether v is a CloudTrail record.

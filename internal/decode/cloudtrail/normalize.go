@@ -21,9 +21,18 @@ func (Format) Normalize(docs []*fastjson.Value) (*event.Event, error) {
 		return nil, errNoOperation
 	}
 	f := topFields(docs[0])
+	if len(docs) > 1 {
+		last := docs[len(docs)-1]
+		f.errorCode, f.errorMessage, f.firstResponse = last.Get("errorCode"), last.Get("errorMessage"), last.Get("responseElements")
+	}
+	return normalize(docs[0], &f)
+}
+
+// normalize builds the event of record v, whose top-level members are f.
+func normalize(v *fastjson.Value, f *fields) (*event.Event, error) {
 	if f.name == "" {
-		if isLookup(docs[0]) {
-			return lookupEvent(docs[0])
+		if isLookup(v) {
+			return lookupEvent(v)
 		}
 		return nil, errNoOperation
 	}
@@ -37,7 +46,7 @@ func (Format) Normalize(docs []*fastjson.Value) (*event.Event, error) {
 		Outcome:   event.Success,
 	}
 	if e.ID == "" {
-		e.ID = decode.FallbackID(docs[0])
+		e.ID = decode.FallbackID(v)
 	}
 	if t, ok := decode.ParseTimeValue(f.time); ok {
 		e.Time = t
@@ -48,11 +57,7 @@ func (Format) Normalize(docs []*fastjson.Value) (*event.Event, error) {
 	if e.Account == "" {
 		e.Account = decode.View(id.account)
 	}
-	if last := docs[len(docs)-1]; len(docs) == 1 {
-		outcome(e, f.errorCode, f.errorMessage, f.firstResponse)
-	} else {
-		outcome(e, last.Get("errorCode"), last.Get("errorMessage"), last.Get("responseElements"))
-	}
+	outcome(e, f.errorCode, f.errorMessage, f.firstResponse)
 	e.Actor = actor(id, f.ip, f.userAgent, e.Account)
 	a := &e.Actor
 	decode.Own(&e.ID, &e.Account, &e.Region, &e.Service, &e.Operation, &e.Error,
@@ -63,7 +68,7 @@ func (Format) Normalize(docs []*fastjson.Value) (*event.Event, error) {
 	if h := handlers[opKey{e.Service, e.Operation}]; h != nil {
 		h(&rec{
 			e:  e,
-			v:  docs[0],
+			v:  v,
 			rp: f.requestParameters,
 			re: f.responseElements,
 		})
@@ -71,15 +76,25 @@ func (Format) Normalize(docs []*fastjson.Value) (*event.Event, error) {
 	return e, nil
 }
 
-// fields are the top-level members Normalize reads, found in one pass over
-// the record instead of a key search each. The strings are views into the
-// parser's buffer (decode.View). The members outcome reads are the first of
-// their name, as a key search finds them; the others the last.
+// fields are the top-level members Normalize and kind read, found in one
+// pass over the record instead of a key search each. The strings are views
+// into the parser's buffer (decode.View). The members outcome and kind read
+// are the first of their name, as a key search finds them; the others the
+// last.
 type fields struct {
 	name, id, account, region, source, ip, userAgent  string
 	time, timestamp                                   *fastjson.Value
 	userIdentity, requestParameters, responseElements *fastjson.Value
 	errorCode, errorMessage, firstResponse            *fastjson.Value
+
+	eventSource, eventName, detailType, sourceKey, detail, lookupEvent *fastjson.Value
+}
+
+// first sets *p to x unless an earlier member of the name set it.
+func first(p **fastjson.Value, x *fastjson.Value) {
+	if *p == nil {
+		*p = x
+	}
 }
 
 func topFields(v *fastjson.Value) (f fields) {
@@ -91,8 +106,18 @@ func topFields(v *fastjson.Value) (f fields) {
 		switch string(k) {
 		case "eventName":
 			f.name = decode.View(x)
+			first(&f.eventName, x)
 		case "eventSource":
 			f.source = decode.View(x)
+			first(&f.eventSource, x)
+		case "detail-type":
+			first(&f.detailType, x)
+		case "source":
+			first(&f.sourceKey, x)
+		case "detail":
+			first(&f.detail, x)
+		case "CloudTrailEvent":
+			first(&f.lookupEvent, x)
 		case "eventID":
 			f.id = decode.View(x)
 		case "recipientAccountId":
@@ -113,17 +138,11 @@ func topFields(v *fastjson.Value) (f fields) {
 			f.requestParameters = nonNull(x)
 		case "responseElements":
 			f.responseElements = nonNull(x)
-			if f.firstResponse == nil {
-				f.firstResponse = x
-			}
+			first(&f.firstResponse, x)
 		case "errorCode":
-			if f.errorCode == nil {
-				f.errorCode = x
-			}
+			first(&f.errorCode, x)
 		case "errorMessage":
-			if f.errorMessage == nil {
-				f.errorMessage = x
-			}
+			first(&f.errorMessage, x)
 		}
 	})
 	return f
