@@ -17,19 +17,7 @@ import (
 // never stopped yields — the same finding ids, revisions and contents —
 // for every correlation type, sliding and complete windows alike.
 func TestSave_restartAnywhere(t *testing.T) {
-	const doc = `
-title: Three copies
-id: c-count
-correlation: {type: event_count, rules: [copy, share], group-by: [actor.id], timespan: 10m, condition: {gte: 3}}
----
-title: Few
-id: c-few
-correlation: {type: event_count, rules: [copy, share], group-by: [actor.id], timespan: 10m, condition: {lt: 3}}
----
-title: Ordered
-id: c-ordered
-correlation: {type: temporal_ordered, rules: [copy, share], group-by: [actor.id], timespan: 10m}
----
+	const doc = orderDoc + `---
 title: Many snapshots
 id: c-values
 correlation: {type: value_count, rules: [copy, share], group-by: [account], timespan: 15m, condition: {field: resources.id, gte: 4}}

@@ -173,10 +173,9 @@ correlation: {type: event_count, rules: [copy], group-by: [resources.id, actor.i
 	}
 }
 
-// TestFeed_anyInputOrder: whatever order events arrive in, observations
-// sorted with Compare give the same findings.
-func TestFeed_anyInputOrder(t *testing.T) {
-	const doc = `
+// orderDoc is correlations of three kinds over the copy and share rules:
+// sliding, complete, and ordered windows.
+const orderDoc = `
 title: Three copies
 id: c-count
 correlation: {type: event_count, rules: [copy, share], group-by: [actor.id], timespan: 10m, condition: {gte: 3}}
@@ -189,7 +188,11 @@ title: Ordered
 id: c-ordered
 correlation: {type: temporal_ordered, rules: [copy, share], group-by: [actor.id], timespan: 10m}
 `
-	det, eng, _ := setup(t, doc, correlate.Options{})
+
+// TestFeed_anyInputOrder: whatever order events arrive in, observations
+// sorted with Compare give the same findings.
+func TestFeed_anyInputOrder(t *testing.T) {
+	det, eng, _ := setup(t, orderDoc, correlate.Options{})
 	var evs []*event.Event
 	for i := range 60 {
 		a := []event.Action{event.SnapshotCopy, event.SnapshotShare}[i%2]

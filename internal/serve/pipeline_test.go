@@ -245,30 +245,7 @@ func TestPipeline_CrashLoop(t *testing.T) {
 	}
 	slices.SortStableFunc(recs, func(a, b []byte) int { return strings.Compare(eventTime(a), eventTime(b)) })
 	for seed := range uint64(20) {
-		rnd := rand.New(rand.NewPCG(seed, 0))
-		st, err := store.Open(t.Context(), storetest.SQLite.Fresh(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for from := 0; from < len(recs); from += 5 {
-			p, stop := runPipeline(t, st, d, 200*time.Millisecond)
-			for _, r := range recs[from:min(from+5, len(recs))] {
-				if _, err := p.Accept(t.Context(), serve.Input{Source: "test", Format: "cloudtrail", Body: r}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			time.Sleep(time.Duration(rnd.Int64N(int64(300 * time.Millisecond))))
-			if rnd.IntN(3) > 0 {
-				serve.Crash(p)
-			}
-			if err := stop(); err != nil {
-				t.Fatal(err)
-			}
-		}
-		_, stop := runPipeline(t, st, d, 200*time.Millisecond)
-		if err := stop(); err != nil {
-			t.Fatal(err)
-		}
+		st := restarts(t, d, recs, restartPlan{seed: seed, batches: 5, hold: 200 * time.Millisecond, pause: 300 * time.Millisecond, crashes: 2, of: 3})
 		if got := storedChains(t, st); !slices.Equal(got, want) {
 			t.Errorf("seed %d: chains %v, hunt's %v", seed, got, want)
 		}
@@ -314,30 +291,7 @@ func TestPipeline_BurstAcrossRestarts(t *testing.T) {
 		t.Fatalf("hunt finds %d bursts, want 1", len(want))
 	}
 	for seed := range uint64(3) {
-		rnd := rand.New(rand.NewPCG(seed, 1))
-		st, err := store.Open(t.Context(), storetest.SQLite.Fresh(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for from := 0; from < len(recs); from += 6 {
-			p, stop := runPipeline(t, st, d, 50*time.Millisecond)
-			for _, r := range recs[from:min(from+6, len(recs))] {
-				if _, err := p.Accept(t.Context(), serve.Input{Source: "test", Format: "cloudtrail", Body: r}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			time.Sleep(time.Duration(rnd.Int64N(int64(200 * time.Millisecond))))
-			if rnd.IntN(2) == 0 {
-				serve.Crash(p)
-			}
-			if err := stop(); err != nil {
-				t.Fatal(err)
-			}
-		}
-		_, stop := runPipeline(t, st, d, 50*time.Millisecond)
-		if err := stop(); err != nil {
-			t.Fatal(err)
-		}
+		st := restarts(t, d, recs, restartPlan{seed: seed, batches: 6, hold: 50 * time.Millisecond, pause: 200 * time.Millisecond, crashes: 1, of: 2})
 		fs, err := st.Findings(t.Context())
 		if err != nil {
 			t.Fatal(err)
@@ -356,4 +310,46 @@ func TestPipeline_BurstAcrossRestarts(t *testing.T) {
 		}
 		st.Close()
 	}
+}
+
+// restartPlan says how restarts feeds records: batches records a run of
+// the pipeline, then a random pause of up to pause, then a crash in
+// crashes of every of runs (a graceful stop otherwise).
+type restartPlan struct {
+	seed        uint64
+	batches     int
+	hold, pause time.Duration
+	crashes, of int
+}
+
+// restarts feeds recs, one record a batch, to pipelines on a new SQLite
+// store, one after another as plan says, then runs one more to the end,
+// and returns the store.
+func restarts(t *testing.T, d *hunt.Detector, recs [][]byte, plan restartPlan) *store.Store {
+	t.Helper()
+	rnd := rand.New(rand.NewPCG(plan.seed, 0))
+	st, err := store.Open(t.Context(), storetest.SQLite.Fresh(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for from := 0; from < len(recs); from += plan.batches {
+		p, stop := runPipeline(t, st, d, plan.hold)
+		for _, r := range recs[from:min(from+plan.batches, len(recs))] {
+			if _, err := p.Accept(t.Context(), serve.Input{Source: "test", Format: "cloudtrail", Body: r}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(time.Duration(rnd.Int64N(int64(plan.pause))))
+		if rnd.IntN(plan.of) < plan.crashes {
+			serve.Crash(p)
+		}
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, stop := runPipeline(t, st, d, plan.hold)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
