@@ -75,7 +75,7 @@ func (c *Console) authed(next http.HandlerFunc) http.Handler {
 			}
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead && !p.ByToken {
-			if !sameOrigin(r) {
+			if !sameOrigin(r, c.proxies.clientOf(r).host) {
 				c.fail(w, r, http.StatusForbidden, "error.origin")
 				return
 			}
@@ -93,10 +93,12 @@ func (c *Console) authed(next http.HandlerFunc) http.Handler {
 const maxForm = 1 << 20
 
 // sameOrigin reports whether a browser's POST came from a page of this
-// host: its Origin, else its Referer, must name the host the request was
-// sent to. A POST with neither is refused (browsers send Origin on every
-// POST; the console's Referrer-Policy keeps Referer for its own pages).
-func sameOrigin(r *http.Request) bool {
+// host: its Origin, else its Referer, must name host, the one the browser
+// sent the request to (clientOf: a trusted proxy's X-Forwarded-Host, else
+// the Host header). A POST with neither is refused (browsers send Origin
+// on every POST; the console's Referrer-Policy keeps Referer for its own
+// pages).
+func sameOrigin(r *http.Request, host string) bool {
 	src := r.Header.Get("Origin")
 	if src == "" || src == "null" {
 		src = r.Header.Get("Referer")
@@ -105,7 +107,18 @@ func sameOrigin(r *http.Request) bool {
 		return false
 	}
 	u, err := url.Parse(src)
-	return err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	// An origin never names its scheme's default port; a proxy's
+	// X-Forwarded-Host may ("console.example.ru:443").
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		host = strings.TrimSuffix(host, ":443")
+	case "http":
+		host = strings.TrimSuffix(host, ":80")
+	}
+	return strings.EqualFold(u.Host, host)
 }
 
 // dummyHash is compared against when the user is unknown, so a login
@@ -144,12 +157,12 @@ func (c *Console) loginPage(w http.ResponseWriter, r *http.Request) {
 // login checks the form and starts a session. Login CSRF is prevented by
 // the same-origin check (there is no session yet to tie a token to).
 func (c *Console) login(w http.ResponseWriter, r *http.Request) {
-	if !sameOrigin(r) {
+	cl := c.proxies.clientOf(r)
+	if !sameOrigin(r, cl.host) {
 		c.fail(w, r, http.StatusForbidden, "error.origin")
 		return
 	}
-	addr := clientAddr(r)
-	if c.logins.blocked(addr) {
+	if c.logins.blocked(cl.ip) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(failureWindow.Seconds())))
 		c.fail(w, r, http.StatusTooManyRequests, "error.throttled")
 		return
@@ -158,8 +171,8 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	name, password := r.PostFormValue("user"), r.PostFormValue("password")
 	next := localPath(r.PostFormValue("next"))
 	if len(c.o.Users) == 0 || !c.checkPassword(name, password) {
-		c.logins.fail(addr)
-		c.o.Logger.Warn("console: login refused", "user", name, "remote", r.RemoteAddr)
+		c.logins.fail(cl.ip)
+		c.o.Logger.Warn("console: login refused", "user", name, "remote", cl.ip, "peer", r.RemoteAddr)
 		c.render(w, r, http.StatusUnauthorized, "login.html", loginData{Next: next, Failed: true, NoUsers: len(c.o.Users) == 0})
 		return
 	}
@@ -169,8 +182,8 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: v, Path: "/", Expires: se.Expires,
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
-	c.o.Logger.Info("console: login", "user", name, "remote", r.RemoteAddr)
+		HttpOnly: true, Secure: cl.secure, SameSite: http.SameSiteLaxMode})
+	c.o.Logger.Info("console: login", "user", name, "remote", cl.ip, "peer", r.RemoteAddr)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
@@ -179,7 +192,7 @@ func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
 		c.sessions.revoke(p.session)
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: c.proxies.clientOf(r).secure, SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
@@ -188,7 +201,7 @@ func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
 func (c *Console) switchLang(w http.ResponseWriter, r *http.Request) {
 	if to := r.URL.Query().Get("to"); known(to) {
 		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: to, Path: "/", MaxAge: 365 * 24 * 3600,
-			HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+			HttpOnly: true, Secure: c.proxies.clientOf(r).secure, SameSite: http.SameSiteLaxMode})
 	}
 	http.Redirect(w, r, localPath(r.URL.Query().Get("back")), http.StatusSeeOther)
 }

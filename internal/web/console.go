@@ -18,6 +18,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -39,8 +40,14 @@ type Options struct {
 	// Token checks an API bearer token and names it; nil accepts none.
 	Token func(token string) (name string, ok bool)
 	// SessionKey signs session cookies and CSRF tokens. Nil: a random key
-	// per start, so sessions end when the process does.
+	// per start, so sessions end when the process does. Consoles given the
+	// same key (a restart, other instances) accept each other's sessions.
 	SessionKey []byte
+	// TrustedProxies are the reverse proxies (serve.trusted_proxies) whose
+	// X-Forwarded-Proto, -Host and -For tell how the browser reached them,
+	// which host it addressed and its address. From other peers those
+	// headers are ignored. None: the console sees browsers directly.
+	TrustedProxies []netip.Prefix
 	// SessionTTL is how long a login lasts (default 12h).
 	SessionTTL time.Duration
 	// Now is the clock for sessions and reviews; nil for time.Now.
@@ -68,6 +75,7 @@ type Console struct {
 	o        Options
 	sessions *sessions
 	logins   *throttle
+	proxies  proxies
 	tmpl     map[string]*template.Template // by template file name
 	mux      *http.ServeMux
 }
@@ -113,7 +121,8 @@ func New(o Options) (*Console, error) {
 			return nil, fmt.Errorf("web: session key: %w", err)
 		}
 	}
-	c := &Console{o: o, sessions: newSessions(key, o.SessionTTL, o.Now), logins: newThrottle(o.Now), tmpl: map[string]*template.Template{}}
+	c := &Console{o: o, sessions: newSessions(key, o.SessionTTL, o.Now), logins: newThrottle(o.Now),
+		proxies: newProxies(o.TrustedProxies), tmpl: map[string]*template.Template{}}
 	names := []string{"login.html", "error.html"}
 	for _, p := range pages {
 		names = append(names, p.Templates...)

@@ -25,7 +25,10 @@ type session struct {
 
 // sessions signs and checks session cookies: name, expiry and a nonce,
 // HMAC-SHA256 under the console's key. Nothing is stored per login but the
-// nonces of those that logged out before expiring.
+// nonces of those that logged out before expiring, in memory: with a
+// configured key a restart forgets them (and other instances never knew),
+// so a logged-out cookie someone kept works there again until it expires.
+// The browser deletes it at logout in any case.
 type sessions struct {
 	key []byte
 	ttl time.Duration

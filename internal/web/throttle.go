@@ -1,8 +1,6 @@
 package web
 
 import (
-	"net"
-	"net/http"
 	"sync"
 	"time"
 )
@@ -16,7 +14,9 @@ const (
 	maxAddresses  = 10_000 // addresses remembered; the oldest window is forgotten first
 )
 
-// throttle counts failed logins per client address.
+// throttle counts failed logins per client address: clientOf's ip, the
+// browser's own behind a trusted proxy (else every client behind it would
+// share the proxy's count), the peer's otherwise.
 type throttle struct {
 	now func() time.Time
 	mu  sync.Mutex
@@ -30,16 +30,6 @@ type failures struct {
 
 func newThrottle(now func() time.Time) *throttle {
 	return &throttle{now: now, by: map[string]*failures{}}
-}
-
-// clientAddr is the request's peer address without its port. Behind a
-// proxy every client shares the proxy's.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // blocked reports whether addr has used up its failures for now.
