@@ -62,7 +62,10 @@ stderr and keeps only its hash in the store. /healthz, /readyz and /metrics
 
 The web console is at / (findings, each chain as a lineage graph with its
 raw records, review forms): users in serve.users log in with a password
-(snapwarden config hash-password makes its hash); a restart logs them out.
+(snapwarden config hash-password makes its hash). Logins survive a restart
+when serve.session_key or SNAPWARDEN_SESSION_KEY (which wins) is set; else a
+restart logs everyone out. Behind a reverse proxy, list it in
+serve.trusted_proxies.
 
 Logs are JSON lines on stderr.`,
 		Example: `  snapwarden serve
@@ -86,6 +89,9 @@ Logs are JSON lines on stderr.`,
 func runServe(ctx context.Context, e env, o serveOptions) error {
 	cfg, err := loadConfig(o.config)
 	if err != nil {
+		return err
+	}
+	if err := sessionKeyFromEnv(cfg, os.Getenv("SNAPWARDEN_SESSION_KEY")); err != nil {
 		return err
 	}
 	sc := cfg.Serve

@@ -289,7 +289,7 @@ func (p *parser) top(n *yaml.Node) {
 	})
 }
 
-var serveKeys = []string{"listen", "instance", "tokens", "users", "tls", "hold", "checkpoint", "max_body_mb", "max_queued_mb", "tail", "retention", "min_severity", "accounts", "pair_wait", "sinks"}
+var serveKeys = []string{"listen", "instance", "tokens", "users", "tls", "trusted_proxies", "session_key", "hold", "checkpoint", "max_body_mb", "max_queued_mb", "tail", "retention", "min_severity", "accounts", "pair_wait", "sinks"}
 
 func (p *parser) serve(n *yaml.Node, path string) {
 	s := &p.c.Serve
@@ -301,6 +301,10 @@ func (p *parser) serve(n *yaml.Node, path string) {
 			s.Instance, _ = p.str(v, path)
 		case "min_severity":
 			s.MinSeverity, _ = p.str(v, path)
+		case "trusted_proxies":
+			s.TrustedProxies = p.strs(v, path, true)
+		case "session_key":
+			s.SessionKey, _ = p.str(v, path)
 		case "tokens":
 			s.Tokens = []Token{}
 			p.list(v, path, func(v *yaml.Node, path string) {

@@ -1,6 +1,11 @@
 package config
 
-import "time"
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+)
 
 // Serve configures `snapwarden serve`, the daemon.
 type Serve struct {
@@ -18,6 +23,15 @@ type Serve struct {
 	Users []User `json:"users"`
 	// TLS serves HTTPS with this certificate and key (PEM files).
 	TLS TLSFiles `json:"tls"`
+	// TrustedProxies are the reverse proxies in front of serve, as IP
+	// addresses or CIDR prefixes (IPv4 or IPv6). Only from them does the
+	// console believe X-Forwarded-Proto, -Host and -For. Default: none.
+	TrustedProxies []string `json:"trusted_proxies"`
+	// SessionKey signs the console's session cookies (at least 32
+	// characters; SNAPWARDEN_SESSION_KEY wins over it). Instances sharing it
+	// accept each other's logins, and logins survive restarts. Default:
+	// none, a random key per start.
+	SessionKey string `json:"session_key"`
 	// Hold is how long events wait for late ones before the chain and
 	// correlation rules take them in time order (default 500ms; CloudTrail
 	// delivers regions minutes apart: a longer hold finds chains that span
@@ -70,19 +84,20 @@ type TLSFiles struct {
 
 func defaultServe() Serve {
 	return Serve{
-		Listen:      "127.0.0.1:8080",
-		Tokens:      []Token{},
-		Users:       []User{},
-		Hold:        500 * time.Millisecond,
-		Checkpoint:  5 * time.Second,
-		MaxBodyMB:   64,
-		MaxQueuedMB: 256,
-		Tail:        []string{},
-		Retention:   180 * 24 * time.Hour,
-		MinSeverity: "low",
-		Accounts:    map[string]string{},
-		PairWait:    2 * time.Minute,
-		Sinks:       []Sink{},
+		Listen:         "127.0.0.1:8080",
+		Tokens:         []Token{},
+		Users:          []User{},
+		TrustedProxies: []string{},
+		Hold:           500 * time.Millisecond,
+		Checkpoint:     5 * time.Second,
+		MaxBodyMB:      64,
+		MaxQueuedMB:    256,
+		Tail:           []string{},
+		Retention:      180 * 24 * time.Hour,
+		MinSeverity:    "low",
+		Accounts:       map[string]string{},
+		PairWait:       2 * time.Minute,
+		Sinks:          []Sink{},
 	}
 }
 
@@ -122,4 +137,48 @@ type SinkTLS struct {
 	KeyFile            string `json:"key_file"`
 	ServerName         string `json:"server_name"`
 	InsecureSkipVerify bool   `json:"insecure_skip_verify"`
+}
+
+// MinSessionKey is the shortest serve.session_key accepted, in characters.
+const MinSessionKey = 32
+
+// CheckSessionKey tells what is wrong with a session key ("" is none, and
+// fine). It never quotes the key.
+func CheckSessionKey(key string) error {
+	if n := len([]rune(key)); key != "" && n < MinSessionKey {
+		return fmt.Errorf("want a secret of at least %d characters, not %d (make one with: openssl rand -base64 32)", MinSessionKey, n)
+	}
+	return nil
+}
+
+// ParseProxy reads one serve.trusted_proxies entry: an IP address (a
+// prefix of one address) or a CIDR prefix, IPv4 or IPv6.
+func ParseProxy(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return netip.Prefix{}, fmt.Errorf("want an IP address or a CIDR prefix such as 10.0.0.0/8 or fd00::/8, not %q", s)
+		}
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil || a.Zone() != "" {
+		return netip.Prefix{}, fmt.Errorf("want an IP address or a CIDR prefix such as 10.0.0.0/8 or fd00::/8, not %q", s)
+	}
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// Proxies returns serve.trusted_proxies as prefixes (Validate has checked
+// them; an entry that does not parse is an error here too).
+func (s *Serve) Proxies() ([]netip.Prefix, error) {
+	out := make([]netip.Prefix, 0, len(s.TrustedProxies))
+	for i, e := range s.TrustedProxies {
+		p, err := ParseProxy(e)
+		if err != nil {
+			return nil, fmt.Errorf("serve.trusted_proxies[%d]: %w", i, err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }

@@ -155,6 +155,14 @@ func (v *validator) serve(s *Serve) {
 	if (s.TLS.Cert == "") != (s.TLS.Key == "") {
 		v.errorf("serve.tls", "give both cert and key, or neither")
 	}
+	for i, e := range s.TrustedProxies {
+		if _, err := ParseProxy(e); err != nil {
+			v.errorf(fmt.Sprintf("serve.trusted_proxies[%d]", i), "%v", err)
+		}
+	}
+	if err := CheckSessionKey(s.SessionKey); err != nil {
+		v.errorf("serve.session_key", "%v", err)
+	}
 	for _, d := range []struct {
 		key string
 		d   time.Duration
