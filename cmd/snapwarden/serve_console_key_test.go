@@ -2,11 +2,14 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -136,5 +139,81 @@ func TestServe_consoleSessionKey(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "logins survive restarts") || !strings.Contains(logs.String(), "random per start") {
 		t.Errorf("the logs do not say how sessions are signed:\n%s", logs.String())
+	}
+}
+
+// Through the binary: with SNAPWARDEN_SESSION_KEY set, a login made
+// before a crash is still good after the restart; the variable wins over
+// the file's key (without it, the file's key refuses the cookie); a short
+// one stops serve before it listens, without printing it.
+func TestServe_consoleRestart(t *testing.T) {
+	hash, err := bcrypt.GenerateFromPassword([]byte("pw-console"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := serveConfig(t)
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, "  session_key: %s\n  users:\n    - {name: alice, password_bcrypt: %q}\n", fileKey, hash)
+	f.Close()
+	db := storetest.SQLite.Fresh(t)
+	t.Setenv("SNAPWARDEN_SESSION_KEY", envKey)
+
+	d := startServe(t, daemonOptions{db: db, config: cfg})
+	req, _ := http.NewRequest("POST", d.addr+"/login", strings.NewReader(url.Values{"user": {"alice"}, "password": {"pw-console"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", d.addr)
+	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	var cookie string
+	for _, c := range res.Cookies() {
+		if c.Name == "sw_session" {
+			cookie = c.Value
+		}
+	}
+	if res.StatusCode != http.StatusSeeOther || cookie == "" {
+		t.Fatalf("login: %d, cookie %q", res.StatusCode, cookie)
+	}
+	d.kill()
+	loggedIn := func(d *daemon) int {
+		req, _ := http.NewRequest("GET", d.addr+"/findings", nil)
+		req.AddCookie(&http.Cookie{Name: "sw_session", Value: cookie})
+		res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+
+	d = startServe(t, daemonOptions{db: db, config: cfg})
+	if code := loggedIn(d); code != http.StatusOK {
+		t.Errorf("after a restart with the same key: %d, want 200", code)
+	}
+	if strings.Contains(d.stderr.String(), envKey) || strings.Contains(d.stderr.String(), fileKey) {
+		t.Errorf("serve logged the session key:\n%s", d.stderr.String())
+	}
+	d.kill()
+
+	t.Setenv("SNAPWARDEN_SESSION_KEY", "")
+	d = startServe(t, daemonOptions{db: db, config: cfg})
+	if code := loggedIn(d); code != http.StatusSeeOther {
+		t.Errorf("with the file's key instead: %d, want 303 to the login", code)
+	}
+	d.kill()
+
+	cmd := exec.Command(serveBinary(t), "serve", "--listen", "127.0.0.1:0", "--db", db, "--config", cfg)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "SNAPWARDEN_SESSION_KEY=short-secret")
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitUsage || !strings.Contains(string(out), "SNAPWARDEN_SESSION_KEY: want a secret of at least 32 characters") ||
+		strings.Contains(string(out), "short-secret") {
+		t.Errorf("a short key: %v\n%s", err, out)
 	}
 }
