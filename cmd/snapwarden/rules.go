@@ -23,7 +23,19 @@ func newRulesCmd(e env) *cobra.Command {
 GCP Cloud Audit Logs (gcp/gcp.audit), VK Cloud (vkcloud), OpenStack
 (openstack) and Yandex Cloud (yandex), and rules over the normalized event
 (product snapwarden) that run on every cloud. Rules for log sources
-snapwarden does not read load as inactive.`,
+snapwarden does not read load as inactive.
+
+A rule may say what happened in a line per language (a snapwarden
+extension, shown in the findings table and by --lang):
+
+  summary:
+    en: "{actor.name} shared {target} with {shares}"
+    ru: "{actor.name} открыл доступ к {target} для {shares}"
+
+Placeholders: {actor} (id), {actor.name}, {account}, {cloud}, {operation},
+{action}, {time}, {resources}, {source}, {created} and {target} (ids of the
+resources in that role), {shares}, {ingress}; {a|b} is the first of a and
+b that has a value. rules lint reports an unknown one.`,
 	}
 	cmd.PersistentFlags().StringVar(&configPath, "config", "", "configuration file (placeholders, field mappings, trusted and critical lists)")
 	lint := &cobra.Command{

@@ -2,6 +2,7 @@ package finding
 
 import (
 	"cmp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,9 +25,10 @@ var Placeholders = []string{
 //	{shares}      share targets ("public", account ids)
 //	{ingress}     "tcp/22 from 0.0.0.0/0"
 //
-// Lists are joined with ", "; a value the event lacks renders empty, so a
-// template may write "{target}{source}" for whichever the operation has. An
-// unknown placeholder stays as written, for the rule tests to catch (see
+// Lists are joined with ", "; a value the event lacks renders empty.
+// {a|b} is the first of a and b that is not empty: "{target|source}" for
+// whichever the operation has (an event with both names the target only).
+// An unknown placeholder stays as written, for the rule tests to catch (see
 // UnknownPlaceholders). The result is log text: print it through textsafe.
 func Render(template string, ev *event.Event) string {
 	if !strings.Contains(template, "{") {
@@ -40,7 +42,7 @@ func Render(template string, ev *event.Event) string {
 			break
 		}
 		b.WriteString(before)
-		if v, known := placeholder(name, ev); known {
+		if v, known := alternatives(name, ev); known {
 			b.WriteString(v)
 		} else {
 			b.WriteString("{" + name + "}")
@@ -83,13 +85,28 @@ func UnknownPlaceholders(template string) []string {
 	}
 }
 
+// known reports whether Render fills name: a placeholder, or alternatives
+// of placeholders separated by "|".
 func known(name string) bool {
-	for _, p := range Placeholders {
-		if p == name {
-			return true
+	for alt := range strings.SplitSeq(name, "|") {
+		if !slices.Contains(Placeholders, alt) {
+			return false
 		}
 	}
-	return false
+	return true
+}
+
+// alternatives renders "a|b|…": the first alternative with a value.
+func alternatives(name string, ev *event.Event) (string, bool) {
+	if !known(name) {
+		return "", false
+	}
+	for alt := range strings.SplitSeq(name, "|") {
+		if v, _ := placeholder(alt, ev); v != "" {
+			return v, true
+		}
+	}
+	return "", true
 }
 
 func placeholder(name string, ev *event.Event) (string, bool) {

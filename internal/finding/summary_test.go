@@ -55,6 +55,9 @@ func TestRender(t *testing.T) {
 		{"ingress", "{ingress}", restore, "tcp/22 from 0.0.0.0/0, tcp/3000-3400 from ::/0, all from Internet"},
 		{"empty values", "{shares}|{target}|{account}|{time}", restore, "|||"},
 		{"either role", "{target}{source}", restore, "s-1"},
+		{"first of alternatives", "{target|created|source}", restore, "v-1, v-2"},
+		{"alternatives, none set", "[{target|shares}]", restore, "[]"},
+		{"alternative unknown", "{target|nonsense}", restore, "{target|nonsense}"},
 		{"unknown stays", "{actor} did {nonsense} to {target}", shareEvent(), "arn:aws:iam::111122223333:user/alice did {nonsense} to snap-1"},
 		{"nested braces", "{{actor.name}}", shareEvent(), "{alice}"},
 		{"lone braces", "} {target {target}", shareEvent(), "} {target snap-1"},
@@ -78,6 +81,7 @@ func TestUnknownPlaceholders(t *testing.T) {
 		{"{actor} shared {target} with {shares}", nil},
 		{"{actor} {actr} {resource}", []string{"actr", "resource"}},
 		{"{}", []string{""}},
+		{"{target|source} {target|} {x|actor}", []string{"target|", "x|actor"}},
 		{"no braces", nil},
 	}
 	for _, tt := range tests {

@@ -7,7 +7,10 @@ package hunt
 
 import (
 	"errors"
+	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/snapwarden/snapwarden/internal/chain"
@@ -147,6 +150,13 @@ func New(rs []*rule.Rule, opts Options) (*Detector, rule.ErrorList) {
 			sev = finding.Medium
 		}
 		d.info[r] = finding.RuleInfo{ID: r.ID, Title: r.Title, Kind: finding.KindDetection, Severity: sev, Attack: finding.AttackIDs(r.Tags)}
+		for _, lang := range slices.Sorted(maps.Keys(r.Summary)) {
+			// A misspelt placeholder would show as written in every finding.
+			if bad := finding.UnknownPlaceholders(r.Summary[lang]); len(bad) > 0 {
+				real = append(real, &rule.Error{Pos: r.Pos, RuleID: r.ID,
+					Err: fmt.Errorf("summary %s: unknown placeholder {%s} (known: %s)", lang, strings.Join(bad, "}, {"), strings.Join(finding.Placeholders, ", "))})
+			}
+		}
 	}
 	return d, real
 }
