@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/snapwarden/snapwarden/internal/finding"
 	"github.com/snapwarden/snapwarden/internal/rule"
 )
 
@@ -56,7 +57,7 @@ func defaultSummary(x *corr) map[string]string {
 func unknownPlaceholders(tmpl string, groupBy []string) []string {
 	var bad []string
 	for {
-		_, name, after, ok := nextPlaceholder(tmpl)
+		_, name, after, ok := finding.NextPlaceholder(tmpl)
 		if !ok {
 			return bad
 		}
@@ -67,27 +68,12 @@ func unknownPlaceholders(tmpl string, groupBy []string) []string {
 	}
 }
 
-// nextPlaceholder splits s around its first {name}.
-func nextPlaceholder(s string) (before, name, after string, ok bool) {
-	for from := 0; ; {
-		j := strings.IndexByte(s[from:], '}')
-		if j < 0 {
-			return "", "", "", false
-		}
-		j += from
-		if i := strings.LastIndexByte(s[:j], '{'); i >= 0 {
-			return s[:i], s[i+1 : j], s[j+1:], true
-		}
-		from = j + 1
-	}
-}
-
 // render fills a summary template for a finding. The result is log text
 // (group values come from events): renderers escape it.
 func render(tmpl, lang string, w *window, ep *episode) string {
 	var b strings.Builder
 	for {
-		before, name, after, ok := nextPlaceholder(tmpl)
+		before, name, after, ok := finding.NextPlaceholder(tmpl)
 		if !ok {
 			break
 		}

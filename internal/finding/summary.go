@@ -37,7 +37,7 @@ func Render(template string, ev *event.Event) string {
 	var b strings.Builder
 	b.Grow(len(template) + 64)
 	for {
-		before, name, after, ok := nextPlaceholder(template)
+		before, name, after, ok := NextPlaceholder(template)
 		if !ok {
 			break
 		}
@@ -53,9 +53,10 @@ func Render(template string, ev *event.Event) string {
 	return b.String()
 }
 
-// nextPlaceholder splits s around its first {name} (the innermost braces,
-// so "{{actor}}" holds {actor}).
-func nextPlaceholder(s string) (before, name, after string, ok bool) {
+// NextPlaceholder splits s around its first {name} (the innermost braces,
+// so "{{actor}}" holds {actor}): the one scanner of every summary template,
+// detections' and correlations' alike.
+func NextPlaceholder(s string) (before, name, after string, ok bool) {
 	for from := 0; ; {
 		j := strings.IndexByte(s[from:], '}')
 		if j < 0 {
@@ -74,7 +75,7 @@ func nextPlaceholder(s string) (before, name, after string, ok bool) {
 func UnknownPlaceholders(template string) []string {
 	var out []string
 	for {
-		_, name, after, ok := nextPlaceholder(template)
+		_, name, after, ok := NextPlaceholder(template)
 		if !ok {
 			return out
 		}
