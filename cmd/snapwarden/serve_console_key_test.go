@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,7 +15,6 @@ import (
 	"github.com/snapwarden/snapwarden/internal/config"
 	"github.com/snapwarden/snapwarden/internal/store"
 	"github.com/snapwarden/snapwarden/internal/store/storetest"
-	"golang.org/x/crypto/bcrypt"
 )
 
 const (
@@ -28,11 +26,7 @@ const (
 // key and loopback as the trusted proxy.
 func consoleConfig(t *testing.T, key string) *config.Config {
 	t.Helper()
-	hash, err := bcrypt.GenerateFromPassword([]byte("pw-console"), bcrypt.MinCost)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := "serve:\n  trusted_proxies: [127.0.0.0/8, \"::1\"]\n  users: [{name: alice, password_bcrypt: \"" + string(hash) + "\"}]\n"
+	doc := "serve:\n  trusted_proxies: [127.0.0.0/8, \"::1\"]\n  users: [{name: alice, password_bcrypt: \"" + string(aliceHash(t)) + "\"}]\n"
 	if key != "" {
 		doc += "  session_key: " + key + "\n"
 	}
@@ -147,17 +141,7 @@ func TestServe_consoleSessionKey(t *testing.T) {
 // the file's key (without it, the file's key refuses the cookie); a short
 // one stops serve before it listens, without printing it.
 func TestServe_consoleRestart(t *testing.T) {
-	hash, err := bcrypt.GenerateFromPassword([]byte("pw-console"), bcrypt.MinCost)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := serveConfig(t)
-	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fmt.Fprintf(f, "  session_key: %s\n  users:\n    - {name: alice, password_bcrypt: %q}\n", fileKey, hash)
-	f.Close()
+	cfg := consoleConfigFile(t, "  session_key: "+fileKey+"\n")
 	db := storetest.SQLite.Fresh(t)
 	t.Setenv("SNAPWARDEN_SESSION_KEY", envKey)
 

@@ -19,17 +19,7 @@ import (
 // token opens it too, and the console's mount leaves the API's token check
 // as it was.
 func TestServe_console(t *testing.T) {
-	hash, err := bcrypt.GenerateFromPassword([]byte("pw-console"), bcrypt.MinCost)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := serveConfig(t)
-	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fmt.Fprintf(f, "  users:\n    - {name: alice, password_bcrypt: %q}\n", hash)
-	f.Close()
+	cfg := consoleConfigFile(t, "")
 	d := startServe(t, daemonOptions{db: storetest.SQLite.Fresh(t), config: cfg})
 	d.mustIngest("cloudtrail", trailDoc(exampleRecords(t)))
 	waitFor(t, "findings in the API", func() (bool, string) {
@@ -76,4 +66,30 @@ func TestServe_console(t *testing.T) {
 	if code, _ := d.get("/v1/findings", ""); code != http.StatusUnauthorized {
 		t.Errorf("/v1/findings without a token: %d", code)
 	}
+}
+
+// consoleConfigFile is serveConfig with the user alice (password
+// pw-console) and extra lines of the serve section.
+func consoleConfigFile(t *testing.T, extra string) string {
+	t.Helper()
+	cfg := serveConfig(t)
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := fmt.Fprintf(f, "%s  users:\n    - {name: alice, password_bcrypt: %q}\n", extra, aliceHash(t)); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// aliceHash is the bcrypt hash of alice's password, pw-console.
+func aliceHash(t *testing.T) []byte {
+	t.Helper()
+	hash, err := bcrypt.GenerateFromPassword([]byte("pw-console"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hash
 }
