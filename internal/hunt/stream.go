@@ -273,6 +273,15 @@ func (s *Stream) CorrelationsSaved() {
 	}
 }
 
+// CorrelationWindows returns how many windows of Sigma correlation rules
+// are open.
+func (s *Stream) CorrelationWindows() int {
+	if s.corr == nil {
+		return 0
+	}
+	return s.corr.Stats().Windows
+}
+
 // LoadCorrelations puts windows saved by SaveCorrelations back, before any
 // event is fed; dropped counts those whose rule is gone or changed.
 func (s *Stream) LoadCorrelations(data []byte) (dropped int, err error) {

@@ -64,7 +64,7 @@ func NewMetrics() *Metrics {
 		late: prometheus.NewGauge(prometheus.GaugeOpts{Name: "snapwarden_correlation_late_events",
 			Help: "Events fed to the chain and correlation rules behind newer ones since the start: they arrived later than serve.hold allows."}),
 		state: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "snapwarden_correlation_state",
-			Help: "Correlation state size: resources, principals, open_chains."}, []string{"kind"}),
+			Help: "Correlation state size: resources, principals, open_chains, and the open windows of Sigma correlation rules."}, []string{"kind"}),
 	}
 	r.MustRegister(m.accepted, m.acceptedBytes, m.rejected, m.records, m.events, m.malformed, m.matchSeconds,
 		m.findings, m.latency, m.storeSeconds, m.queueBatches, m.queueBytes, m.held, m.state, m.late,

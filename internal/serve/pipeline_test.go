@@ -292,6 +292,13 @@ func TestPipeline_BurstAcrossRestarts(t *testing.T) {
 	}
 	for seed := range uint64(3) {
 		st := restarts(t, d, recs, restartPlan{seed: seed, batches: 6, hold: 50 * time.Millisecond, pause: 200 * time.Millisecond, crashes: 1, of: 2})
+		// The burst's window is still open (nothing after it has come), and
+		// a new start says so.
+		p, stop := runPipeline(t, st, d, 50*time.Millisecond)
+		waitGauge(t, p, "snapwarden_correlation_state", "windows", 1)
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
 		fs, err := st.Findings(t.Context())
 		if err != nil {
 			t.Fatal(err)
@@ -352,4 +359,32 @@ func restarts(t *testing.T, d *hunt.Detector, recs [][]byte, plan restartPlan) *
 		t.Fatal(err)
 	}
 	return st
+}
+
+// waitGauge waits until the gauge name{kind=label} of p reads want.
+func waitGauge(t *testing.T, p *serve.Pipeline, name, label string, want float64) {
+	t.Helper()
+	var got float64
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		mfs, err := p.Metrics().Registry.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mf := range mfs {
+			if mf.GetName() != name {
+				continue
+			}
+			for _, m := range mf.GetMetric() {
+				for _, l := range m.GetLabel() {
+					if l.GetValue() == label {
+						got = m.GetGauge().GetValue()
+					}
+				}
+			}
+		}
+		if got == want {
+			return
+		}
+	}
+	t.Fatalf("%s{%s} = %v, want %v", name, label, got, want)
 }

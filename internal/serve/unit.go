@@ -380,6 +380,7 @@ func (u *unit) checkpoint(ctx context.Context, extra map[string]string) (int64, 
 		u.cfg.m.state.WithLabelValues("resources").Set(float64(cs.Resources))
 		u.cfg.m.state.WithLabelValues("principals").Set(float64(cs.Principals))
 		u.cfg.m.state.WithLabelValues("open_chains").Set(float64(cs.Open))
+		u.cfg.m.state.WithLabelValues("windows").Set(float64(u.stream.CorrelationWindows()))
 	}
 	return covered, nil
 }
