@@ -1,11 +1,12 @@
 package correlate
 
 import (
+	"bytes"
 	"container/heap"
-	"encoding/json"
+	"encoding/base64"
+	"encoding/gob"
 	"fmt"
 	"math/bits"
-	"strconv"
 	"time"
 
 	"github.com/snapwarden/snapwarden/internal/finding"
@@ -16,43 +17,42 @@ const savedVersion = 1
 
 // saved is the open windows of a stream, as Save writes them.
 type saved struct {
-	Version int           `json:"v"`
-	Now     time.Time     `json:"now"`
-	Windows []savedWindow `json:"windows"`
+	Version int
+	Now     time.Time
+	Windows []savedWindow
 }
 
 type savedWindow struct {
-	Rule     string        `json:"rule"`
-	Group    []string      `json:"group"`
-	Start    time.Time     `json:"start"`
-	Newest   time.Time     `json:"newest"`
-	Deadline time.Time     `json:"deadline"`
-	Entries  []savedEntry  `json:"entries"`
-	Episode  *savedEpisode `json:"episode,omitempty"`
+	Rule     string
+	Group    []string
+	Start    time.Time
+	Newest   time.Time
+	Deadline time.Time
+	Entries  []savedEntry
+	Episode  *savedEpisode
 }
 
 type savedEntry struct {
-	Refs uint64      `json:"refs"`
-	Obs  Observation `json:"obs"` // the event's first observation; its Time and Event are the entry's
-	Vals []string    `json:"vals,omitempty"`
+	Refs uint64
+	Obs  Observation // the event's first observation; its Time and Event are the entry's
+	Vals []string
 }
 
-// savedEpisode is an open finding of a sliding window. Numbers are text:
-// JSON has no infinities, and a sum may overflow to one.
+// savedEpisode is an open finding of a sliding window.
 type savedEpisode struct {
-	ID            string             `json:"id"`
-	First         Observation        `json:"first"`
-	Events        []finding.EventRef `json:"events"`
-	Total         int                `json:"total"`
-	Last          time.Time          `json:"last"`
-	Actors        []string           `json:"actors,omitempty"`
-	Names         map[string]string  `json:"names,omitempty"`
-	Resources     []finding.Resource `json:"resources,omitempty"`
-	Value         string             `json:"value"`
-	Rare          []string           `json:"rare,omitempty"`
-	Revision      int                `json:"revision"`
-	Reported      int                `json:"reported"`
-	ReportedValue string             `json:"reported_value"`
+	ID            string
+	First         Observation
+	Events        []finding.EventRef
+	Total         int
+	Last          time.Time
+	Actors        []string
+	Names         map[string]string
+	Resources     []finding.Resource
+	Value         float64
+	Rare          []string
+	Revision      int
+	Reported      int
+	ReportedValue float64
 }
 
 // Changed reports whether the windows changed since the last Saved or
@@ -70,7 +70,9 @@ func (e *Engine) Saved() {
 // Save writes the open windows — their events, aggregates' inputs and open
 // findings — so that Load in another process continues them: a burst that
 // straddles a restart is still counted whole, and an open finding keeps
-// its id and revision.
+// its id and revision. The text is base64 of gob, not JSON: group values
+// come from logs, and JSON would turn two different invalid UTF-8 values
+// into one.
 func (e *Engine) Save() ([]byte, error) {
 	s := e.state()
 	out := saved{Version: savedVersion, Now: s.now, Windows: make([]savedWindow, 0, len(s.heap))}
@@ -82,17 +84,21 @@ func (e *Engine) Save() ([]byte, error) {
 		if ep := w.ep; ep != nil {
 			sw.Episode = &savedEpisode{
 				ID: ep.id, First: *ep.first, Events: ep.events, Total: ep.total, Last: ep.last,
-				Actors: ep.actors, Names: ep.names, Resources: ep.resources, Value: formatFloat(ep.value),
-				Rare: ep.rare, Revision: ep.revision, Reported: ep.reported, ReportedValue: formatFloat(ep.reportedValue),
+				Actors: ep.actors, Names: ep.names, Resources: ep.resources, Value: ep.value,
+				Rare: ep.rare, Revision: ep.revision, Reported: ep.reported, ReportedValue: ep.reportedValue,
 			}
 		}
 		out.Windows = append(out.Windows, sw)
 	}
-	b, err := json.Marshal(out)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := base64.NewEncoder(base64.StdEncoding, &buf)
+	if err := gob.NewEncoder(enc).Encode(out); err != nil {
 		return nil, fmt.Errorf("save correlation windows: %w", err)
 	}
-	return b, nil
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("save correlation windows: %w", err)
+	}
+	return buf.Bytes(), nil
 }
 
 // Load puts windows written by Save into an engine that has been fed
@@ -102,7 +108,7 @@ func (e *Engine) Save() ([]byte, error) {
 // stopped.
 func (e *Engine) Load(b []byte) (dropped int, err error) {
 	var in saved
-	if err := json.Unmarshal(b, &in); err != nil {
+	if err := gob.NewDecoder(base64.NewDecoder(base64.StdEncoding, bytes.NewReader(b))).Decode(&in); err != nil {
 		return 0, fmt.Errorf("load correlation windows: %w", err)
 	}
 	if in.Version != savedVersion {
@@ -165,17 +171,13 @@ func restoreEpisode(se *savedEpisode) (*episode, bool) {
 	if se == nil {
 		return nil, true
 	}
-	value, err1 := strconv.ParseFloat(se.Value, 64)
-	reported, err2 := strconv.ParseFloat(se.ReportedValue, 64)
-	if err1 != nil || err2 != nil || se.ID == "" {
+	if se.ID == "" {
 		return nil, false
 	}
 	first := se.First
 	return &episode{
 		id: se.ID, first: &first, events: se.Events, total: se.Total, last: se.Last,
-		actors: se.Actors, names: se.Names, resources: se.Resources, value: value, rare: se.Rare,
-		revision: se.Revision, reported: se.Reported, reportedValue: reported,
+		actors: se.Actors, names: se.Names, resources: se.Resources, value: se.Value, rare: se.Rare,
+		revision: se.Revision, reported: se.Reported, reportedValue: se.ReportedValue,
 	}, true
 }
-
-func formatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }

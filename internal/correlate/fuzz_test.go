@@ -47,12 +47,14 @@ correlation: {type: value_percentile, rules: [share], group-by: [actor.id], time
 `
 
 // FuzzFeed feeds arbitrary observations (as a spilled, damaged or foreign
-// file could give) to a small engine: never a panic, and every finding is
-// complete.
+// file could give) to a small engine, saving and loading its windows in
+// between (a restart): never a panic, what was saved loads whole, and every
+// finding is complete.
 func FuzzFeed(f *testing.F) {
 	f.Add([]byte("\x00\x00\x01a1\x01\x00\x02b2\x02\x05\x00c3\x07\x03\x01a1"))
 	f.Add([]byte("\x05\x00\x00x9\x05\x00\x00x-1\x05\x00\x00x1e308\x05\x00\x00x1e308\x06\x00\x00yNaN"))
 	f.Add([]byte("\x03\x02\x00a\x03\x01\x00a\x03\x00\x00a\x09\x09\x09z"))
+	f.Add([]byte("\x04\x00\x00x9\x44\x00\x00x1e308\x04\x00\x00x1e308\x46\x00\x00yNaN\x41\x01\x01a1"))
 	_, eng, _ := setup(f, fuzzDoc, correlate.Options{MaxGroups: 4, MaxWindow: 3, MaxEvents: 2})
 	ids := []string{"f-count", "f-values", "f-temporal", "f-ordered", "f-sum", "f-avg", "f-p", "f-rare", "unknown"}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -81,6 +83,16 @@ func FuzzFeed(f *testing.F) {
 			if op&0x80 != 0 {
 				o.Group = nil
 			}
+			if op&0x70 == 0x40 { // a restart: the windows go on in a new engine
+				b, err := e.Save()
+				if err != nil {
+					t.Fatal(err)
+				}
+				e = eng.Fresh()
+				if dropped, err := e.Load(b); err != nil || dropped != 0 {
+					t.Fatalf("load what was saved: %d dropped, %v", dropped, err)
+				}
+			}
 			if err := e.Feed(o, check); err != nil {
 				t.Fatal(err)
 			}
@@ -90,6 +102,39 @@ func FuzzFeed(f *testing.F) {
 		}
 		if st := e.Stats(); st.Windows != 0 {
 			t.Fatalf("windows left after flush: %+v", st)
+		}
+	})
+}
+
+// FuzzLoad loads arbitrary bytes as saved windows (a damaged store): an
+// error or windows, never a panic, and the engine goes on.
+func FuzzLoad(f *testing.F) {
+	_, eng, _ := setup(f, fuzzDoc, correlate.Options{MaxGroups: 4, MaxWindow: 3, MaxEvents: 2})
+	e := eng.Fresh()
+	for i, id := range []string{"f-count", "f-rare", "f-sum"} {
+		o := correlate.Observation{Rule: id, Ref: 0, Time: t0.Add(time.Duration(i) * time.Second), Event: fmt.Sprint("e", i),
+			Group: []string{"a"}, Values: []string{"5"}}
+		if err := e.Feed(o, func(finding.Finding) error { return nil }); err != nil {
+			f.Fatal(err)
+		}
+	}
+	b, err := e.Save()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add(b[:len(b)/2])
+	f.Fuzz(func(t *testing.T, data []byte) {
+		e := eng.Fresh()
+		if _, err := e.Load(data); err != nil {
+			return
+		}
+		o := correlate.Observation{Rule: "f-count", Ref: 0, Time: t0.Add(time.Hour), Event: "late", Group: []string{"a"}}
+		if err := e.Feed(o, func(finding.Finding) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Flush(func(finding.Finding) error { return nil }); err != nil {
+			t.Fatal(err)
 		}
 	})
 }
