@@ -345,6 +345,42 @@ func TestLoadStateFor_CrossAccount(t *testing.T) {
 	})
 }
 
+// TestCheckpoint_invalidUTF8: ids with bytes that are not UTF-8 (logs are
+// written by attackers too) survive a checkpoint byte for byte: the chain
+// restored from it goes on as the engine that never stopped.
+func TestCheckpoint_invalidUTF8(t *testing.T) {
+	rs := builtinChains(t)
+	head, tail := crossAccount()
+	odd := strings.NewReplacer("snap-1", "snap-\xff1", "vol-9", "vol-\xfe\x009")
+	for _, ev := range append(slices.Clone(head), tail...) {
+		for i := range ev.Resources {
+			ev.Resources[i].ID = odd.Replace(ev.Resources[i].ID)
+		}
+	}
+	whole, _ := chain.New(rs, chain.Options{})
+	want := feed(t, whole, append(slices.Clone(head), tail...)...)
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		s := openStore(t, b)
+		e, _ := chain.New(rs, chain.Options{})
+		for _, ev := range head {
+			feed(t, e, ev)
+			checkpoint(t, e, s, nil)
+		}
+		snap, err := s.LoadState(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		restored, _ := chain.New(rs, chain.Options{})
+		if err := restored.Restore(snap); err != nil {
+			t.Fatal(err)
+		}
+		got := feed(t, restored, tail...)
+		if len(got) == 0 || !reflect.DeepEqual(got[len(got)-1], want[len(want)-1]) {
+			t.Errorf("restored engine: %d findings, the last %+v\nwant %+v", len(got), got, want[len(want)-1])
+		}
+	})
+}
+
 // TestCheckpoint_Delta: a delta holds what changed and no more; a closed
 // chain and an evicted resource are deleted.
 func TestCheckpoint_Delta(t *testing.T) {

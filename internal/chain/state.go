@@ -1,7 +1,9 @@
 package chain
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/gob"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -72,7 +74,7 @@ func (n *node) row() (store.Resource, error) {
 		r.Links = append(r.Links, l.id)
 	}
 	if o := n.opening(); o != nil {
-		b, err := json.Marshal(openState{At: o.at, World: o.world, Step: o.step})
+		b, err := encodeState(openState{At: o.at, World: o.world, Step: o.step})
 		if err != nil {
 			return store.Resource{}, err
 		}
@@ -86,7 +88,7 @@ func (n *node) row() (store.Resource, error) {
 // resources it holds or names, by which an account's loader finds it and
 // what it needs (store.LoadStateFor).
 func (e *Engine) chainRow(tr *track) (store.Chain, error) {
-	b, err := json.Marshal(trackState{Start: tr.start, Critical: tr.critical, NewActor: tr.newActor,
+	b, err := encodeState(trackState{Start: tr.start, Critical: tr.critical, NewActor: tr.newActor,
 		Hits: tr.hits, Products: tr.products, Severity: tr.severity, Revision: tr.revision})
 	if err != nil {
 		return store.Chain{}, err
@@ -143,7 +145,7 @@ func (e *Engine) nodeOf(r *store.Resource) (*node, error) {
 		created: nanos(r.Created), seen: nanos(r.Seen), creator: e.g.intern(r.Creator), event: r.CreatedBy, critical: r.Critical}
 	if len(r.Open) > 0 {
 		var o openState
-		if err := json.Unmarshal(r.Open, &o); err != nil {
+		if err := decodeState(r.Open, &o); err != nil {
 			return nil, fmt.Errorf("opening of %s: %w", r.ID, err)
 		}
 		n.extra().open = &openMark{at: o.At, world: o.World, step: o.Step}
@@ -155,7 +157,7 @@ func (e *Engine) nodeOf(r *store.Resource) (*node, error) {
 // step (for addProducts); nil when the rule's steps changed since.
 func trackOf(rc *compiled, c *store.Chain) (*track, [][]string, error) {
 	var st trackState
-	if err := json.Unmarshal(c.State, &st); err != nil {
+	if err := decodeState(c.State, &st); err != nil {
 		return nil, nil, fmt.Errorf("chain %s: %w", c.ID, err)
 	}
 	if len(st.Hits) != len(rc.steps) || len(st.Products) != len(rc.steps) || len(st.Hits[0]) == 0 {
@@ -252,4 +254,29 @@ func nanos(t time.Time) int64 {
 		return 0
 	}
 	return t.UnixNano()
+}
+
+// gobState marks state in gob; JSON, which checkpoints held before, never
+// starts with it.
+const gobState = 0
+
+// encodeState writes a chain's or an opening's state for a checkpoint in
+// gob, which keeps every byte of the ids from logs: JSON turns invalid
+// UTF-8 into U+FFFD, and a restored chain would no longer know its
+// resources.
+func encodeState(v any) ([]byte, error) {
+	b := bytes.NewBuffer([]byte{gobState})
+	if err := gob.NewEncoder(b).Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// decodeState reads what encodeState wrote, or the JSON of a checkpoint
+// written before.
+func decodeState(b []byte, v any) error {
+	if len(b) > 0 && b[0] == gobState {
+		return gob.NewDecoder(bytes.NewReader(b[1:])).Decode(v)
+	}
+	return json.Unmarshal(b, v)
 }
