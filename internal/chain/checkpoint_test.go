@@ -14,6 +14,7 @@ import (
 	"github.com/snapwarden/snapwarden/internal/chain"
 	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/finding"
+	"github.com/snapwarden/snapwarden/internal/rule"
 	"github.com/snapwarden/snapwarden/internal/store"
 	"github.com/snapwarden/snapwarden/internal/store/storetest"
 )
@@ -306,12 +307,7 @@ func TestLoadStateFor_CrossAccount(t *testing.T) {
 		t.Fatal("the whole stream gives no finding")
 	}
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
-		s := openStore(t, b)
-		e, _ := chain.New(rs, chain.Options{})
-		for _, ev := range head {
-			feed(t, e, ev)
-			checkpoint(t, e, s, nil)
-		}
+		s := checkpointed(t, b, rs, head)
 		snap, err := s.LoadStateFor(t.Context(), []string{acctB})
 		if err != nil {
 			t.Fatal(err)
@@ -345,6 +341,19 @@ func TestLoadStateFor_CrossAccount(t *testing.T) {
 	})
 }
 
+// checkpointed is a store holding the state of an engine fed events, with
+// a checkpoint after each.
+func checkpointed(t *testing.T, b storetest.Backend, rs []*rule.Rule, events []*event.Event) *store.Store {
+	t.Helper()
+	s := openStore(t, b)
+	e, _ := chain.New(rs, chain.Options{})
+	for _, ev := range events {
+		feed(t, e, ev)
+		checkpoint(t, e, s, nil)
+	}
+	return s
+}
+
 // TestCheckpoint_invalidUTF8: ids with bytes that are not UTF-8 (logs are
 // written by attackers too) survive a checkpoint byte for byte: the chain
 // restored from it goes on as the engine that never stopped.
@@ -360,12 +369,7 @@ func TestCheckpoint_invalidUTF8(t *testing.T) {
 	whole, _ := chain.New(rs, chain.Options{})
 	want := feed(t, whole, append(slices.Clone(head), tail...)...)
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
-		s := openStore(t, b)
-		e, _ := chain.New(rs, chain.Options{})
-		for _, ev := range head {
-			feed(t, e, ev)
-			checkpoint(t, e, s, nil)
-		}
+		s := checkpointed(t, b, rs, head)
 		snap, err := s.LoadState(t.Context())
 		if err != nil {
 			t.Fatal(err)
