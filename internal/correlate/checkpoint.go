@@ -107,12 +107,9 @@ func (e *Engine) Save() ([]byte, error) {
 // counted in dropped; the others continue as if the process had not
 // stopped.
 func (e *Engine) Load(b []byte) (dropped int, err error) {
-	var in saved
-	if err := gob.NewDecoder(base64.NewDecoder(base64.StdEncoding, bytes.NewReader(b))).Decode(&in); err != nil {
-		return 0, fmt.Errorf("load correlation windows: %w", err)
-	}
-	if in.Version != savedVersion {
-		return 0, fmt.Errorf("load correlation windows: format %d, want %d", in.Version, savedVersion)
+	in, err := decodeSaved(b)
+	if err != nil {
+		return 0, err
 	}
 	s := e.state()
 	if s.open > 0 {
@@ -126,6 +123,27 @@ func (e *Engine) Load(b []byte) (dropped int, err error) {
 	}
 	s.changed = false
 	return dropped, nil
+}
+
+// SavedWindows counts the windows in what Save wrote: those an engine
+// without correlation rules drops.
+func SavedWindows(b []byte) (int, error) {
+	in, err := decodeSaved(b)
+	if err != nil {
+		return 0, err
+	}
+	return len(in.Windows), nil
+}
+
+func decodeSaved(b []byte) (*saved, error) {
+	var in saved
+	if err := gob.NewDecoder(base64.NewDecoder(base64.StdEncoding, bytes.NewReader(b))).Decode(&in); err != nil {
+		return nil, fmt.Errorf("load correlation windows: %w", err)
+	}
+	if in.Version != savedVersion {
+		return nil, fmt.Errorf("load correlation windows: format %d, want %d", in.Version, savedVersion)
+	}
+	return &in, nil
 }
 
 // restore rebuilds one saved window, reporting false when it no longer

@@ -111,6 +111,9 @@ correlation: {type: event_count, rules: [copy], group-by: [actor.id], timespan: 
 	if err != nil {
 		t.Fatal(err)
 	}
+	if n, err := correlate.SavedWindows(b); n != 2 || err != nil {
+		t.Errorf("SavedWindows = %d, %v; want 2 (what an engine without correlations drops)", n, err)
+	}
 	_, eng2, _ := setup(t, after, correlate.Options{})
 	if dropped, err := eng2.Load(b); err != nil || dropped != 2 {
 		t.Errorf("Load into changed rules: %d dropped, %v; want 2, nil", dropped, err)

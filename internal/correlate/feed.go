@@ -147,11 +147,6 @@ func (s *state) openWindow(p *program, x *corr, key string, o *Observation, yiel
 			s.remove(w) // untested: a partial window would give a wrong answer
 		}
 	}
-	if w := s.windows[x.idx][key]; w != nil {
-		// A window closed to make room reported a finding that this very
-		// group's window was opened with (derive): one window a group.
-		return w, nil
-	}
 	if s.windows[x.idx] == nil {
 		s.windows[x.idx] = map[string]*window{}
 	}

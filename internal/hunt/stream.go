@@ -285,8 +285,8 @@ func (s *Stream) CorrelationWindows() int {
 // LoadCorrelations puts windows saved by SaveCorrelations back, before any
 // event is fed; dropped counts those whose rule is gone or changed.
 func (s *Stream) LoadCorrelations(data []byte) (dropped int, err error) {
-	if s.corr == nil {
-		return 0, nil
+	if s == nil || s.corr == nil {
+		return correlate.SavedWindows(data) // no correlation rules left: all dropped
 	}
 	return s.corr.Load(data)
 }

@@ -27,15 +27,7 @@ func TestClientOptions_Values(t *testing.T) {
 	k.Group, k.ClientID = "soc", "snapwarden-eu"
 	k.FetchMaxMB = 200
 	k.SessionTimeout, k.RebalanceTimeout = 10*time.Second, 2*time.Minute
-	opts, err := kafka.ClientOptions(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl, err := kgo.NewClient(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
+	cl := newClient(t, k)
 	for _, c := range []struct {
 		opt  any
 		want any
@@ -69,9 +61,7 @@ func TestClientOptions_Values(t *testing.T) {
 
 	// A small fetch keeps franz-go's default bound on a broker response.
 	k.FetchMaxMB = 16
-	opts, _ = kafka.ClientOptions(k)
-	cl2, _ := kgo.NewClient(opts...)
-	defer cl2.Close()
+	cl2 := newClient(t, k)
 	if got := cl2.OptValue(kgo.BrokerMaxReadBytes); got != int32(100<<20) {
 		t.Errorf("BrokerMaxReadBytes for 16 MiB fetches = %v", got)
 	}
@@ -282,19 +272,7 @@ func TestClientOptions_NoCommit(t *testing.T) {
 	k := kafkaConfig(cluster(t))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	member := func() *kgo.Client {
-		opts, err := kafka.ClientOptions(k)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cl, err := kgo.NewClient(opts...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return cl
-	}
-
-	first := member()
+	first := newClient(t, k)
 	if err := produce(t, ctx, first, 12); err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +283,7 @@ func TestClientOptions_NoCommit(t *testing.T) {
 	}
 	checkRecords(t, got, 12)
 
-	second := member()
+	second := newClient(t, k)
 	got, err = consume(t, ctx, second, 12)
 	if err == nil {
 		err = second.CommitUncommittedOffsets(ctx)
@@ -316,8 +294,7 @@ func TestClientOptions_NoCommit(t *testing.T) {
 	}
 	checkRecords(t, got, 12)
 
-	third := member()
-	defer third.CloseAllowingRebalance()
+	third := newClient(t, k)
 	short, cancelShort := context.WithTimeout(ctx, 3*time.Second)
 	defer cancelShort()
 	if again, _ := consume(t, short, third, 1); len(again) != 0 {
@@ -338,15 +315,7 @@ func TestClientOptions_OAuthBearer(t *testing.T) {
 		t.Helper()
 		k := kafkaConfig([]string{"k:9092"})
 		k.SASL = s
-		opts, err := kafka.ClientOptions(k)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cl, err := kgo.NewClient(opts...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer cl.Close()
+		cl := newClient(t, k)
 		ms := slicesOf(cl.OptValue(kgo.SASL))
 		if len(ms) != 1 || ms[0].Name() != "OAUTHBEARER" {
 			t.Fatalf("mechanisms %v", ms)
@@ -367,15 +336,7 @@ func TestClientOptions_OAuthBearer(t *testing.T) {
 
 	k := kafkaConfig([]string{"k:9092"})
 	k.SASL = config.KafkaSASL{Mechanism: "oauthbearer", TokenFile: file}
-	opts, err := kafka.ClientOptions(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl, err := kgo.NewClient(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
+	cl := newClient(t, k)
 	m := slicesOf(cl.OptValue(kgo.SASL))[0]
 	for _, tok := range []string{"eyJ0b2tlbi1vbmU", "eyJ0b2tlbi10d28"} {
 		if err := os.WriteFile(file, []byte(tok+"\n"), 0o600); err != nil {

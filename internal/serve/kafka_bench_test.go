@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/gzip"
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/snapwarden/snapwarden/internal/config"
@@ -71,16 +70,7 @@ func TestKafkaThroughput(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(6, kafkaTopic))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			k := config.Default().Kafka
-			k.Brokers = c.ListenAddrs()
-			k.Topics = []config.KafkaTopic{{Name: kafkaTopic, Format: "cloudtrail"}}
-			k.Group = "bench"
-			k.SessionTimeout = 6 * time.Second
+			k := kafkaConfig(t, "cloudtrail", "bench")
 			st, err := store.Open(t.Context(), storetest.SQLite.Fresh(t))
 			if err != nil {
 				t.Fatal(err)

@@ -338,16 +338,7 @@ func TestKafka_GroupRebalanceCrash(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			storetest.Run(t, func(t *testing.T, b storetest.Backend) {
-				c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(6, kafkaTopic))
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer c.Close()
-				k := config.Default().Kafka
-				k.Brokers = c.ListenAddrs()
-				k.Topics = []config.KafkaTopic{{Name: kafkaTopic, Format: "auto"}}
-				k.Group = "g-" + strings.ReplaceAll(t.Name(), "/", "-")
-				k.SessionTimeout = 6 * time.Second
+				k := kafkaConfig(t, "auto", "g-"+strings.ReplaceAll(t.Name(), "/", "-"))
 				k.RebalanceTimeout = 10 * time.Second
 				st, err := store.Open(t.Context(), b.Fresh(t))
 				if err != nil {
@@ -391,16 +382,7 @@ func errorsJoin(errs ...error) error {
 // topic; one with a wrong password fails to start, saying why.
 func TestKafka_SASLPlain(t *testing.T) {
 	d := detector(t)
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(6, kafkaTopic), kfake.EnableSASL(),
-		kfake.Superuser("PLAIN", "snapwarden", "pa$$word"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	k := config.Default().Kafka
-	k.Brokers = c.ListenAddrs()
-	k.Topics = []config.KafkaTopic{{Name: kafkaTopic, Format: "cloudtrail"}}
-	k.Group = "sasl"
+	k := kafkaConfig(t, "cloudtrail", "sasl", kfake.EnableSASL(), kfake.Superuser("PLAIN", "snapwarden", "pa$$word"))
 	k.SASL = config.KafkaSASL{Mechanism: config.SASLPlain, Username: "snapwarden", Password: "pa$$word"}
 	st, err := store.Open(t.Context(), storetest.SQLite.Fresh(t))
 	if err != nil {
@@ -444,4 +426,23 @@ func TestKafka_SASLPlain(t *testing.T) {
 
 func plainAuth(user, pass string) sasl.Mechanism {
 	return plain.Auth{User: user, Pass: pass}.AsMechanism()
+}
+
+// kafkaConfig starts an in-process cluster with the 6-partition topic,
+// closed at the test's end, and returns the consumer config for it: the
+// topic in format, the group, a session timeout short enough for a test's
+// crash.
+func kafkaConfig(t *testing.T, format, group string, opts ...kfake.Opt) config.Kafka {
+	t.Helper()
+	c, err := kfake.NewCluster(append([]kfake.Opt{kfake.NumBrokers(1), kfake.SeedTopics(6, kafkaTopic)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	k := config.Default().Kafka
+	k.Brokers = c.ListenAddrs()
+	k.Topics = []config.KafkaTopic{{Name: kafkaTopic, Format: format}}
+	k.Group = group
+	k.SessionTimeout = 6 * time.Second
+	return k
 }

@@ -126,17 +126,17 @@ func (u *unit) restore(ctx context.Context, marks map[string]string, all bool) e
 		if err := u.stream.Restore(snap); err != nil {
 			return err
 		}
-		if w := marks[u.markWindows()]; w != "" {
-			dropped, err := u.stream.LoadCorrelations([]byte(w))
-			if err != nil {
-				return fmt.Errorf("checkpoint mark %s: %w", u.markWindows(), err)
-			}
-			if dropped > 0 {
-				u.cfg.log.Warn("correlation windows of rules that are gone or changed were dropped", "stream", u.prefix, "windows", dropped)
-			}
-		}
 		if _, err := u.stream.Checkpoint(); err != nil { // what was loaded is saved already
 			return err
+		}
+	}
+	if w := marks[u.markWindows()]; w != "" {
+		dropped, err := u.stream.LoadCorrelations([]byte(w))
+		if err != nil {
+			return fmt.Errorf("checkpoint mark %s: %w", u.markWindows(), err)
+		}
+		if dropped > 0 {
+			u.cfg.log.Warn("correlation windows of rules that are gone or changed were dropped", "stream", u.prefix, "windows", dropped)
 		}
 	}
 	u.lastSave = time.Now()

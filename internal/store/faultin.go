@@ -152,17 +152,7 @@ func (s *Store) queryIn(ctx context.Context, tx *sql.Tx, query string, fixed []a
 			args = append(args, v)
 		}
 		b.WriteByte(')')
-		rows, err := tx.QueryContext(ctx, b.String(), s.args(args...)...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				rows.Close()
-				return err
-			}
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		if err := s.eachRow(ctx, tx, b.String(), args, scan); err != nil {
 			return err
 		}
 	}

@@ -282,16 +282,9 @@ func loadPrincipals(ctx context.Context, tx *sql.Tx, snap *Snapshot) error {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var p Principal
-		var first, created sql.NullString
-		if err := rows.Scan(&p.Cloud, &p.ID, &first, &created, &p.CreatedBy); err != nil {
+		p, err := scanPrincipal(rows)
+		if err != nil {
 			return err
-		}
-		var err1, err2 error
-		p.FirstSeen, err1 = parseTime(first)
-		p.Created, err2 = parseTime(created)
-		if err := errors.Join(err1, err2); err != nil {
-			return fmt.Errorf("%s/%s: %w", p.Cloud, p.ID, err)
 		}
 		snap.Principals = append(snap.Principals, p)
 	}

@@ -218,21 +218,26 @@ func (s *Store) queryKeys(ctx context.Context, tx *sql.Tx, query string, cols []
 		for i := start; i < start+k; i++ {
 			args = key(i, args)
 		}
-		rows, err := tx.QueryContext(ctx, query+s.keysMatch("", cols, 1, k), s.args(args...)...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				rows.Close()
-				return err
-			}
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		if err := s.eachRow(ctx, tx, query+s.keysMatch("", cols, 1, k), args, scan); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// eachRow runs query with args and calls scan on each row it returns.
+func (s *Store) eachRow(ctx context.Context, tx *sql.Tx, query string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, query, s.args(args...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return errors.Join(rows.Err(), rows.Close())
 }
 
 // maxLoadAccounts bounds LoadStateFor's accounts (two placeholders each).
