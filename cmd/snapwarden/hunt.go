@@ -107,7 +107,7 @@ files, records and MB/s.`,
 	f.StringArrayVar(&o.rules, "rules", nil, "Sigma rule file or directory to add (repeatable)")
 	f.BoolVar(&o.noBuiltin, "no-builtin", false, "leave the built-in rules out")
 	f.StringVar(&o.config, "config", "", "configuration file (see snapwarden config example)")
-	f.StringVar(&o.minSeverity, "min-severity", "low", "drop findings below: info, low, medium, high, critical\n(info lists every snapshot, backup and image made)")
+	f.StringVar(&o.minSeverity, "min-severity", "low", "drop findings below: info, low, medium, high, critical\n(info lists every snapshot, backup and image made; rules\nwhose findings would all fall below are not run)")
 	f.StringVar(&o.failOn, "fail-on", "", "exit 1 when a finding at or above this severity exists")
 	f.StringVar(&o.lang, "lang", "", "language of the table's summaries: en or ru (default: the config's, else en)")
 	f.StringVar(&o.color, "color", "auto", "colour severities in the table: auto, always, never")
@@ -380,6 +380,9 @@ func huntSummary(w io.Writer, det *hunt.Detector, workers []*hunt.Worker, corr *
 	fmt.Fprintf(w, "rules: %d active (%d indexed by operation, %d on every event), %d chain, %d correlation", st.Rules, st.Indexed, st.Always, chains, corrs)
 	if inactive > 0 {
 		fmt.Fprintf(w, ", %d inactive (log sources not read)", inactive)
+	}
+	if n := det.Skipped(); n > 0 {
+		fmt.Fprintf(w, ", %d not run (below --min-severity)", n)
 	}
 	if events > 0 {
 		fmt.Fprintf(w, "; %.2f candidate rules per event", float64(candidates)/float64(events))

@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/snapwarden/snapwarden/internal/event"
+	"github.com/snapwarden/snapwarden/internal/rule"
 	"github.com/valyala/fastjson"
 )
 
@@ -27,6 +28,7 @@ type Matcher struct {
 	tmp   []byte       // fold of a value tested once (leaves, keywords)
 	memo  []uint8      // per search of the rule being evaluated: 0 unknown, 1 true, 2 false
 	cand  []uint64     // candidate rules of this event, one bit each
+	skip  []uint64     // rules never evaluated (Skip), one bit each
 
 	// Raw records parsed when an event carries Raw but no Docs.
 	parsers []fastjson.Parser
@@ -83,6 +85,18 @@ func (e *Engine) NewMatcher() *Matcher {
 	}
 }
 
+// Skip leaves the rules skip picks out of every later match, as if they
+// were not there: a caller that would drop their hits (findings below the
+// minimum severity) saves their evaluation.
+func (m *Matcher) Skip(skip func(*rule.Rule) bool) {
+	m.skip = make([]uint64, len(m.cand))
+	for i, r := range m.e.rules {
+		if skip(r.rule) {
+			m.skip[i>>6] |= 1 << (i & 63)
+		}
+	}
+}
+
 // Counts returns the matcher's counters.
 func (m *Matcher) Counts() Counts { return m.counts }
 
@@ -101,6 +115,9 @@ func (m *Matcher) Match(ev *event.Event, hits []Hit) []Hit {
 	}
 	for w, word := range m.cand {
 		m.cand[w] = 0
+		if m.skip != nil {
+			word &^= m.skip[w]
+		}
 		for word != 0 {
 			i := w*64 + bits.TrailingZeros64(word)
 			word &= word - 1

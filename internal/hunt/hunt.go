@@ -30,7 +30,9 @@ type Options struct {
 	RulePaths []string
 	// NoBuiltin leaves the embedded pack out.
 	NoBuiltin bool
-	// MinSeverity drops findings below it.
+	// MinSeverity drops findings below it; detection rules whose findings
+	// would all be dropped are not evaluated, unless a correlation rule
+	// counts their matches.
 	MinSeverity finding.Severity
 	// Now is the time allow-list expiry is judged at (zero: time.Now()).
 	Now time.Time
@@ -52,6 +54,9 @@ type Detector struct {
 	min      finding.Severity
 	now      time.Time
 	inactive int
+	// skip are the detection rules not evaluated at all: below min and
+	// not feeding a correlation rule, their hits would be dropped.
+	skip map[*rule.Rule]bool
 	// showSuppressed yields allow-listed findings, marked, instead of
 	// counting them.
 	showSuppressed bool
@@ -157,9 +162,28 @@ func New(rs []*rule.Rule, opts Options) (*Detector, rule.ErrorList) {
 					Err: fmt.Errorf("summary %s: unknown placeholder {%s} (known: %s)", lang, strings.Join(bad, "}, {"), strings.Join(finding.Placeholders, ", "))})
 			}
 		}
+		if sev < d.min && !d.correlationBase(r) {
+			if d.skip == nil {
+				d.skip = map[*rule.Rule]bool{}
+			}
+			d.skip[r] = true
+		}
 	}
 	return d, real
 }
+
+// correlationBase reports whether a correlation rule counts r's matches.
+func (d *Detector) correlationBase(r *rule.Rule) bool {
+	if d.corr == nil {
+		return false
+	}
+	referenced, _ := d.corr.Base(r)
+	return referenced
+}
+
+// Skipped is how many detection rules are not evaluated because every
+// finding of theirs would be below the minimum severity.
+func (d *Detector) Skipped() int { return len(d.skip) }
 
 // Stats describes the compiled detection rules.
 func (d *Detector) Stats() detect.Stats { return d.engine.Stats() }
@@ -190,7 +214,11 @@ type Worker struct {
 
 // NewWorker returns a Worker with its own matcher state.
 func (d *Detector) NewWorker() *Worker {
-	return &Worker{d: d, m: d.engine.NewMatcher()}
+	m := d.engine.NewMatcher()
+	if len(d.skip) > 0 {
+		m.Skip(func(r *rule.Rule) bool { return d.skip[r] })
+	}
+	return &Worker{d: d, m: m}
 }
 
 // Findings matches ev (while its parsed records are live) and hands each

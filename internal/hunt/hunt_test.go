@@ -134,3 +134,62 @@ func TestCriticalByLearnedTags(t *testing.T) {
 		t.Error("tags learned on one cloud applied to another")
 	}
 }
+
+// TestNew_skipsRulesBelowMin: a rule whose findings would all be below the
+// minimum severity is not evaluated, unless a correlation rule counts its
+// matches.
+func TestNew_skipsRulesBelowMin(t *testing.T) {
+	const low = `title: Low
+id: r-low
+logsource: {product: snapwarden}
+detection: {s: {action: snapshot.create}, condition: s}
+level: low
+---
+title: Medium
+id: r-medium
+logsource: {product: snapwarden}
+detection: {s: {action: snapshot.create}, condition: s}
+level: medium
+`
+	const burst = `
+---
+title: Burst
+id: r-burst
+correlation: {type: event_count, rules: [r-low], group-by: [actor.id], timespan: 1h, condition: {gte: 2}}
+level: high
+`
+	ev := &event.Event{ID: "e", Cloud: event.AWS, Action: event.SnapshotCreate, Outcome: event.Success, Actor: event.Actor{ID: "a"}}
+	for _, tc := range []struct {
+		name             string
+		yaml             string
+		min              finding.Severity
+		skipped          int
+		candidates, hits int64
+		findings         string
+	}{
+		{"low shown", low, finding.Low, 0, 2, 2, "r-low r-medium"},
+		{"low below", low, finding.Medium, 1, 1, 1, "r-medium"},
+		{"low counted by a correlation", low + burst, finding.Medium, 0, 2, 2, "r-medium"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs, errs := rule.Parse("rules.yml", []byte(tc.yaml))
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			d, errs := hunt.New(rs, hunt.Options{MinSeverity: tc.min})
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			w := d.NewWorker()
+			var ids []string
+			if err := w.Findings(ev, func(f finding.Finding) error { ids = append(ids, f.Rule.ID); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			c := w.Counts()
+			if d.Skipped() != tc.skipped || c.Candidates != tc.candidates || c.Hits != tc.hits || strings.Join(ids, " ") != tc.findings {
+				t.Errorf("skipped %d, candidates %d, hits %d, findings %q; want %d, %d, %d, %q",
+					d.Skipped(), c.Candidates, c.Hits, ids, tc.skipped, tc.candidates, tc.hits, tc.findings)
+			}
+		})
+	}
+}
