@@ -58,6 +58,9 @@ type unit struct {
 	read     int64 // the last batch taken
 	covered  int64 // the last batch the saved checkpoint covers
 	lastSave time.Time
+	// unsaved is a checkpoint's correlation state whose write failed (the
+	// engine has moved past it): it goes out with the next one.
+	unsaved  *store.StateDelta
 	pending  []finding.Finding // findings not yet stored
 	batches  []int64           // the batch of each pending finding
 	records  []store.EventRecord
@@ -350,6 +353,9 @@ func (u *unit) checkpoint(ctx context.Context, extra map[string]string) (int64, 
 		if delta, err = u.stream.Checkpoint(); err != nil {
 			return 0, err
 		}
+		if u.unsaved != nil {
+			delta = u.unsaved.Then(delta)
+		}
 		var windows []byte
 		if windows, windowsChanged, err = u.stream.SaveCorrelations(); err != nil {
 			return 0, err
@@ -359,8 +365,12 @@ func (u *unit) checkpoint(ctx context.Context, extra map[string]string) (int64, 
 		}
 	}
 	if err := u.cfg.store.ApplyState(ctx, delta, marks); err != nil {
+		// A stop cancels ctx in the middle of a checkpoint, and the store
+		// can fail: the drain or the next step must still write this.
+		u.unsaved = delta
 		return 0, fmt.Errorf("checkpoint: %w", err)
 	}
+	u.unsaved = nil
 	if windowsChanged {
 		u.stream.CorrelationsSaved()
 	}

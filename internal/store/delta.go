@@ -37,6 +37,80 @@ func (d *StateDelta) Empty() bool {
 	return !d.Full && len(d.Principals)+len(d.Resources)+len(d.Chains)+len(d.DeletedResources)+len(d.DeletedChains) == 0
 }
 
+// Then returns one delta that does what applying d and then next does: a
+// checkpoint whose write failed is kept and goes out with the next one.
+// Neither d nor next is changed.
+func (d *StateDelta) Then(next *StateDelta) *StateDelta {
+	if next.Full {
+		return next
+	}
+	out := &StateDelta{HistoryStart: d.HistoryStart, HistoryEnd: d.HistoryEnd, Full: d.Full}
+	if !next.HistoryStart.IsZero() {
+		out.HistoryStart = next.HistoryStart
+	}
+	if !next.HistoryEnd.IsZero() {
+		out.HistoryEnd = next.HistoryEnd
+	}
+	out.Principals = thenRows(d.Principals, next.Principals, nil, func(p Principal) ResourceKey { return ResourceKey{p.Cloud, p.ID} })
+	out.Resources = thenRows(d.Resources, next.Resources, next.DeletedResources, func(r Resource) ResourceKey { return ResourceKey{r.Cloud, r.ID} })
+	goneChains := keysOf(next.DeletedChains)
+	out.Chains = thenRows(d.Chains, next.Chains, goneChains, func(c Chain) ResourceKey { return ResourceKey{ID: c.ID} })
+	if d.Full {
+		return out // the whole state: what is not in it is gone anyway
+	}
+	out.DeletedResources = thenDeleted(d.DeletedResources, next.DeletedResources, out.Resources, func(r Resource) ResourceKey { return ResourceKey{r.Cloud, r.ID} })
+	chains := thenDeleted(keysOf(d.DeletedChains), goneChains, out.Chains, func(c Chain) ResourceKey { return ResourceKey{ID: c.ID} })
+	for _, k := range chains {
+		out.DeletedChains = append(out.DeletedChains, k.ID)
+	}
+	return out
+}
+
+// thenRows is the rows of a then b: b's row of a key replaces a's, and a
+// key b deletes goes.
+func thenRows[T any](a, b []T, deleted []ResourceKey, key func(T) ResourceKey) []T {
+	gone := make(map[ResourceKey]bool, len(deleted)+len(b))
+	for _, k := range deleted {
+		gone[k] = true
+	}
+	for _, x := range b {
+		gone[key(x)] = true // replaced
+	}
+	var out []T
+	for _, x := range a {
+		if !gone[key(x)] {
+			out = append(out, x)
+		}
+	}
+	return append(out, b...)
+}
+
+// thenDeleted is the keys deleted by a then b, less those written again
+// (rows, the merged ones).
+func thenDeleted[T any](a, b []ResourceKey, rows []T, key func(T) ResourceKey) []ResourceKey {
+	live := make(map[ResourceKey]bool, len(rows))
+	for _, x := range rows {
+		live[key(x)] = true
+	}
+	seen := map[ResourceKey]bool{}
+	var out []ResourceKey
+	for _, k := range slices.Concat(a, b) {
+		if !live[k] && !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func keysOf(ids []string) []ResourceKey {
+	out := make([]ResourceKey, len(ids))
+	for i, id := range ids {
+		out[i] = ResourceKey{ID: id}
+	}
+	return out
+}
+
 // ApplyState writes a checkpoint in one transaction: the deletions, then
 // the upserts of d, the cross-account links of what changed, and marks
 // (opaque key → value: what the checkpoint covers, e.g. an ingest-queue
