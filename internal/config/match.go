@@ -308,44 +308,50 @@ func (k *actorKeys) list() []string { return k.keys[:k.n] }
 // sessionARN returns arn:P:sts::A:assumed-role/R/S for the role ARN
 // arn:P:iam::A:role/[path/]R and session S, or "".
 func sessionARN(role, session string) string {
-	partition, account, name, ok := parseRoleARN(role)
+	partition, account, name, _, ok := parseRoleARN(role)
 	if !ok {
 		return ""
 	}
 	return "arn:" + partition + ":sts::" + account + ":assumed-role/" + name + "/" + session
 }
 
-// parseRoleARN splits arn:P:iam::A:role/[path/]R; the account and name may
-// be globs.
-func parseRoleARN(arn string) (partition, account, name string, ok bool) {
+// parseRoleARN splits arn:P:iam::A:role/[path/]R, path saying whether one
+// is there; the account and name may be globs.
+func parseRoleARN(arn string) (partition, account, name string, path, ok bool) {
 	rest, isARN := strings.CutPrefix(arn, "arn:")
 	if !isARN {
-		return "", "", "", false
+		return "", "", "", false, false
 	}
 	var fields [5]string // partition, service, region, account, resource
 	for i := range 4 {
 		j := strings.IndexByte(rest, ':')
 		if j < 0 {
-			return "", "", "", false
+			return "", "", "", false, false
 		}
 		fields[i], rest = rest[:j], rest[j+1:]
 	}
 	fields[4] = rest
 	res, isRole := strings.CutPrefix(fields[4], "role/")
 	if fields[1] != "iam" || !isRole || res == "" {
-		return "", "", "", false
+		return "", "", "", false, false
 	}
-	return fields[0], fields[3], res[strings.LastIndexByte(res, '/')+1:], true
+	i := strings.LastIndexByte(res, '/')
+	return fields[0], fields[3], res[i+1:], i >= 0, true
 }
 
 // withRoleSessions adds, for each role ARN, the pattern of its sessions:
-// arn:aws:iam::A:role/R also matches arn:aws:sts::A:assumed-role/R/*.
+// arn:aws:iam::A:role/R also matches arn:aws:sts::A:assumed-role/R/*. A
+// session ARN has no path, so a pattern whose path is what picks the roles
+// (role/aws-service-role/backup.amazonaws.com/*) has none: its sessions
+// would be every role's.
 func withRoleSessions(patterns []string) []string {
 	out := slices.Clone(patterns)
 	for _, p := range patterns {
-		if partition, account, name, ok := parseRoleARN(strings.TrimSpace(p)); ok {
-			out = append(out, "arn:"+partition+":sts::"+account+":assumed-role/"+name+"/*")
+		partition, account, name, path, ok := parseRoleARN(strings.TrimSpace(p))
+		if !ok || path && strings.ContainsAny(name, "*?") {
+			continue
 		}
+		out = append(out, "arn:"+partition+":sts::"+account+":assumed-role/"+name+"/*")
 	}
 	return out
 }

@@ -229,6 +229,34 @@ func TestMatchers_Allowed(t *testing.T) {
 	}
 }
 
+// TestMatchers_DefaultAllow: the default entries allow the AWS services'
+// own roles and their sessions, and no other role's session. (A role
+// pattern with a path and a wildcard name once gave the session pattern
+// assumed-role/*/*, which allowed every assumed role.)
+func TestMatchers_DefaultAllow(t *testing.T) {
+	m := config.Default().Matchers()
+	now := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	gd := "arn:aws:iam::111122223333:role/aws-service-role/malware-protection.guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDutyMalwareProtection"
+	backup := "arn:aws:iam::111122223333:role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup"
+	for _, tt := range []struct {
+		name    string
+		a       event.Actor
+		allowed bool
+	}{
+		{"GuardDuty's role session", event.Actor{ID: gd, Type: "AssumedRole", Name: "GuardDutyMalwareProtection", SessionIssuer: gd}, true},
+		{"AWS Backup's role session", event.Actor{ID: backup, Type: "AssumedRole", Name: "s", SessionIssuer: backup}, true},
+		{"the backup service", event.Actor{ID: "backup.amazonaws.com", Type: "AWSService"}, true},
+		{"the default backup role", event.Actor{ID: "arn:aws:iam::111122223333:role/service-role/AWSBackupDefaultServiceRole", Name: "s"}, true},
+		{"another role's session", event.Actor{ID: "arn:aws:iam::111122223333:role/ops-dashboard", Type: "AssumedRole", Name: "session-12", SessionIssuer: "arn:aws:iam::111122223333:role/ops-dashboard"}, false},
+		{"another role's session ARN", event.Actor{ID: "arn:aws:sts::111122223333:assumed-role/attacker/x"}, false},
+		{"a role named like the service under another path", event.Actor{ID: "arn:aws:iam::111122223333:role/evil/AWSServiceRoleForBackup", Name: "s", SessionIssuer: "arn:aws:iam::111122223333:role/evil/AWSServiceRoleForBackup"}, false},
+	} {
+		if _, ok := m.Allowed("aws-snapshot-shared", tt.a, now); ok != tt.allowed {
+			t.Errorf("%s: allowed %v, want %v", tt.name, ok, tt.allowed)
+		}
+	}
+}
+
 func TestMatchers_AdminPorts(t *testing.T) {
 	def := config.Default().Matchers()
 	if got := def.AdminPorts(); !slices.Equal(got, config.DefaultAdminPorts) {
