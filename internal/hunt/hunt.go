@@ -247,12 +247,16 @@ func (w *Worker) Findings(ev *event.Event, yield func(finding.Finding) error) er
 			w.Below++
 			continue
 		}
-		f := finding.FromEvent(info, ev, h.Rule.Summary)
-		if reason, expires, ok := w.d.matchers.Allowance(info.ID, ev.Actor, w.d.now); ok {
+		// The allow-list first: a finding it drops is not built.
+		reason, expires, allowed := w.d.matchers.Allowance(info.ID, ev.Actor, w.d.now)
+		if allowed {
 			w.Allowed++
 			if !w.d.showSuppressed {
 				continue
 			}
+		}
+		f := finding.FromEvent(info, ev, h.Rule.Summary)
+		if allowed {
 			f.Status = finding.StatusSuppressed
 			f.Suppression = &finding.Suppression{Reason: reason, By: "config allow", Expires: expires}
 		}
