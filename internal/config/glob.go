@@ -10,8 +10,9 @@ import (
 // character, everything else itself, ignoring case. There are no escapes:
 // ids, ARNs and emails never contain * or ?.
 type glob struct {
-	kind globKind
-	pat  string // lower-cased; for prefix/suffix/contains, without the stars
+	kind  globKind
+	pat   string   // lower-cased; for prefix/suffix/contains, without the stars
+	parts []string // segmented: the literals between the stars, first and last maybe empty
 }
 
 type globKind uint8
@@ -21,6 +22,7 @@ const (
 	prefix
 	suffix
 	infix
+	segmented // stars only, some inside: the literals are found in turn
 	general
 )
 
@@ -41,6 +43,7 @@ func compileGlob(pattern string) glob {
 				return glob{kind: suffix, pat: inner}
 			}
 		}
+		return glob{kind: segmented, pat: p, parts: strings.Split(p, "*")}
 	}
 	return glob{kind: general, pat: p}
 }
@@ -56,8 +59,29 @@ func (g glob) match(s string) bool {
 		return strings.HasSuffix(s, g.pat)
 	case infix:
 		return strings.Contains(s, g.pat)
+	case segmented:
+		return segments(g.parts, s)
 	}
 	return wildcard(g.pat, s)
+}
+
+// segments matches s against a*b*…*z given as its literals: s starts with
+// the first and ends with the last, and holds the others in order between.
+// Taking each at its leftmost place is right when * is the only wildcard.
+func segments(parts []string, s string) bool {
+	first, last := parts[0], parts[len(parts)-1]
+	if len(s) < len(first)+len(last) || !strings.HasPrefix(s, first) || !strings.HasSuffix(s, last) {
+		return false
+	}
+	mid := s[len(first) : len(s)-len(last)]
+	for _, lit := range parts[1 : len(parts)-1] {
+		i := strings.Index(mid, lit)
+		if i < 0 {
+			return false
+		}
+		mid = mid[i+len(lit):]
+	}
+	return true
 }
 
 // wildcard matches with backtracking to the last star only, which is
