@@ -1,6 +1,7 @@
 package finding
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"io"
 	"sync"
@@ -46,10 +47,7 @@ func lines(w io.Writer, conv func(Finding) any) func(Finding) error {
 // printable ASCII, so every such character is inside a string, where an
 // escape is equivalent.
 func escapeInvisible(b []byte) []byte {
-	i := 0
-	for i < len(b) && b[i] < utf8.RuneSelf && b[i] != 0x7f {
-		i++
-	}
+	i := plainPrefix(b)
 	if i == len(b) {
 		return b
 	}
@@ -80,6 +78,24 @@ func escapeInvisible(b []byte) []byte {
 		i += n
 	}
 	return out
+}
+
+// plainPrefix returns how many bytes b starts with that are ASCII and not
+// DEL, looking at eight at a time: most findings are all such bytes.
+func plainPrefix(b []byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		// A byte from 0x80 has its high bit set; DEL is the one below it
+		// that one more sets it.
+		if x := binary.LittleEndian.Uint64(b[i:]); (x|(x+ones))&highs != 0 {
+			break
+		}
+	}
+	for i < len(b) && b[i] < utf8.RuneSelf && b[i] != 0x7f {
+		i++
+	}
+	return i
 }
 
 func appendU(b []byte, r rune) []byte {
