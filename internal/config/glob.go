@@ -43,7 +43,7 @@ func compileGlob(pattern string) glob {
 				return glob{kind: suffix, pat: inner}
 			}
 		}
-		return glob{kind: segmented, pat: p, parts: strings.Split(p, "*")}
+		return glob{kind: segmented, parts: strings.Split(p, "*")}
 	}
 	return glob{kind: general, pat: p}
 }

@@ -51,16 +51,15 @@ func (d *StateDelta) Then(next *StateDelta) *StateDelta {
 	if !next.HistoryEnd.IsZero() {
 		out.HistoryEnd = next.HistoryEnd
 	}
-	out.Principals = thenRows(d.Principals, next.Principals, nil, func(p Principal) ResourceKey { return ResourceKey{p.Cloud, p.ID} })
-	out.Resources = thenRows(d.Resources, next.Resources, next.DeletedResources, func(r Resource) ResourceKey { return ResourceKey{r.Cloud, r.ID} })
+	out.Principals = thenRows(d.Principals, next.Principals, nil, principalKey)
+	out.Resources = thenRows(d.Resources, next.Resources, next.DeletedResources, resourceRowKey)
 	goneChains := keysOf(next.DeletedChains)
-	out.Chains = thenRows(d.Chains, next.Chains, goneChains, func(c Chain) ResourceKey { return ResourceKey{ID: c.ID} })
+	out.Chains = thenRows(d.Chains, next.Chains, goneChains, chainKey)
 	if d.Full {
 		return out // the whole state: what is not in it is gone anyway
 	}
-	out.DeletedResources = thenDeleted(d.DeletedResources, next.DeletedResources, out.Resources, func(r Resource) ResourceKey { return ResourceKey{r.Cloud, r.ID} })
-	chains := thenDeleted(keysOf(d.DeletedChains), goneChains, out.Chains, func(c Chain) ResourceKey { return ResourceKey{ID: c.ID} })
-	for _, k := range chains {
+	out.DeletedResources = thenDeleted(d.DeletedResources, next.DeletedResources, out.Resources, resourceRowKey)
+	for _, k := range thenDeleted(keysOf(d.DeletedChains), goneChains, out.Chains, chainKey) {
 		out.DeletedChains = append(out.DeletedChains, k.ID)
 	}
 	return out
@@ -103,6 +102,12 @@ func thenDeleted[T any](a, b []ResourceKey, rows []T, key func(T) ResourceKey) [
 	return out
 }
 
+// The keys rows are stored under; a chain's has its id alone.
+func principalKey(p Principal) ResourceKey  { return ResourceKey{p.Cloud, p.ID} }
+func resourceRowKey(r Resource) ResourceKey { return ResourceKey{r.Cloud, r.ID} }
+func chainKey(c Chain) ResourceKey          { return ResourceKey{ID: c.ID} }
+
+// keysOf gives chain ids as keys.
 func keysOf(ids []string) []ResourceKey {
 	out := make([]ResourceKey, len(ids))
 	for i, id := range ids {
