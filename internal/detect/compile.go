@@ -50,6 +50,17 @@ type cmatcher struct {
 	cost       int  // evaluation order within a map: cheap first
 	normalized bool // keywords of a Product rule search the normalized event
 	plain      bool // kPattern, not neq, no null value, every pattern folded
+	// For plain: the shortest and longest folded text a pattern accepts
+	// (foldMax -1: no longest), to pass over values without folding them.
+	foldMin, foldMax int
+}
+
+// mayFit reports whether a string of n bytes could fold to a length some
+// pattern of a plain matcher accepts. Lowering a rune changes its UTF-8
+// length at most 3 to 1 (U+212A KELVIN SIGN to k) or 2 to 3 (U+023A to
+// U+2C65), so n bytes fold to between ⌈n/3⌉ and ⌊3n/2⌋ bytes.
+func (m *cmatcher) mayFit(n int) bool {
+	return 3*n/2 >= m.foldMin && (m.foldMax < 0 || (n+2)/3 <= m.foldMax)
 }
 
 type mkind uint8
@@ -118,6 +129,7 @@ type fieldSpec struct {
 	key   string     // identity, for sharing one field's values between matchers
 	name  string     // as written
 	paths [][]string // raw paths; in each record the first present wins
+	tops  []int32    // per path: the engine's id of its first segment (Engine.topKeys)
 	norm  *normField // normalized field, read when no path is present
 	last  bool       // records of a paired operation last first
 }
@@ -126,6 +138,7 @@ type compiler struct {
 	e        *Engine
 	errs     rule.ErrorList
 	fieldIDs map[string]int
+	topIDs   map[string]int32
 	r        *rule.Rule // the rule being compiled
 	format   string
 }
@@ -399,9 +412,17 @@ func (c *compiler) compileMatcher(fm *rule.FieldMatcher, keyword bool) *cmatcher
 	}
 	if m.kind == kPattern && !m.neq {
 		m.plain = true
+		m.foldMin, m.foldMax = math.MaxInt, 0
 		for _, v := range m.values {
 			for _, p := range v.pats {
 				m.plain = m.plain && !p.cased
+				lo, hi := p.foldLen()
+				m.foldMin = min(m.foldMin, lo)
+				if hi < 0 || m.foldMax < 0 {
+					m.foldMax = -1
+				} else {
+					m.foldMax = max(m.foldMax, hi)
+				}
 			}
 			m.plain = m.plain && !v.null
 		}
@@ -668,9 +689,24 @@ func (c *compiler) resolve(name string) (int, error) {
 		return id, nil
 	}
 	id := len(c.e.fields)
+	for _, p := range spec.paths {
+		spec.tops = append(spec.tops, c.topID(p[0]))
+	}
 	c.e.fields = append(c.e.fields, spec)
 	c.fieldIDs[spec.key] = id
 	return id, nil
+}
+
+// topID interns a top-level key: fields under one key (userIdentity.type,
+// userIdentity.arn, …) share one lookup of it per event.
+func (c *compiler) topID(key string) int32 {
+	if id, ok := c.topIDs[key]; ok {
+		return id
+	}
+	id := int32(len(c.e.topKeys))
+	c.e.topKeys = append(c.e.topKeys, key)
+	c.topIDs[key] = id
+	return id
 }
 
 // spec resolves a field name of a format: a normalized field for Product

@@ -79,7 +79,9 @@ type Engine struct {
 	opts            Options
 	rules           []*crule
 	fields          []*fieldSpec
+	topKeys         []string          // first segments of the fields' raw paths
 	groups          map[string]*group // by format; Product for normalized rules
+	product         *group            // groups[Product]
 	maxSearches     int
 	adminPorts      []int
 	trustedAccounts map[string]struct{}
@@ -117,7 +119,7 @@ func Compile(rules []*rule.Rule, opts Options) (*Engine, rule.ErrorList) {
 			e.trustedAccounts[a] = struct{}{}
 		}
 	}
-	c := &compiler{e: e, fieldIDs: map[string]int{}}
+	c := &compiler{e: e, fieldIDs: map[string]int{}, topIDs: map[string]int32{}}
 	seen := map[string]*rule.Rule{}
 	for _, r := range rules {
 		if r == nil || (r.Kind != "" && r.Kind != rule.KindDetection) {

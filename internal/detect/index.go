@@ -170,6 +170,7 @@ func (c *compiler) buildIndex() {
 		}
 		e.stats.Sources[r.format] = st
 	}
+	e.product = e.groups[Product]
 	for f, g := range e.groups {
 		st := e.stats.Sources[f]
 		st.Keys = len(g.byKey)

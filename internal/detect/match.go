@@ -23,12 +23,19 @@ type Matcher struct {
 
 	gen   uint32       // event counter: cache entries of other events are stale
 	cache []cacheEntry // per field id
+	tops  []topEntry   // per top-level key id: its member in the first record
 	vals  []val        // values of the fields fetched for this event
 	arena []byte       // folded texts and number texts of this event
 	tmp   []byte       // fold of a value tested once (leaves, keywords)
 	memo  []uint8      // per search of the rule being evaluated: 0 unknown, 1 true, 2 false
 	cand  []uint64     // candidate rules of this event, one bit each
-	skip  []uint64     // rules never evaluated (Skip), one bit each
+	// format is the group of the last event's format: a feed is mostly
+	// one format, so the map is seldom consulted.
+	format struct {
+		name string
+		g    *group
+	}
+	skip []uint64 // rules never evaluated (Skip), one bit each
 
 	// Raw records parsed when an event carries Raw but no Docs.
 	parsers []fastjson.Parser
@@ -43,6 +50,13 @@ type Counts struct {
 	Events     int64
 	Candidates int64 // rules evaluated
 	Hits       int64
+}
+
+// topEntry is a top-level member of the event's first record, looked up
+// once per event (nil: absent).
+type topEntry struct {
+	gen uint32
+	v   *fastjson.Value
 }
 
 type cacheEntry struct {
@@ -80,6 +94,7 @@ func (e *Engine) NewMatcher() *Matcher {
 	return &Matcher{
 		e:     e,
 		cache: make([]cacheEntry, len(e.fields)),
+		tops:  make([]topEntry, len(e.topKeys)),
 		memo:  make([]uint8, e.maxSearches),
 		cand:  make([]uint64, (len(e.rules)+63)/64),
 	}
@@ -107,10 +122,13 @@ func (m *Matcher) Match(ev *event.Event, hits []Hit) []Hit {
 	m.begin(ev)
 	defer m.end()
 	e := m.e
-	if g := e.groups[ev.Format]; g != nil && ev.Format != Product {
+	if ev.Format != m.format.name {
+		m.format.name, m.format.g = ev.Format, e.groups[ev.Format]
+	}
+	if g := m.format.g; g != nil && ev.Format != Product {
 		m.selectRules(g)
 	}
-	if g := e.groups[Product]; g != nil {
+	if g := e.product; g != nil {
 		m.selectRules(g)
 	}
 	for w, word := range m.cand {
@@ -137,6 +155,7 @@ func (m *Matcher) begin(ev *event.Event) {
 	m.gen++
 	if m.gen == 0 { // wrapped: entries of old events could look current
 		clear(m.cache)
+		clear(m.tops)
 		m.gen = 1
 	}
 	m.ev = ev
@@ -297,6 +316,9 @@ func (m *Matcher) plainStrings(fm *cmatcher, vals []val) bool {
 					}
 				}
 				continue
+			}
+			if !v.folded && !fm.mayFit(len(v.s)) {
+				continue // too long or too short for every pattern: no fold
 			}
 			f := m.folded(v)
 			for i := range fm.values {
@@ -668,17 +690,36 @@ func (m *Matcher) fetch(id int) ([]val, bool) {
 func (m *Matcher) fetchRaw(f *fieldSpec) bool {
 	n := len(m.docs)
 	for k := range n {
-		d := m.docs[k]
+		i := k
 		if f.last {
-			d = m.docs[n-1-k]
+			i = n - 1 - k
 		}
-		for _, p := range f.paths {
+		d := m.docs[i]
+		for j, p := range f.paths {
+			if i == 0 && f.tops != nil && d.Type() == fastjson.TypeObject {
+				// The first record's top-level members are shared by the
+				// fields under them: look each up once.
+				if c := m.top(d, f.tops[j], p[0]); c != nil && m.collect(c, p[1:]) {
+					return true
+				}
+				continue
+			}
 			if m.collect(d, p) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// top returns member key (id in Engine.topKeys) of the first record d.
+func (m *Matcher) top(d *fastjson.Value, id int32, key string) *fastjson.Value {
+	t := &m.tops[id]
+	if t.gen != m.gen {
+		obj, _ := d.Object()
+		*t = topEntry{gen: m.gen, v: obj.Get(key)}
+	}
+	return t.v
 }
 
 // collect appends the values at path under v, descending into arrays

@@ -248,6 +248,28 @@ func compilePattern(toks []token, cased bool) pattern {
 	return p
 }
 
+// foldLen returns the shortest and the longest text the pattern matches,
+// in bytes; hi is -1 when there is no longest.
+func (p *pattern) foldLen() (lo, hi int) {
+	switch p.op {
+	case patExact:
+		return len(p.lit), len(p.lit)
+	case patPrefix, patSuffix, patContains:
+		return len(p.lit), -1
+	case patGlob:
+		for _, seg := range p.glob.segs {
+			for _, t := range seg {
+				lo += len(t.lit) // a `?` is one rune: at least one byte
+				if t.kind == tokOne {
+					lo++
+				}
+			}
+		}
+		return lo, -1
+	}
+	return 0, -1
+}
+
 // match tests text (folded when the pattern is not cased).
 func (p *pattern) match(text string) bool {
 	switch p.op {

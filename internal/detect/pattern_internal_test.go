@@ -23,6 +23,27 @@ func refFold(s string) string {
 	return b.String()
 }
 
+// TestMayFit_bounds checks the premise of cmatcher.mayFit on every rune:
+// lowering turns a rune of n UTF-8 bytes into one of at least n/3 and at
+// most 3n/2 bytes.
+func TestMayFit_bounds(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if !utf8.ValidRune(r) {
+			continue
+		}
+		n, f := utf8.RuneLen(r), utf8.RuneLen(unicode.ToLower(r))
+		if 3*f < n || 2*f > 3*n {
+			t.Fatalf("%U (%d bytes) lowers to %d bytes", r, n, f)
+		}
+	}
+	m := &cmatcher{foldMin: 3, foldMax: 3} // exact "kkk"
+	for n, want := range map[int]bool{1: false, 2: true, 9: true, 10: false} {
+		if got := m.mayFit(n); got != want {
+			t.Errorf("mayFit(%d) = %v, want %v", n, got, want)
+		}
+	}
+}
+
 func FuzzFold(f *testing.F) {
 	for _, s := range []string{"", "CreateSnapshot", "AWS-CLI/2.15.0 PYTHON", "@[`{AZaz", "Ünïcode ✓ MIXED", "\xff\xfeA", "ABCDEFGH\x80IJ"} {
 		f.Add(s)

@@ -32,7 +32,8 @@ const ctEvent = `{
   "b64": "Y21kIC9jIHdob2FtaQ==", "b64off": "eHhzZWNyZXQtdG9rZW55eQ==", "b64other": "eHhvdGhlci10b2tlbnl5",
   "ps": "YWJwAG8AdwBlAHIAcwBoAGUAbABsACAALQBlAG4AYwB6eg==", "bom": "//5jAG0AZAAuLg==",
   "wide": "c\u0000m\u0000d\u0000", "widebe": "\u0000c\u0000m\u0000d",
-  "cmdline": "tool.exe /install \u2013force", "ip6": "2001:db8::5", "mapped": "::ffff:203.0.113.7", "hostport": "203.0.113.7:4567"},
+  "cmdline": "tool.exe /install \u2013force", "ip6": "2001:db8::5", "mapped": "::ffff:203.0.113.7", "hostport": "203.0.113.7:4567",
+  "kelvin": "\u212a\u212a\u212a", "abar": "\u023a\u023a"},
  "responseElements": {"snapshotId": "snap-0def", "volumeSize": 100, "startTime": "2026-03-01T22:15:30Z", "status": "pending"},
  "additionalEventData": {"MFAUsed": "No"},
  "resources": [{"ARN": "arn:aws:ec2:eu-west-1::snapshot/snap-0def", "type": "AWS::EC2::Snapshot"}]
@@ -99,6 +100,11 @@ func TestSemantics_Equality(t *testing.T) {
 		{name: "cased same", s: sel(fm("eventName|cased", "CreateSnapshot")), want: true},
 		{name: "not a prefix match", s: sel(fm("eventName", "CreateSnap")), want: false},
 		{name: "non-ASCII case", s: sel(fm("requestParameters.unicode", "üNÏCODE ✓")), want: true},
+		// Lowering changes UTF-8 lengths: nine bytes of Kelvin signs fold
+		// to "kkk", four bytes of U+023A to six.
+		{name: "folds 3 bytes to 1", s: sel(fm("requestParameters.kelvin", "kkk")), want: true},
+		{name: "folds 2 bytes to 3", s: sel(fm("requestParameters.abar", "\u2c65\u2c65")), want: true},
+		{name: "longer than its fold", s: sel(fm("requestParameters.kelvin", "kk")), want: false},
 		{name: "list is OR", s: sel(fm("eventName", "DeleteSnapshot", "CreateSnapshot")), want: true},
 		{name: "list none", s: sel(fm("eventName", "DeleteSnapshot", "CopySnapshot")), want: false},
 		{name: "map is AND", s: sel(fm("eventName", "CreateSnapshot"), fm("eventSource", "ec2.amazonaws.com")), want: true},
