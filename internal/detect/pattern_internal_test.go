@@ -112,6 +112,13 @@ func FuzzPattern(f *testing.F) {
 		if got != want {
 			t.Fatalf("pattern %q (cased %v) on %q: got %v, want %v", value, cased, text, got, want)
 		}
+		// A text the pattern matches has a length within its bounds, and a
+		// matcher of this one pattern never passes over the unfolded text.
+		if lo, hi := p.foldLen(); got && (len(h) < lo || hi >= 0 && len(h) > hi) {
+			t.Fatalf("pattern %q matches %q (%d bytes) outside its lengths [%d, %d]", value, h, len(h), lo, hi)
+		} else if m := (&cmatcher{foldMin: lo, foldMax: hi}); got && !cased && !m.mayFit(len(text)) {
+			t.Fatalf("pattern %q matches %q folded, but mayFit(%d) is false", value, text, len(text))
+		}
 	})
 }
 
