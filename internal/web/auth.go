@@ -54,7 +54,11 @@ func (c *Console) authed(next http.HandlerFunc) http.Handler {
 			}
 			p = principal{Name: name, ByToken: true}
 		} else if ck, err := r.Cookie(sessionCookie); err == nil {
-			se, ok := c.sessions.check(ck.Value)
+			se, ok, err := c.sessions.check(r.Context(), ck.Value)
+			if err != nil {
+				c.internal(w, r, err)
+				return
+			}
 			if ok {
 				p = principal{Name: se.User, session: se}
 			}
@@ -189,7 +193,10 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 
 func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
 	if p := who(r); !p.ByToken {
-		c.sessions.revoke(p.session)
+		if err := c.sessions.revoke(r.Context(), p.session); err != nil {
+			c.internal(w, r, err) // the cookie stays: the user is not logged out
+			return
+		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: c.proxies.clientOf(r).secure, SameSite: http.SameSiteLaxMode})

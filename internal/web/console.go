@@ -41,7 +41,8 @@ type Options struct {
 	Token func(token string) (name string, ok bool)
 	// SessionKey signs session cookies and CSRF tokens. Nil: a random key
 	// per start, so sessions end when the process does. Consoles given the
-	// same key (a restart, other instances) accept each other's sessions.
+	// same key (a restart, other instances) accept each other's sessions;
+	// over the same store they also refuse each other's logouts.
 	SessionKey []byte
 	// TrustedProxies are the reverse proxies (serve.trusted_proxies) whose
 	// X-Forwarded-Proto, -Host and -For tell how the browser reached them,
@@ -121,7 +122,7 @@ func New(o Options) (*Console, error) {
 			return nil, fmt.Errorf("web: session key: %w", err)
 		}
 	}
-	c := &Console{o: o, sessions: newSessions(key, o.SessionTTL, o.Now), logins: newThrottle(o.Now),
+	c := &Console{o: o, sessions: newSessions(key, o.SessionTTL, o.Now, o.Store), logins: newThrottle(o.Now),
 		proxies: newProxies(o.TrustedProxies), tmpl: map[string]*template.Template{}}
 	names := []string{"login.html", "error.html"}
 	for _, p := range pages {

@@ -52,16 +52,16 @@ type fixtureOpt func(*web.Options)
 
 func noUsers(o *web.Options) { o.Users = nil }
 
+// onStore builds the console over s instead of a fresh store, as a
+// restarted or second instance shares one database.
+func onStore(s *store.Store) fixtureOpt {
+	return func(o *web.Options) { o.Store = s }
+}
+
 func newFixture(t *testing.T, b storetest.Backend, opts ...fixtureOpt) *fixture {
 	t.Helper()
-	s, err := store.Open(t.Context(), b.Fresh(t))
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	fx := &fixture{t: t, store: s, now: time.Now().UTC().Truncate(time.Second)}
+	fx := &fixture{t: t, now: time.Now().UTC().Truncate(time.Second)}
 	o := web.Options{
-		Store: s,
 		Users: []web.User{{Name: testUser, PasswordHash: cheapHash(t, testPassword)}},
 		Token: func(tok string) (string, bool) { return "ci", tok == testToken },
 		Now:   fx.clock,
@@ -69,6 +69,10 @@ func newFixture(t *testing.T, b storetest.Backend, opts ...fixtureOpt) *fixture 
 	for _, f := range opts {
 		f(&o)
 	}
+	if o.Store == nil {
+		o.Store = openStore(t, b.Fresh(t))
+	}
+	fx.store = o.Store
 	c, err := web.New(o)
 	if err != nil {
 		t.Fatal(err)
@@ -78,6 +82,17 @@ func newFixture(t *testing.T, b storetest.Backend, opts ...fixtureOpt) *fixture 
 	fx.srv = httptest.NewServer(mux)
 	t.Cleanup(fx.srv.Close)
 	return fx
+}
+
+// openStore opens the store at dsn and closes it when the test ends.
+func openStore(t *testing.T, dsn string) *store.Store {
+	t.Helper()
+	s, err := store.Open(t.Context(), dsn)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
 
 func (fx *fixture) clock() time.Time {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/snapwarden/snapwarden/internal/store"
 )
 
 // sessionCookie holds a logged-in user's session.
@@ -24,22 +27,23 @@ type session struct {
 }
 
 // sessions signs and checks session cookies: name, expiry and a nonce,
-// HMAC-SHA256 under the console's key. Nothing is stored per login but the
-// nonces of those that logged out before expiring, in memory: with a
-// configured key a restart forgets them (and other instances never knew),
-// so a logged-out cookie someone kept works there again until it expires.
-// The browser deletes it at logout in any case.
+// HMAC-SHA256 under the console's key. Nothing is stored per login; a
+// logout stores its nonce until the cookie would have expired, in the
+// store, which every instance over the same database reads, so a kept copy
+// of the cookie stays refused after a restart and elsewhere. The map holds
+// this instance's own logouts, to refuse them without a query.
 type sessions struct {
-	key []byte
-	ttl time.Duration
-	now func() time.Time
+	key   []byte
+	ttl   time.Duration
+	now   func() time.Time
+	store *store.Store
 
 	mu      sync.Mutex
 	revoked map[string]time.Time // nonce → when its cookie would have expired
 }
 
-func newSessions(key []byte, ttl time.Duration, now func() time.Time) *sessions {
-	return &sessions{key: key, ttl: ttl, now: now, revoked: map[string]time.Time{}}
+func newSessions(key []byte, ttl time.Duration, now func() time.Time, st *store.Store) *sessions {
+	return &sessions{key: key, ttl: ttl, now: now, store: st, revoked: map[string]time.Time{}}
 }
 
 // issue starts a session for user and returns its cookie value.
@@ -54,8 +58,29 @@ func (s *sessions) issue(user string) (string, session, error) {
 }
 
 // check verifies a cookie value: signed by this key, not expired, not
-// logged out.
-func (s *sessions) check(v string) (session, bool) {
+// logged out. The signature and expiry come first, so a forged or stale
+// cookie costs no query. An error (the store failed) refuses the session
+// too: a logout it might hold must not be ignored.
+func (s *sessions) check(ctx context.Context, v string) (session, bool, error) {
+	se, ok := s.verify(v)
+	if !ok {
+		return session{}, false, nil
+	}
+	s.mu.Lock()
+	_, gone := s.revoked[se.Nonce]
+	s.mu.Unlock()
+	if gone {
+		return session{}, false, nil
+	}
+	gone, err := s.store.SessionRevoked(ctx, se.Nonce)
+	if err != nil || gone {
+		return session{}, false, err
+	}
+	return se, true, nil
+}
+
+// verify checks a cookie value's signature and expiry.
+func (s *sessions) verify(v string) (session, bool) {
 	i := strings.LastIndexByte(v, '.')
 	if i < 0 {
 		return session{}, false
@@ -80,14 +105,17 @@ func (s *sessions) check(v string) (session, bool) {
 	if !s.now().Before(se.Expires) {
 		return session{}, false
 	}
-	s.mu.Lock()
-	_, gone := s.revoked[se.Nonce]
-	s.mu.Unlock()
-	return se, !gone
+	return se, true
 }
 
-// revoke ends a session before its expiry (logout).
-func (s *sessions) revoke(se session) {
+// revoke ends a session before its expiry (logout). The store comes
+// first: when it fails nothing changes here either, so the user, still
+// logged in, can try again rather than believe a logout other instances
+// never heard of.
+func (s *sessions) revoke(ctx context.Context, se session) error {
+	if err := s.store.RevokeSession(ctx, se.Nonce, se.Expires); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
@@ -97,6 +125,7 @@ func (s *sessions) revoke(se session) {
 		}
 	}
 	s.revoked[se.Nonce] = se.Expires
+	return nil
 }
 
 // csrf is the synchronizer token of a session: forms carry it, and a POST
