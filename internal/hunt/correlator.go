@@ -267,7 +267,7 @@ func (d *Detector) suppressAll(f *finding.Finding) {
 	}
 	var reason, expires string
 	for _, id := range f.Actors {
-		r, x, ok := d.matchers.Allowance(f.Rule.ID, event.Actor{ID: id}, d.now)
+		r, x, ok := d.matchers.Allowance(f.Rule.ID, event.Actor{ID: id}, d.now())
 		if !ok {
 			return
 		}

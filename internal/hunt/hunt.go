@@ -34,8 +34,12 @@ type Options struct {
 	// would all be dropped are not evaluated, unless a correlation rule
 	// counts their matches.
 	MinSeverity finding.Severity
-	// Now is the time allow-list expiry is judged at (zero: time.Now()).
+	// Now fixes the time allow-list expiry is judged at. Zero: Clock's
+	// time at each check, so that a long-running serve stops suppressing
+	// once an entry expires.
 	Now time.Time
+	// Clock tells the time when Now is zero; nil is time.Now.
+	Clock func() time.Time
 	// ShowSuppressed lists findings the allow-list suppresses, marked with
 	// the entry's reason, instead of dropping them.
 	ShowSuppressed bool
@@ -52,7 +56,7 @@ type Detector struct {
 	tags     *tagBook
 	info     map[*rule.Rule]finding.RuleInfo
 	min      finding.Severity
-	now      time.Time
+	now      func() time.Time // judges allow-list expiry
 	inactive int
 	// skip are the detection rules not evaluated at all: below min and
 	// not feeding a correlation rule, their hits would be dropped.
@@ -126,9 +130,11 @@ func New(rs []*rule.Rule, opts Options) (*Detector, rule.ErrorList) {
 			real = append(real, e)
 		}
 	}
-	d := &Detector{engine: eng, matchers: m, tags: book, info: map[*rule.Rule]finding.RuleInfo{}, min: opts.MinSeverity, now: opts.Now, showSuppressed: opts.ShowSuppressed}
-	if d.now.IsZero() {
-		d.now = time.Now()
+	d := &Detector{engine: eng, matchers: m, tags: book, info: map[*rule.Rule]finding.RuleInfo{}, min: opts.MinSeverity, now: opts.Clock, showSuppressed: opts.ShowSuppressed}
+	if !opts.Now.IsZero() {
+		d.now = func() time.Time { return opts.Now }
+	} else if d.now == nil {
+		d.now = time.Now
 	}
 	d.chainOpt = chain.Options{
 		Window:         cfg.Windows.Chain,
@@ -136,7 +142,7 @@ func New(rs []*rule.Rule, opts Options) (*Detector, rule.ErrorList) {
 		Critical:       m.Critical,
 		TrustedAccount: m.TrustedAccount,
 		Allowed: func(ruleID string, a event.Actor) (string, string, bool) {
-			return m.Allowance(ruleID, a, d.now)
+			return m.Allowance(ruleID, a, d.now())
 		},
 	}
 	ce, cerrs := chain.New(chains, d.chainOpt)
@@ -248,7 +254,7 @@ func (w *Worker) Findings(ev *event.Event, yield func(finding.Finding) error) er
 			continue
 		}
 		// The allow-list first: a finding it drops is not built.
-		reason, expires, allowed := w.d.matchers.Allowance(info.ID, ev.Actor, w.d.now)
+		reason, expires, allowed := w.d.matchers.Allowance(info.ID, ev.Actor, w.d.now())
 		if allowed {
 			w.Allowed++
 			if !w.d.showSuppressed {

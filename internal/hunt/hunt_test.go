@@ -3,6 +3,7 @@ package hunt_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/snapwarden/snapwarden/internal/config"
 	"github.com/snapwarden/snapwarden/internal/event"
@@ -191,5 +192,38 @@ level: high
 					d.Skipped(), c.Candidates, c.Hits, ids, tc.skipped, tc.candidates, tc.hits, tc.findings)
 			}
 		})
+	}
+}
+
+// TestWorker_allowExpiryFollowsClock: without a fixed Now, an allow entry
+// is judged at the time of each check, so a detector that runs for days
+// (serve) stops suppressing once the entry's day is over.
+func TestWorker_allowExpiryFollowsClock(t *testing.T) {
+	cfg, err := config.Parse(strings.NewReader(`allow: [{rule: "*", actor: "a", reason: "maintenance", expires: 2026-11-30}]`), "test.yaml")
+	if err == nil {
+		err = cfg.Validate()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 30, 23, 59, 0, 0, time.UTC)
+	rs, _ := hunt.BuiltinRules()
+	d, errs := hunt.New(rs, hunt.Options{Config: cfg, MinSeverity: finding.Info, Clock: func() time.Time { return now }})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	w := d.NewWorker()
+	count := func() int {
+		n := 0
+		ev := &event.Event{ID: "e", Cloud: event.AWS, Action: event.SnapshotCreate, Outcome: event.Success, Actor: event.Actor{ID: "a"}}
+		w.Findings(ev, func(finding.Finding) error { n++; return nil })
+		return n
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("%d findings on the entry's last day, want it to suppress them", n)
+	}
+	now = now.Add(2 * time.Minute)
+	if n := count(); n == 0 {
+		t.Error("no finding the day after the entry expired")
 	}
 }
