@@ -1,8 +1,11 @@
 package config
 
 import (
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/snapwarden/snapwarden/internal/event"
 )
 
 // TestGlob_kinds: each compiled kind matches as the general backtracking
@@ -41,6 +44,51 @@ func FuzzGlob(f *testing.F) {
 		s = strings.ToLower(s)
 		if got, want := g.match(s), wildcard(strings.ToLower(strings.TrimSpace(pattern)), s); got != want {
 			t.Fatalf("%q (kind %d) on %q: %v, backtracking says %v", pattern, g.kind, s, got, want)
+		}
+	})
+}
+
+// refKeys is actorKeys.of written plainly: each key trimmed and
+// lower-cased on its own, the session ARN built by concatenation.
+func refKeys(a event.Actor) []string {
+	var out []string
+	add := func(s string) {
+		if s = strings.ToLower(strings.TrimSpace(s)); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	add(a.ID)
+	add(a.SessionIssuer)
+	if !strings.HasPrefix(a.ID, "arn:") {
+		add(a.Name)
+	} else if a.Name != "" {
+		for _, role := range []string{a.SessionIssuer, a.ID} {
+			if partition, account, name, _, ok := parseRoleARN(role); ok {
+				add("arn:" + partition + ":sts::" + account + ":assumed-role/" + name + "/" + a.Name)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func FuzzActorKeys(f *testing.F) {
+	role := "arn:aws:iam::111122223333:role/OpsDashboard"
+	f.Add(role, "Session-1", role)
+	f.Add(" arn:aws:iam::1:role/path/X ", "ÜSER", "")
+	f.Add("Backup@Example.RU", "backup@example.ru", "")
+	f.Add(strings.Repeat("A", 300), strings.Repeat("B", 100), "arn:aws:iam::2:role/"+strings.Repeat("C", 200))
+	f.Add("\u00a0x\u0085", "İ", "K")
+	f.Fuzz(func(t *testing.T, id, name, issuer string) {
+		a := event.Actor{ID: id, Name: name, SessionIssuer: issuer}
+		var k actorKeys
+		k.of(a)
+		var got []string
+		for i := range k.n {
+			got = append(got, k.key(i))
+		}
+		if want := refKeys(a); !slices.Equal(got, want) {
+			t.Fatalf("keys of %+v: %q, want %q", a, got, want)
 		}
 	})
 }

@@ -1,10 +1,13 @@
 package config
 
 import (
+	"bytes"
 	"maps"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
+	"unsafe"
 
 	"github.com/snapwarden/snapwarden/internal/event"
 )
@@ -117,8 +120,10 @@ func (m *Matchers) TrustedPrincipal(a event.Actor) bool {
 	if m.principals.empty() {
 		return false
 	}
-	for _, s := range keysOf(a).list() {
-		if m.principals.match(s) {
+	var keys actorKeys
+	keys.of(a)
+	for i := range keys.n {
+		if m.principals.match(keys.key(i)) {
 			return true
 		}
 	}
@@ -215,7 +220,8 @@ func (m *Matchers) Allowance(ruleID string, a event.Actor, at time.Time) (reason
 		return "", "", false
 	}
 	rule := strings.ToLower(ruleID)
-	var keys *actorKeys
+	var keys actorKeys
+	ready := false
 	for i := range m.allow {
 		e := &m.allow[i]
 		if !e.until.IsZero() && !at.Before(e.until) {
@@ -227,11 +233,12 @@ func (m *Matchers) Allowance(ruleID string, a event.Actor, at time.Time) (reason
 		if e.anyActor {
 			return e.reason, e.expires, true
 		}
-		if keys == nil {
-			keys = keysOf(a)
+		if !ready {
+			keys.of(a)
+			ready = true
 		}
-		for _, k := range keys.list() {
-			if e.actor.match(k) {
+		for k := range keys.n {
+			if e.actor.match(keys.key(k)) {
 				return e.reason, e.expires, true
 			}
 		}
@@ -272,47 +279,101 @@ func (m *Matchers) ExposedAdminPort(in event.Ingress) (int, bool) {
 // actorKeys are the lower-cased strings an actor is known by. The name is
 // left out for actors identified by an ARN: an AWS session name is chosen by
 // whoever assumes the role, so trusting it would let anyone name a session
-// "backup@example.ru". Their session ARN is added instead.
+// "backup@example.ru". Their session ARN is added instead. Checked per
+// finding, they are lower-cased into room, which a caller keeps on its
+// stack: only keys that do not fit, or need Unicode lowering, allocate.
 type actorKeys struct {
-	keys [4]string
-	n    int
+	room  [320]byte
+	used  int
+	ends  [4]int    // key i is room[ends[i-1]:ends[i]] (from 0)…
+	extra [4]string // …unless it is here
+	n     int
 }
 
-func keysOf(a event.Actor) *actorKeys {
-	k := &actorKeys{}
+// of fills k with a's keys.
+func (k *actorKeys) of(a event.Actor) {
 	k.add(a.ID)
-	k.add(a.SessionIssuer)
+	if a.SessionIssuer != a.ID {
+		k.add(a.SessionIssuer)
+	}
 	if !strings.HasPrefix(a.ID, "arn:") {
 		k.add(a.Name)
 	} else if a.Name != "" {
 		for _, role := range []string{a.SessionIssuer, a.ID} {
-			if s := sessionARN(role, a.Name); s != "" {
-				k.add(s)
+			if partition, account, name, _, ok := parseRoleARN(role); ok {
+				k.add("arn:", partition, ":sts::", account, ":assumed-role/", name, "/", a.Name)
 				break
 			}
 		}
 	}
-	return k
 }
 
-func (k *actorKeys) add(s string) {
-	if s = strings.ToLower(strings.TrimSpace(s)); s == "" || slices.Contains(k.keys[:k.n], s) {
+// key returns key i, valid while k is.
+func (k *actorKeys) key(i int) string {
+	if k.extra[i] != "" {
+		return k.extra[i]
+	}
+	start := 0
+	if i > 0 {
+		start = k.ends[i-1]
+	}
+	return unsafe.String(&k.room[start], k.ends[i]-start)
+}
+
+// add adds the concatenation of parts, trimmed and lower-cased, unless it
+// is empty or known already.
+func (k *actorKeys) add(parts ...string) {
+	start, end := k.used, k.used
+	for _, p := range parts {
+		if end+len(p) > len(k.room) {
+			k.addExtra(parts)
+			return
+		}
+		end += copy(k.room[end:], p)
+	}
+	b := bytes.TrimSpace(k.room[start:end])
+	for i, c := range b {
+		switch {
+		case c >= utf8.RuneSelf:
+			k.addExtra(parts)
+			return
+		case 'A' <= c && c <= 'Z':
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	if len(b) == 0 {
 		return
 	}
-	k.keys[k.n] = s
+	// Keys are kept contiguous: the trimmed key moves to the start.
+	n := copy(k.room[start:], b)
+	k.used = start + n
+	k.extra[k.n] = ""
+	k.ends[k.n] = k.used
+	if k.known(k.key(k.n)) {
+		k.used = start
+		return
+	}
 	k.n++
 }
 
-func (k *actorKeys) list() []string { return k.keys[:k.n] }
-
-// sessionARN returns arn:P:sts::A:assumed-role/R/S for the role ARN
-// arn:P:iam::A:role/[path/]R and session S, or "".
-func sessionARN(role, session string) string {
-	partition, account, name, _, ok := parseRoleARN(role)
-	if !ok {
-		return ""
+// addExtra adds a key lower-cased with Unicode rules, outside room.
+func (k *actorKeys) addExtra(parts []string) {
+	s := strings.ToLower(strings.TrimSpace(strings.Join(parts, "")))
+	if s == "" || k.known(s) {
+		return
 	}
-	return "arn:" + partition + ":sts::" + account + ":assumed-role/" + name + "/" + session
+	k.extra[k.n] = s
+	k.ends[k.n] = k.used
+	k.n++
+}
+
+func (k *actorKeys) known(s string) bool {
+	for i := range k.n {
+		if k.key(i) == s {
+			return true
+		}
+	}
+	return false
 }
 
 // parseRoleARN splits arn:P:iam::A:role/[path/]R, path saying whether one

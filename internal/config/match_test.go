@@ -71,6 +71,7 @@ func TestMatchers_TrustedPrincipal(t *testing.T) {
   - "*@backup.example.com"
   - "a11ce000-0000-4000-8000-000000000001"
   - "ajesa000000000000002"
+  - "üser@example.ru"
 `)
 	role := "arn:aws:iam::111122223333:role/backup-automation"
 	tests := []struct {
@@ -98,6 +99,10 @@ func TestMatchers_TrustedPrincipal(t *testing.T) {
 		{"IAM user named like a trusted email", event.Actor{ID: "arn:aws:iam::999999999999:user/backup@example.ru", Name: "backup@example.ru"}, false},
 		{"stranger", event.Actor{ID: "attacker@gmail.com", Name: "attacker@gmail.com"}, false},
 		{"nobody", event.Actor{}, false},
+		{"blanks around", event.Actor{ID: " Backup@Example.RU\t"}, true},
+		{"Unicode lowering", event.Actor{ID: "ÜSER@EXAMPLE.RU"}, true},
+		{"an id longer than the keys' room", event.Actor{ID: strings.Repeat("X", 400) + "@Backup.Example.COM"}, true},
+		{"a session ARN beyond the room", event.Actor{ID: "arn:aws:iam::123456789012:role/OPS-" + strings.Repeat("x", 150), Name: strings.Repeat("s", 100)}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -105,6 +110,17 @@ func TestMatchers_TrustedPrincipal(t *testing.T) {
 				t.Errorf("TrustedPrincipal(%+v) = %v, want %v", tt.a, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestMatchers_noAllocation: checked per finding, the allow list and the
+// trusted principals allocate nothing for an ASCII actor.
+func TestMatchers_noAllocation(t *testing.T) {
+	m := config.Default().Matchers()
+	a := event.Actor{ID: "arn:aws:iam::111122223333:role/OpsDashboard", Name: "Session-42", SessionIssuer: "arn:aws:iam::111122223333:role/OpsDashboard"}
+	at := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	if n := testing.AllocsPerRun(100, func() { m.Allowance("r", a, at); m.TrustedPrincipal(a) }); n != 0 {
+		t.Errorf("%v allocations a check", n)
 	}
 }
 
@@ -300,5 +316,20 @@ func BenchmarkMatchers(b *testing.B) {
 	for b.Loop() {
 		m.TrustedPrincipal(a)
 		m.Critical(event.AWS, r)
+	}
+}
+
+// BenchmarkAllowance is the allow-list check hunt makes per finding, with
+// the default list, for an assumed-role session the list does not name.
+func BenchmarkAllowance(b *testing.B) {
+	m := config.Default().Matchers()
+	a := event.Actor{ID: "arn:aws:iam::111122223333:role/OpsDashboard", Name: "session-42", Type: "AssumedRole",
+		SessionIssuer: "arn:aws:iam::111122223333:role/OpsDashboard"}
+	at := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, ok := m.Allowance("905d389b-b853-46d0-9d3d-dea0d3a3cd49", a, at); ok {
+			b.Fatal("allowed")
+		}
 	}
 }
