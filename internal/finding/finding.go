@@ -9,7 +9,6 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"log/slog"
 	"slices"
 	"strings"
@@ -200,26 +199,9 @@ func (f *Finding) SummaryIn(lang string) string {
 }
 
 // MarshalJSON writes empty lists as [] and an empty summary as {}, so
-// consumers need not test for null.
+// consumers need not test for null (see AppendJSON).
 func (f Finding) MarshalJSON() ([]byte, error) {
-	type plain Finding
-	p := plain(f)
-	if p.Attack == nil {
-		p.Attack = []string{}
-	}
-	if p.Actors == nil {
-		p.Actors = []string{}
-	}
-	if p.Resources == nil {
-		p.Resources = []Resource{}
-	}
-	if p.Events == nil {
-		p.Events = []EventRef{}
-	}
-	if p.Summary == nil {
-		p.Summary = map[string]string{}
-	}
-	return json.Marshal(p)
+	return f.AppendJSON(make([]byte, 0, 1024))
 }
 
 // Compare orders findings for output: higher severity first, then earlier
