@@ -140,6 +140,16 @@ func compileSet(patterns []string) set {
 
 func (s *set) empty() bool { return len(s.exact) == 0 && len(s.globs) == 0 }
 
+// matchAny reports whether any of an actor's keys matches.
+func (s *set) matchAny(k *actorKeys) bool {
+	for i := range k.n {
+		if s.match(k.key(i)) {
+			return true
+		}
+	}
+	return false
+}
+
 // match reports whether s, already lower-cased, matches any pattern.
 func (s *set) match(x string) bool {
 	if _, ok := s.exact[x]; ok {

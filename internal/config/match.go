@@ -20,8 +20,12 @@ type Matchers struct {
 	principals set
 	critical   []criticalMatcher
 	allow      []allowMatcher
-	adminPorts []int
-	tags       func(cloud event.Cloud, id string) map[string]string
+	// allowActors are the actor patterns of every allow entry: an actor
+	// none of them matches is allowed by no entry, whatever the rule.
+	allowActors   set
+	allowAnyActor bool // an entry without an actor
+	adminPorts    []int
+	tags          func(cloud event.Cloud, id string) map[string]string
 }
 
 type criticalMatcher struct {
@@ -74,7 +78,11 @@ func (c *Config) Matchers() *Matchers {
 		slices.SortFunc(cm.tags, func(a, b tagMatcher) int { return strings.Compare(a.key, b.key) })
 		m.critical = append(m.critical, cm)
 	}
+	var allowActors []string
 	for _, e := range c.Allow {
+		if strings.TrimSpace(e.Actor) != "" {
+			allowActors = append(allowActors, withRoleSessions([]string{e.Actor})...)
+		}
 		am := allowMatcher{
 			rule: compileGlob(e.Rule), actor: compileSet(withRoleSessions([]string{e.Actor})),
 			anyRule: strings.TrimSpace(e.Rule) == "", anyActor: strings.TrimSpace(e.Actor) == "",
@@ -88,7 +96,9 @@ func (c *Config) Matchers() *Matchers {
 			am.expires = e.Expires.Format(time.DateOnly)
 		}
 		m.allow = append(m.allow, am)
+		m.allowAnyActor = m.allowAnyActor || am.anyActor
 	}
+	m.allowActors = compileSet(allowActors)
 	m.adminPorts = slices.Concat(alwaysAdminPorts, c.AdminPorts)
 	m.adminPorts = slices.DeleteFunc(m.adminPorts, func(p int) bool { return p < 1 || p > 65535 })
 	slices.Sort(m.adminPorts)
@@ -122,12 +132,7 @@ func (m *Matchers) TrustedPrincipal(a event.Actor) bool {
 	}
 	var keys actorKeys
 	keys.of(a)
-	for i := range keys.n {
-		if m.principals.match(keys.key(i)) {
-			return true
-		}
-	}
-	return false
+	return m.principals.matchAny(&keys)
 }
 
 // Critical reports whether the config marks r critical: by id (exact; Azure
@@ -219,9 +224,12 @@ func (m *Matchers) Allowance(ruleID string, a event.Actor, at time.Time) (reason
 	if len(m.allow) == 0 {
 		return "", "", false
 	}
-	rule := strings.ToLower(ruleID)
 	var keys actorKeys
-	ready := false
+	keys.of(a)
+	if !m.allowAnyActor && !m.allowActors.matchAny(&keys) {
+		return "", "", false // no entry names the actor: most findings
+	}
+	rule := strings.ToLower(ruleID)
 	for i := range m.allow {
 		e := &m.allow[i]
 		if !e.until.IsZero() && !at.Before(e.until) {
@@ -232,10 +240,6 @@ func (m *Matchers) Allowance(ruleID string, a event.Actor, at time.Time) (reason
 		}
 		if e.anyActor {
 			return e.reason, e.expires, true
-		}
-		if !ready {
-			keys.of(a)
-			ready = true
 		}
 		for k := range keys.n {
 			if e.actor.match(keys.key(k)) {
