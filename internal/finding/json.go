@@ -1,12 +1,12 @@
 package finding
 
 import (
-	"encoding/binary"
 	"errors"
 	"slices"
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/snapwarden/snapwarden/internal/jsonstr"
 )
 
 // AppendJSON appends the finding's JSON: the bytes encoding/json writes for
@@ -138,70 +138,5 @@ func appendJSONTime(b []byte, t time.Time) ([]byte, error) {
 	return append(b, '"'), nil
 }
 
-// appendJSONString writes s quoted as encoding/json does: \b \f \n \r \t
-// and \" \\ short, other controls, <, >, &, U+2028 and U+2029 as \u
-// escapes, each invalid UTF-8 byte as \ufffd.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start, i := 0, 0
-	for i+8 <= len(s) && plain8(binary.LittleEndian.Uint64([]byte(s[i:i+8]))) {
-		i += 8
-	}
-	for i < len(s) {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-			i += n
-			start = i
-			continue
-		}
-		i += n
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
-
-// plain8 reports whether eight bytes are all printable ASCII that JSON
-// strings keep as they are: none below 0x20 or from 0x80, none of " \ < > &.
-func plain8(x uint64) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	below := (x - 0x20*ones) &^ x // a byte below 0x20 (or from 0x80) sets its high bit
-	has := func(c uint64) uint64 { y := x ^ c*ones; return (y - ones) &^ y }
-	return (below|x|has('"')|has('\\')|has('<')|has('>')|has('&'))&highs == 0
-}
+// appendJSONString writes s quoted as encoding/json does, HTML-safe.
+func appendJSONString(b []byte, s string) []byte { return jsonstr.Append(b, s, true) }
