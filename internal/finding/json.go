@@ -71,16 +71,8 @@ func (f *Finding) AppendJSON(b []byte) ([]byte, error) {
 		b = appendJSONString(b, e.Actor)
 		b = append(b, '}')
 	}
-	b = append(b, `],"summary":{`...)
-	for i, lang := range sortedKeys(f.Summary) {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, lang)
-		b = append(b, ':')
-		b = appendJSONString(b, f.Summary[lang])
-	}
-	b = append(b, '}')
+	b = append(b, `],"summary":`...)
+	b = appendJSONMap(b, f.Summary)
 	if f.Status != "" {
 		b = append(b, `,"status":`...)
 		b = appendJSONString(b, string(f.Status))
@@ -103,15 +95,24 @@ func (f *Finding) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// sortedKeys returns a summary's languages in order; summaries have one
-// or two, so a small array saves the allocation.
-func sortedKeys(m map[string]string) []string {
+// appendJSONMap writes a map as encoding/json does, keys in order (maps
+// here have two or three: a small array saves the allocation).
+func appendJSONMap(b []byte, m map[string]string) []byte {
 	keys := make([]string, 0, 4)
 	for k := range m {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	return keys
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		b = appendJSONString(b, m[k])
+	}
+	return append(b, '}')
 }
 
 func appendJSONStrings(b []byte, ss []string) []byte {

@@ -3,6 +3,7 @@ package finding
 import (
 	"cmp"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -258,4 +259,195 @@ func ms(t time.Time) int64 {
 		return 0
 	}
 	return t.UnixMilli()
+}
+
+// MarshalJSON writes the finding as encoding/json would, field by field,
+// without reflection (see Finding.AppendJSON).
+func (o ocsfFinding) MarshalJSON() ([]byte, error) {
+	return o.appendJSON(make([]byte, 0, 2048)), nil
+}
+
+func (o *ocsfFinding) appendJSON(b []byte) []byte {
+	b = append(b, `{"activity_id":`...)
+	b = strconv.AppendInt(b, int64(o.ActivityID), 10)
+	b = appendKeyString(b, "activity_name", o.ActivityName)
+	b = appendKeyInt(b, "category_uid", int64(o.CategoryUID))
+	b = appendKeyString(b, "category_name", o.CategoryName)
+	b = appendKeyInt(b, "class_uid", int64(o.ClassUID))
+	b = appendKeyString(b, "class_name", o.ClassName)
+	b = appendKeyInt(b, "type_uid", int64(o.TypeUID))
+	b = appendKeyString(b, "type_name", o.TypeName)
+	b = appendKeyInt(b, "severity_id", int64(o.SeverityID))
+	b = appendKeyString(b, "severity", o.Severity)
+	b = appendKeyInt(b, "time", o.Time)
+	b = appendKeyInt(b, "start_time", o.StartTime)
+	b = appendKeyInt(b, "end_time", o.EndTime)
+	b = appendKeyInt(b, "status_id", int64(o.StatusID))
+	b = appendKeyString(b, "status", o.Status)
+	if o.Message != "" {
+		b = appendKeyString(b, "message", o.Message)
+	}
+	m := &o.Metadata
+	b = append(b, `,"metadata":{"version":`...)
+	b = appendJSONString(b, m.Version)
+	b = append(b, `,"product":{"name":`...)
+	b = appendJSONString(b, m.Product.Name)
+	b = appendKeyString(b, "vendor_name", m.Product.VendorName)
+	if m.Product.Version != "" {
+		b = appendKeyString(b, "version", m.Product.Version)
+	}
+	b = append(b, `},"profiles":`...)
+	b = appendJSONStrings(b, m.Profiles)
+	b = appendKeyString(b, "uid", m.UID)
+	fi := &o.FindingInfo
+	b = append(b, `},"finding_info":{"uid":`...)
+	b = appendJSONString(b, fi.UID)
+	b = appendKeyString(b, "title", fi.Title)
+	if fi.Desc != "" {
+		b = appendKeyString(b, "desc", fi.Desc)
+	}
+	b = append(b, `,"types":`...)
+	b = appendJSONStrings(b, fi.Types)
+	b = appendKeyInt(b, "first_seen_time", fi.FirstSeenTime)
+	b = appendKeyInt(b, "last_seen_time", fi.LastSeenTime)
+	b = append(b, `,"analytic":{"uid":`...)
+	b = appendJSONString(b, fi.Analytic.UID)
+	b = appendKeyString(b, "name", fi.Analytic.Name)
+	b = appendKeyInt(b, "type_id", int64(fi.Analytic.TypeID))
+	b = appendKeyString(b, "type", fi.Analytic.Type)
+	b = append(b, '}')
+	if len(fi.Attacks) > 0 {
+		b = append(b, `,"attacks":[`...)
+		for i, a := range fi.Attacks {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"technique":{"uid":`...)
+			b = appendJSONString(b, a.Technique.UID)
+			b = append(b, '}')
+			if a.SubTechnique != nil {
+				b = append(b, `,"sub_technique":{"uid":`...)
+				b = appendJSONString(b, a.SubTechnique.UID)
+				b = append(b, '}')
+			}
+			if a.Version != "" {
+				b = appendKeyString(b, "version", a.Version)
+			}
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	if len(fi.RelatedEvents) > 0 {
+		b = append(b, `,"related_events":[`...)
+		for i, r := range fi.RelatedEvents {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"uid":`...)
+			b = appendJSONString(b, r.UID)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `},"cloud":{"provider":`...)
+	b = appendJSONString(b, o.Cloud.Provider)
+	if o.Cloud.Region != "" {
+		b = appendKeyString(b, "region", o.Cloud.Region)
+	}
+	if o.Cloud.Account != nil {
+		b = append(b, `,"account":{"uid":`...)
+		b = appendJSONString(b, o.Cloud.Account.UID)
+		b = append(b, '}')
+	}
+	b = append(b, '}')
+	if o.Actor != nil {
+		b = append(b, `,"actor":`...)
+		b = o.Actor.appendJSON(b)
+	}
+	if len(o.Resources) > 0 {
+		b = append(b, `,"resources":[`...)
+		for i, r := range o.Resources {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"uid":`...)
+			b = appendJSONString(b, r.UID)
+			b = appendKeyString(b, "type", r.Type)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	if len(o.Evidences) > 0 {
+		b = append(b, `,"evidences":[`...)
+		for i, e := range o.Evidences {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"api":{"operation":`...)
+			b = appendJSONString(b, e.API.Operation)
+			b = append(b, `,"request":{"uid":`...)
+			b = appendJSONString(b, e.API.Request.UID)
+			b = append(b, `}}`...)
+			if e.Actor != nil {
+				b = append(b, `,"actor":`...)
+				b = e.Actor.appendJSON(b)
+			}
+			b = append(b, `,"data":`...)
+			b = appendJSONMap(b, e.Data)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	if u := o.Unmapped; u != nil {
+		b = append(b, `,"unmapped":{`...)
+		n := len(b)
+		if len(u.Summary) > 0 {
+			b = append(b, `,"summary":`...)
+			b = appendJSONMap(b, u.Summary)
+		}
+		if u.RuleKind != "" {
+			b = appendKeyString(b, "rule_kind", string(u.RuleKind))
+		}
+		if u.Revision != 0 {
+			b = appendKeyInt(b, "revision", int64(u.Revision))
+		}
+		if s := u.Suppression; s != nil {
+			b = append(b, `,"suppression":{"reason":`...)
+			b = appendJSONString(b, s.Reason)
+			b = appendKeyString(b, "by", s.By)
+			if s.Expires != "" {
+				b = appendKeyString(b, "expires", s.Expires)
+			}
+			b = append(b, '}')
+		}
+		if len(b) > n {
+			b = append(b[:n], b[n+1:]...) // the first member's comma
+		}
+		b = append(b, '}')
+	}
+	return append(b, '}')
+}
+
+func (a *ocsfActor) appendJSON(b []byte) []byte {
+	b = append(b, `{"user":{"uid":`...)
+	b = appendJSONString(b, a.User.UID)
+	if a.User.Name != "" {
+		b = appendKeyString(b, "name", a.User.Name)
+	}
+	return append(b, `}}`...)
+}
+
+// appendKeyString appends ,"key":"value"; key is written as is.
+func appendKeyString(b []byte, key, value string) []byte {
+	b = append(b, ',', '"')
+	b = append(b, key...)
+	b = append(b, '"', ':')
+	return appendJSONString(b, value)
+}
+
+func appendKeyInt(b []byte, key string, n int64) []byte {
+	b = append(b, ',', '"')
+	b = append(b, key...)
+	b = append(b, '"', ':')
+	return strconv.AppendInt(b, n, 10)
 }
