@@ -111,13 +111,14 @@ type RuleInfo struct {
 // of its key events, in order. The same rule on the same events gives the
 // same id in every run, so stores and users can deduplicate.
 func ID(ruleID string, eventIDs ...string) string {
-	h := sha256.New()
-	h.Write([]byte(ruleID))
+	var room [256]byte // most ids fit: hashed without an allocation
+	b := append(room[:0], ruleID...)
 	for _, id := range eventIDs {
-		h.Write([]byte{0}) // separator: ("ab","c") and ("a","bc") differ
-		h.Write([]byte(id))
+		b = append(b, 0) // separator: ("ab","c") and ("a","bc") differ
+		b = append(b, id...)
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
 }
 
 // AttackIDs returns the ATT&CK technique ids among Sigma tags, upper-cased,

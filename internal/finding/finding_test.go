@@ -20,6 +20,12 @@ func TestID(t *testing.T) {
 	if len(a) != 32 || strings.Trim(a, "0123456789abcdef") != "" {
 		t.Errorf("ID = %q, want 32 hex digits", a)
 	}
+	// Ids are how stores and sinks recognise a finding again: they must
+	// not change between versions. (sha256 of "rule-1\x00e1\x00e2", by
+	// sha256sum.)
+	if want := "b967c78aa9a31a31300ece57bff5cf2b"; a != want {
+		t.Errorf("ID = %s, want %s as in earlier versions", a, want)
+	}
 	distinct := []string{
 		a,
 		finding.ID("rule-1", "e2", "e1"), // order matters: the key events are in order
