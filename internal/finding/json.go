@@ -23,10 +23,8 @@ func (f *Finding) AppendJSON(b []byte) ([]byte, error) {
 	b = appendJSONString(b, f.ID)
 	b = append(b, `,"rule":{"id":`...)
 	b = appendJSONString(b, f.Rule.ID)
-	b = append(b, `,"title":`...)
-	b = appendJSONString(b, f.Rule.Title)
-	b = append(b, `,"kind":`...)
-	b = appendJSONString(b, string(f.Rule.Kind))
+	b = appendKeyString(b, "title", f.Rule.Title)
+	b = appendKeyString(b, "kind", string(f.Rule.Kind))
 	b = append(b, `},"severity":`...)
 	b = appendJSONString(b, string(sev))
 	b = append(b, `,"attack":`...)
@@ -35,10 +33,8 @@ func (f *Finding) AppendJSON(b []byte) ([]byte, error) {
 	if b, err = appendJSONTime(b, f.Time); err != nil {
 		return nil, err
 	}
-	b = append(b, `,"cloud":`...)
-	b = appendJSONString(b, string(f.Cloud))
-	b = append(b, `,"account":`...)
-	b = appendJSONString(b, f.Account)
+	b = appendKeyString(b, "cloud", string(f.Cloud))
+	b = appendKeyString(b, "account", f.Account)
 	b = append(b, `,"actors":`...)
 	b = appendJSONStrings(b, f.Actors)
 	b = append(b, `,"resources":[`...)
@@ -48,8 +44,7 @@ func (f *Finding) AppendJSON(b []byte) ([]byte, error) {
 		}
 		b = append(b, `{"type":`...)
 		b = appendJSONString(b, string(r.Type))
-		b = append(b, `,"id":`...)
-		b = appendJSONString(b, r.ID)
+		b = appendKeyString(b, "id", r.ID)
 		b = append(b, '}')
 	}
 	b = append(b, `],"events":[`...)
@@ -63,32 +58,25 @@ func (f *Finding) AppendJSON(b []byte) ([]byte, error) {
 		if b, err = appendJSONTime(b, e.Time); err != nil {
 			return nil, err
 		}
-		b = append(b, `,"operation":`...)
-		b = appendJSONString(b, e.Operation)
-		b = append(b, `,"action":`...)
-		b = appendJSONString(b, string(e.Action))
-		b = append(b, `,"actor":`...)
-		b = appendJSONString(b, e.Actor)
+		b = appendKeyString(b, "operation", e.Operation)
+		b = appendKeyString(b, "action", string(e.Action))
+		b = appendKeyString(b, "actor", e.Actor)
 		b = append(b, '}')
 	}
 	b = append(b, `],"summary":`...)
 	b = appendJSONMap(b, f.Summary)
 	if f.Status != "" {
-		b = append(b, `,"status":`...)
-		b = appendJSONString(b, string(f.Status))
+		b = appendKeyString(b, "status", string(f.Status))
 	}
 	if f.Revision != 0 {
-		b = append(b, `,"revision":`...)
-		b = strconv.AppendInt(b, int64(f.Revision), 10)
+		b = appendKeyInt(b, "revision", int64(f.Revision))
 	}
 	if s := f.Suppression; s != nil {
 		b = append(b, `,"suppression":{"reason":`...)
 		b = appendJSONString(b, s.Reason)
-		b = append(b, `,"by":`...)
-		b = appendJSONString(b, s.By)
+		b = appendKeyString(b, "by", s.By)
 		if s.Expires != "" {
-			b = append(b, `,"expires":`...)
-			b = appendJSONString(b, s.Expires)
+			b = appendKeyString(b, "expires", s.Expires)
 		}
 		b = append(b, '}')
 	}
@@ -141,3 +129,18 @@ func appendJSONTime(b []byte, t time.Time) ([]byte, error) {
 
 // appendJSONString writes s quoted as encoding/json does, HTML-safe.
 func appendJSONString(b []byte, s string) []byte { return jsonstr.Append(b, s, true) }
+
+// appendKeyString appends ,"key":"value"; key is written as is.
+func appendKeyString(b []byte, key, value string) []byte {
+	b = append(b, ',', '"')
+	b = append(b, key...)
+	b = append(b, '"', ':')
+	return appendJSONString(b, value)
+}
+
+func appendKeyInt(b []byte, key string, n int64) []byte {
+	b = append(b, ',', '"')
+	b = append(b, key...)
+	b = append(b, '"', ':')
+	return strconv.AppendInt(b, n, 10)
+}

@@ -2,7 +2,6 @@ package finding
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"io"
 	"sync"
 	"unicode"
@@ -17,20 +16,15 @@ import (
 // instead of obeying them; the JSON value is the same. The sink is safe for
 // concurrent use: each finding is one whole Write.
 func JSONL(w io.Writer) func(Finding) error {
-	return lines(w, func(f Finding) any { return f })
+	return lines(w, func(b []byte, f *Finding) ([]byte, error) { return f.AppendJSON(b) })
 }
 
-// lines returns a sink writing conv(f) as one JSON line under a lock.
-func lines(w io.Writer, conv func(Finding) any) func(Finding) error {
+// lines returns a sink writing what appendJSON appends for each finding as
+// one line under a lock.
+func lines(w io.Writer, appendJSON func([]byte, *Finding) ([]byte, error)) func(Finding) error {
 	var mu sync.Mutex
 	return func(f Finding) error {
-		var b []byte
-		var err error
-		if m, ok := conv(f).(json.Marshaler); ok {
-			b, err = m.MarshalJSON() // json.Marshal would compact it again
-		} else {
-			b, err = json.Marshal(conv(f))
-		}
+		b, err := appendJSON(make([]byte, 0, 2048), &f)
 		if err != nil {
 			return err
 		}

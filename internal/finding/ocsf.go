@@ -36,7 +36,10 @@ const (
 // API operation and request id, its actor, its time and normalized action)
 // and a related event. Like JSONL, the sink is safe for concurrent use.
 func OCSF(w io.Writer, version string) func(Finding) error {
-	return lines(w, func(f Finding) any { return toOCSF(f, version) })
+	return lines(w, func(b []byte, f *Finding) ([]byte, error) {
+		o := toOCSF(*f, version)
+		return o.appendJSON(b), nil
+	})
 }
 
 type ocsfFinding struct {
@@ -261,12 +264,8 @@ func ms(t time.Time) int64 {
 	return t.UnixMilli()
 }
 
-// MarshalJSON writes the finding as encoding/json would, field by field,
+// appendJSON writes the finding as encoding/json would, field by field,
 // without reflection (see Finding.AppendJSON).
-func (o ocsfFinding) MarshalJSON() ([]byte, error) {
-	return o.appendJSON(make([]byte, 0, 2048)), nil
-}
-
 func (o *ocsfFinding) appendJSON(b []byte) []byte {
 	b = append(b, `{"activity_id":`...)
 	b = strconv.AppendInt(b, int64(o.ActivityID), 10)
@@ -435,19 +434,4 @@ func (a *ocsfActor) appendJSON(b []byte) []byte {
 		b = appendKeyString(b, "name", a.User.Name)
 	}
 	return append(b, `}}`...)
-}
-
-// appendKeyString appends ,"key":"value"; key is written as is.
-func appendKeyString(b []byte, key, value string) []byte {
-	b = append(b, ',', '"')
-	b = append(b, key...)
-	b = append(b, '"', ':')
-	return appendJSONString(b, value)
-}
-
-func appendKeyInt(b []byte, key string, n int64) []byte {
-	b = append(b, ',', '"')
-	b = append(b, key...)
-	b = append(b, '"', ':')
-	return strconv.AppendInt(b, n, 10)
 }
