@@ -71,16 +71,21 @@ func (f *Finding) AppendJSON(b []byte) ([]byte, error) {
 	if f.Revision != 0 {
 		b = appendKeyInt(b, "revision", int64(f.Revision))
 	}
-	if s := f.Suppression; s != nil {
-		b = append(b, `,"suppression":{"reason":`...)
-		b = appendJSONString(b, s.Reason)
-		b = appendKeyString(b, "by", s.By)
-		if s.Expires != "" {
-			b = appendKeyString(b, "expires", s.Expires)
-		}
-		b = append(b, '}')
+	if f.Suppression != nil {
+		b = appendSuppression(b, f.Suppression)
 	}
 	return append(b, '}'), nil
+}
+
+// appendSuppression appends ,"suppression":{…}.
+func appendSuppression(b []byte, s *Suppression) []byte {
+	b = append(b, `,"suppression":{"reason":`...)
+	b = appendJSONString(b, s.Reason)
+	b = appendKeyString(b, "by", s.By)
+	if s.Expires != "" {
+		b = appendKeyString(b, "expires", s.Expires)
+	}
+	return append(b, '}')
 }
 
 // appendJSONMap writes a map as encoding/json does, keys in order (maps

@@ -410,14 +410,8 @@ func (o *ocsfFinding) appendJSON(b []byte) []byte {
 		if u.Revision != 0 {
 			b = appendKeyInt(b, "revision", int64(u.Revision))
 		}
-		if s := u.Suppression; s != nil {
-			b = append(b, `,"suppression":{"reason":`...)
-			b = appendJSONString(b, s.Reason)
-			b = appendKeyString(b, "by", s.By)
-			if s.Expires != "" {
-				b = appendKeyString(b, "expires", s.Expires)
-			}
-			b = append(b, '}')
+		if u.Suppression != nil {
+			b = appendSuppression(b, u.Suppression)
 		}
 		if len(b) > n {
 			b = append(b[:n], b[n+1:]...) // the first member's comma
