@@ -34,11 +34,9 @@ type Options struct {
 	// would all be dropped are not evaluated, unless a correlation rule
 	// counts their matches.
 	MinSeverity finding.Severity
-	// Now fixes the time allow-list expiry is judged at. Zero: Clock's
-	// time at each check, so that a long-running serve stops suppressing
-	// once an entry expires.
-	Now time.Time
-	// Clock tells the time when Now is zero; nil is time.Now.
+	// Clock tells the time allow-list expiry is judged at, read at each
+	// check so that a long-running serve stops suppressing once an entry
+	// expires; nil is time.Now.
 	Clock func() time.Time
 	// ShowSuppressed lists findings the allow-list suppresses, marked with
 	// the entry's reason, instead of dropping them.
@@ -131,9 +129,7 @@ func New(rs []*rule.Rule, opts Options) (*Detector, rule.ErrorList) {
 		}
 	}
 	d := &Detector{engine: eng, matchers: m, tags: book, info: map[*rule.Rule]finding.RuleInfo{}, min: opts.MinSeverity, now: opts.Clock, showSuppressed: opts.ShowSuppressed}
-	if !opts.Now.IsZero() {
-		d.now = func() time.Time { return opts.Now }
-	} else if d.now == nil {
+	if d.now == nil {
 		d.now = time.Now
 	}
 	d.chainOpt = chain.Options{
