@@ -112,7 +112,7 @@ func (s *snapwarden) hunt(ctx context.Context, ndjson []byte, hit func(rule, lin
 
 // decode runs one decoder over ndjson, counting bad records.
 func (s *snapwarden) decode(ctx context.Context, ndjson []byte, emit func(*event.Event) error) (bad int, err error) {
-	dec := decode.NewDecoder(decode.Options{Formats: formats.All()})
+	dec := decode.NewDecoder(decode.Options{Formats: formats.All(), Scratch: true}) // as hunt's
 	onBad := func(*decode.RecordError) error { bad++; return nil }
 	_, err = dec.Decode(ctx, bytes.NewReader(ndjson), "events", emit, onBad)
 	return bad, err

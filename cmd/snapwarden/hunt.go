@@ -239,6 +239,9 @@ func runHunt(ctx context.Context, e env, o huntOptions, paths []string) error {
 		Workers:         o.workers,
 		Stdin:           e.stdin,
 		DefaultAccounts: accounts,
+		// Rules and --events take what they keep from an event before the
+		// next; the activity table keeps the events.
+		Scratch: !o.activity,
 		Problem: func(p scan.Problem) {
 			warnMu.Lock()
 			defer warnMu.Unlock()

@@ -104,6 +104,20 @@ type Output struct {
 	count  int
 	docs   [1]*fastjson.Value
 	raw    [1]json.RawMessage
+	// scratch is the Decoder's reusable event (Options.Scratch), or nil.
+	scratch *event.Event
+}
+
+// Scratch returns the Decoder's reusable event, cleared and marked
+// Scratch, for a format to fill with views into the record (see
+// Options.Scratch); nil when the Decoder lends none (o may be nil), and the
+// format then allocates the event and owns its strings.
+func (o *Output) Scratch() *event.Event {
+	if o == nil || o.scratch == nil {
+		return nil
+	}
+	*o.scratch = event.Event{Scratch: true}
+	return o.scratch
 }
 
 // Record hands over a record that stands alone. raw is the record's JSON
@@ -177,6 +191,13 @@ type Options struct {
 	Formats []Format
 	// Pairer joins paired records across inputs; nil emits every record alone.
 	Pairer *Pairer
+	// Scratch lets a format hand over the event of an ordinary record (for
+	// CloudTrail, an operation without a handler: most are reads) in one
+	// event the Decoder reuses, its strings views into the parsed record
+	// (Event.Scratch): nothing is allocated or copied for it. The emit
+	// callback then keeps no event it is given, scratch or not (it keeps a
+	// Clone), and calls Own before it keeps any of a scratch event's strings.
+	Scratch bool
 	// MaxRecord caps one record's size (DefaultMaxRecord when 0).
 	MaxRecord int
 }
@@ -195,7 +216,8 @@ type Decoder struct {
 	opts   Options
 	parser fastjson.Parser
 	last   Format
-	split  *Splitter // reused from input to input, with its buffer
+	split  *Splitter   // reused from input to input, with its buffer
+	lent   event.Event // the event of Options.Scratch
 }
 
 // NewDecoder returns a Decoder.
@@ -219,6 +241,9 @@ func (d *Decoder) Decode(ctx context.Context, r io.Reader, file string, emit fun
 		sp.SetMaxRecord(d.opts.MaxRecord)
 	}
 	out := &Output{file: file, pairer: d.opts.Pairer}
+	if d.opts.Scratch {
+		out.scratch = &d.lent
+	}
 	out.emit = func(e *event.Event) error {
 		if err := emit(e); err != nil {
 			return stopError{err} // tells a failing emit from a bad record

@@ -55,8 +55,8 @@ func Str(v *fastjson.Value, path ...string) string {
 
 // View is Str of v itself without the copy: the text of a string points
 // into the parser's buffer, so it is valid only until that parser parses
-// again. A decoder reads with View what it may drop, and passes what the
-// event keeps to Own.
+// again. A decoder reads with View what it may drop; an event made of views
+// is scratch until event.Own copies them.
 func View(v *fastjson.Value) string {
 	if v == nil {
 		return ""
@@ -72,29 +72,6 @@ func View(v *fastjson.Value) string {
 		return v.String()
 	}
 	return ""
-}
-
-// Own gives the strings at ps storage of their own, all in one allocation
-// (one per event instead of one per field), so that views (see View)
-// outlive the parse they came from.
-func Own(ps ...*string) {
-	n := 0
-	for _, p := range ps {
-		n += len(*p)
-	}
-	if n == 0 {
-		return
-	}
-	b := make([]byte, 0, n)
-	for _, p := range ps {
-		b = append(b, *p...)
-	}
-	all := unsafe.String(&b[0], n) // b is never written again
-	for _, p := range ps {
-		if k := len(*p); k > 0 {
-			*p, all = all[:k], all[k:]
-		}
-	}
 }
 
 // Int returns the value at path as an integer, accepting numbers and numeric

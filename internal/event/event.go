@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/valyala/fastjson"
 )
@@ -41,6 +42,11 @@ type Event struct {
 	// decoder's emit callback runs (the parser reuses them afterwards), so
 	// rules on raw fields are evaluated there, without parsing again.
 	Docs []*fastjson.Value `json:"-"`
+	// Scratch is set while the event's strings (those Own copies; never its
+	// resources', shares' or ingress rules') are views into the decoder's
+	// buffers (see decode.Options.Scratch), valid only while the emit
+	// callback runs. Own gives them storage of their own.
+	Scratch bool `json:"-"`
 }
 
 // Actor is the principal behind an operation. ID is the stable identity used
@@ -194,12 +200,49 @@ func (e Event) MarshalJSON() ([]byte, error) {
 	return json.Marshal(p)
 }
 
+// Own gives a scratch event's strings storage of their own, all in one
+// allocation, so that what is taken from the event (a finding, a
+// correlation observation) outlives the emit callback. The event itself
+// stays the decoder's: keep a Clone. Own does nothing to an event that is
+// not scratch.
+func (e *Event) Own() {
+	if !e.Scratch {
+		return
+	}
+	e.Scratch = false
+	a := &e.Actor
+	ownStrings(&e.ID, &e.Account, &e.Region, &e.Service, &e.Operation, &e.Error,
+		&a.ID, &a.Name, &a.Type, &a.IP, &a.UserAgent, &a.SessionIssuer, &a.Account)
+}
+
+// ownStrings gives the strings at ps storage of their own, in one
+// allocation (one per event instead of one per field).
+func ownStrings(ps ...*string) {
+	n := 0
+	for _, p := range ps {
+		n += len(*p)
+	}
+	if n == 0 {
+		return
+	}
+	b := make([]byte, 0, n)
+	for _, p := range ps {
+		b = append(b, *p...)
+	}
+	all := unsafe.String(&b[0], n) // b is never written again
+	for _, p := range ps {
+		if k := len(*p); k > 0 {
+			*p, all = all[:k], all[k:]
+		}
+	}
+}
+
 // Clone returns a deep copy of the event without its raw and parsed
 // records, sharing nothing with the decoder's buffers: what correlation
 // keeps of an event after the emit callback.
 func (e *Event) Clone() *Event {
 	c := *e
-	c.Raw, c.Docs = nil, nil
+	c.Raw, c.Docs, c.Scratch = nil, nil, false
 	c.ID, c.Format, c.Account, c.Region = strings.Clone(e.ID), strings.Clone(e.Format), strings.Clone(e.Account), strings.Clone(e.Region)
 	c.Service, c.Operation, c.Error = strings.Clone(e.Service), strings.Clone(e.Operation), strings.Clone(e.Error)
 	c.Actor = Actor{

@@ -54,7 +54,7 @@ func BenchmarkPipeline(b *testing.B) {
 		parseRate = rate(b)
 	})
 	b.Run("step=decode", func(b *testing.B) {
-		dec := decode.NewDecoder(decode.Options{Formats: []decode.Format{cloudtrail.Format{}}})
+		dec := decode.NewDecoder(decode.Options{Formats: []decode.Format{cloudtrail.Format{}}, Scratch: true})
 		events := 0
 		emit := func(*event.Event) error { events++; return nil }
 		b.SetBytes(int64(len(ndjson)))
@@ -80,7 +80,7 @@ func BenchmarkPipeline(b *testing.B) {
 	}
 	b.Run("step=hunt", func(b *testing.B) {
 		w := d.NewWorker()
-		dec := decode.NewDecoder(decode.Options{Formats: []decode.Format{cloudtrail.Format{}}})
+		dec := decode.NewDecoder(decode.Options{Formats: []decode.Format{cloudtrail.Format{}}, Scratch: true})
 		findings := 0
 		emit := func(ev *event.Event) error {
 			return w.Findings(ev, func(finding.Finding) error { findings++; return nil })

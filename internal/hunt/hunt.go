@@ -234,6 +234,7 @@ func (w *Worker) Findings(ev *event.Event, yield func(finding.Finding) error) er
 		if w.d.corr != nil {
 			if referenced, generate := w.d.corr.Base(h.Rule); referenced {
 				if w.corr != nil {
+					ev.Own() // observations keep its strings
 					w.obs = w.d.corr.Observe(ev, h.Rule, w.obs[:0])
 					if err := w.corr.add(w.obs); err != nil {
 						return err
@@ -257,6 +258,7 @@ func (w *Worker) Findings(ev *event.Event, yield func(finding.Finding) error) er
 				continue
 			}
 		}
+		ev.Own() // the finding keeps its strings
 		f := finding.FromEvent(info, ev, h.Rule.Summary)
 		if allowed {
 			f.Status = finding.StatusSuppressed

@@ -35,6 +35,9 @@ type Options struct {
 	// DefaultAccounts gives the account of events that name none, per cloud:
 	// VK Cloud action logs carry their project only in some request paths.
 	DefaultAccounts map[event.Cloud]string
+	// Scratch has the decoders lend events (decode.Options.Scratch): the
+	// emit callbacks keep no event and call Own before keeping its strings.
+	Scratch bool
 	// MaxRecordErrorsPerFile caps the Problems reported for one file's bad
 	// records (all are counted). 0 means 20.
 	MaxRecordErrorsPerFile int
@@ -108,7 +111,7 @@ func Run(ctx context.Context, inputs []source.Input, opts Options, progress *Pro
 	all := make([]*slot, 0, workers+1)
 	for range workers {
 		sl := &slot{
-			decoder: decode.NewDecoder(decode.Options{Format: opts.Format, Formats: opts.Formats, Pairer: s.pairer}),
+			decoder: decode.NewDecoder(decode.Options{Format: opts.Format, Formats: opts.Formats, Pairer: s.pairer, Scratch: opts.Scratch}),
 			emit:    newEmit(),
 		}
 		slots <- sl

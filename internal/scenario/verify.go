@@ -92,7 +92,7 @@ func Verify(ctx context.Context, dir string) (*Report, error) {
 		return nil
 	}
 	corr := det.NewCorrelator(hunt.CorrelatorOptions{})
-	sopts := scan.Options{Formats: formats.All(), DefaultAccounts: truth.Accounts, Problem: func(p scan.Problem) {
+	sopts := scan.Options{Formats: formats.All(), DefaultAccounts: truth.Accounts, Scratch: true, Problem: func(p scan.Problem) {
 		mu.Lock()
 		defer mu.Unlock()
 		if len(rep.BadInput) < 20 {

@@ -45,7 +45,7 @@ func decodeRecord(v *fastjson.Value, out *decode.Output, claim bool) (bool, erro
 	f := topFields(v)
 	switch f.kind() {
 	case record:
-		e, err := normalize(v, &f)
+		e, err := normalize(v, &f, out)
 		if err != nil {
 			out.Failed()
 			return true, err

@@ -14,7 +14,7 @@ var errNoOperation = errors.New("not a CloudTrail record: no eventName")
 // Normalize builds one event from one CloudTrail record (CloudTrail never
 // splits an operation over several records; given more, the first wins).
 // The record's text is read without copying and the event's strings are
-// then copied in one allocation (decode.Own), before any handler runs: a
+// then copied in one allocation (event.Own), before any handler runs: a
 // handler may keep them in resources.
 func (Format) Normalize(docs []*fastjson.Value) (*event.Event, error) {
 	if len(docs) == 0 {
@@ -25,26 +25,31 @@ func (Format) Normalize(docs []*fastjson.Value) (*event.Event, error) {
 		last := docs[len(docs)-1]
 		f.errorCode, f.errorMessage, f.firstResponse = last.Get("errorCode"), last.Get("errorMessage"), last.Get("responseElements")
 	}
-	return normalize(docs[0], &f)
+	return normalize(docs[0], &f, nil)
 }
 
 // normalize builds the event of record v, whose top-level members are f.
-func normalize(v *fastjson.Value, f *fields) (*event.Event, error) {
+// The event of an operation without a handler is out's scratch event when
+// it lends one (out may be nil): its strings stay views into the record.
+func normalize(v *fastjson.Value, f *fields, out *decode.Output) (*event.Event, error) {
 	if f.name == "" {
 		if isLookup(v) {
 			return lookupEvent(v)
 		}
 		return nil, errNoOperation
 	}
-	e := &event.Event{
-		ID:        f.id,
-		Cloud:     event.AWS,
-		Account:   f.account,
-		Region:    f.region,
-		Service:   f.source,
-		Operation: f.name,
-		Outcome:   event.Success,
+	// Most records (reads) have no handler.
+	h := handlers[opKey{f.source, f.name}]
+	var e *event.Event
+	if h == nil {
+		e = out.Scratch()
 	}
+	lent := e != nil
+	if !lent {
+		e = &event.Event{Scratch: true} // its strings owned below
+	}
+	e.ID, e.Cloud, e.Account, e.Region = f.id, event.AWS, f.account, f.region
+	e.Service, e.Operation, e.Outcome = f.source, f.name, event.Success
 	if e.ID == "" {
 		e.ID = decode.FallbackID(v)
 	}
@@ -59,13 +64,10 @@ func normalize(v *fastjson.Value, f *fields) (*event.Event, error) {
 	}
 	outcome(e, f.errorCode, f.errorMessage, f.firstResponse)
 	e.Actor = actor(id, f.ip, f.userAgent, e.Account)
-	a := &e.Actor
-	decode.Own(&e.ID, &e.Account, &e.Region, &e.Service, &e.Operation, &e.Error,
-		&a.ID, &a.Name, &a.Type, &a.IP, &a.UserAgent, &a.SessionIssuer, &a.Account)
-
-	// Most records (reads) have no handler: the rec is made only for those
-	// that have one.
-	if h := handlers[opKey{e.Service, e.Operation}]; h != nil {
+	if !lent {
+		e.Own() // before the handler: it may keep the strings in resources
+	}
+	if h != nil {
 		h(&rec{
 			e:  e,
 			v:  v,
