@@ -6,6 +6,7 @@ package decodetest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -50,7 +51,7 @@ type input struct {
 // end.
 func Decode(tb testing.TB, f decode.Format, fs []decode.Format, name string, data []byte) Result {
 	tb.Helper()
-	return decodeAll(tb, f, fs, []input{{name, data}})
+	return decodeAll(tb, f, fs, []input{{name, data}}, false)
 }
 
 // DecodeInputs decodes inputs one after another through one decoder and one
@@ -63,7 +64,7 @@ func DecodeInputs(tb testing.TB, f decode.Format, fs []decode.Format, inputs ...
 	for i, b := range inputs {
 		in = append(in, input{fmt.Sprintf("input%d", i+1), b})
 	}
-	return decodeAll(tb, f, fs, in)
+	return decodeAll(tb, f, fs, in, false)
 }
 
 // DecodeFiles is DecodeInputs over files, each named by its path and read
@@ -74,18 +75,31 @@ func DecodeFiles(tb testing.TB, f decode.Format, fs []decode.Format, paths ...st
 	for _, p := range paths {
 		in = append(in, input{p, ReadFile(tb, p)})
 	}
-	return decodeAll(tb, f, fs, in)
+	return decodeAll(tb, f, fs, in, false)
 }
 
-func decodeAll(tb testing.TB, f decode.Format, fs []decode.Format, inputs []input) Result {
+// decodeAll decodes inputs with one decoder. With scratch, the decoder
+// lends events (decode.Options.Scratch) and each is kept as a consumer
+// must keep one: Own, then a Clone (without its raw records).
+func decodeAll(tb testing.TB, f decode.Format, fs []decode.Format, inputs []input, scratch bool) Result {
 	tb.Helper()
 	res := Result{Stats: decode.Stats{PerFormat: map[string]int{}}}
 	p := decode.NewPairer()
 	if fs == nil {
 		fs = []decode.Format{f}
 	}
-	d := decode.NewDecoder(decode.Options{Format: f, Formats: fs, Pairer: p})
+	d := decode.NewDecoder(decode.Options{Format: f, Formats: fs, Pairer: p, Scratch: scratch})
 	emit := func(e *event.Event) error { e.Detach(); res.Events = append(res.Events, e); return nil }
+	if scratch {
+		emit = func(e *event.Event) error {
+			if e.Scratch && len(e.Resources)+len(e.Shares)+len(e.Ingress) > 0 {
+				tb.Errorf("scratch event %s has resources, shares or ingress rules", e.ID)
+			}
+			e.Own()
+			res.Events = append(res.Events, e.Clone())
+			return nil
+		}
+	}
 	bad := func(e *decode.RecordError) error { res.Errors = append(res.Errors, e); return nil }
 	for _, in := range inputs {
 		st, err := d.Decode(context.Background(), bytes.NewReader(in.data), in.name, emit, bad)
@@ -159,6 +173,24 @@ func Fuzz(t *testing.T, f decode.Format, data []byte) {
 	for _, e := range res.Events {
 		if e.Cloud == "" || e.Operation == "" || e.ID == "" {
 			t.Fatalf("event lacks cloud, operation or id: %+v", e)
+		}
+	}
+	// Lent events make the same events.
+	lent := decodeAll(t, f, nil, []input{{"fuzz", data}}, true)
+	if len(lent.Events) != len(res.Events) {
+		t.Fatalf("%d events with scratch events, %d without", len(lent.Events), len(res.Events))
+	}
+	for i, e := range res.Events {
+		want, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := json.Marshal(lent.Events[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("event %d with scratch events:\n%s\nwithout:\n%s", i, got, want)
 		}
 	}
 }
