@@ -224,7 +224,8 @@ func (d *Detector) NewWorker() *Worker {
 }
 
 // Findings matches ev (while its parsed records are live) and hands each
-// finding to yield.
+// finding to yield. It keeps nothing of ev that it does not own, so ev may
+// be a decoder's scratch event (decode.Options.Scratch).
 func (w *Worker) Findings(ev *event.Event, yield func(finding.Finding) error) error {
 	w.Events++
 	w.d.tags.learn(ev)
