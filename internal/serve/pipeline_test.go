@@ -19,6 +19,8 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/snapwarden/snapwarden/internal/finding"
 	"github.com/snapwarden/snapwarden/internal/hunt"
+	"github.com/snapwarden/snapwarden/internal/rule"
+	"github.com/snapwarden/snapwarden/internal/rule/ruletest"
 	"github.com/snapwarden/snapwarden/internal/serve"
 	"github.com/snapwarden/snapwarden/internal/source"
 	"github.com/snapwarden/snapwarden/internal/store"
@@ -387,4 +389,66 @@ func waitGauge(t *testing.T, p *serve.Pipeline, name, label string, want float64
 		}
 	}
 	t.Fatalf("%s{%s} = %v, want %v", name, label, got, want)
+}
+
+// TestPipeline_SigmaHQLikeHunt: the Stratus detonation logs with SigmaHQ's
+// AWS rules, whose matches are mostly on reads (events the decoder lends,
+// decode.Options.Scratch), give hunt's findings with hunt's contents: a
+// finding that kept a view into the decoder's buffer would not.
+func TestPipeline_SigmaHQLikeHunt(t *testing.T) {
+	opts := hunt.Options{MinSeverity: finding.Low, ShowSuppressed: true}
+	rs, _, errs := hunt.LoadRules(opts)
+	aws, errs2 := rule.Load(filepath.Join(ruletest.SigmaDir(t), "rules", "cloud", "aws"))
+	d, cerrs := hunt.New(append(rs, aws...), opts)
+	if len(errs)+len(errs2)+len(cerrs) > 0 {
+		t.Fatal(errs, errs2, cerrs)
+	}
+	dir := filepath.Join(testenv.Shared(t, "samples"), "aws", "cloudtrail", "stratus", "detonation-logs")
+	want := huntFindingsIn(t, d, dir)
+	if len(want) < 50 {
+		t.Fatalf("hunt finds %d findings in %s", len(want), dir)
+	}
+	paths, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		st, err := store.Open(t.Context(), b.Fresh(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		p, stop := runPipeline(t, st, d, 10*time.Millisecond)
+		for _, path := range paths {
+			body, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.Accept(t.Context(), serve.Input{Source: "file:" + path, Format: "auto", Body: body}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.Findings(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%d findings stored from %d files", len(got), len(paths))
+		if len(got) != len(want) {
+			t.Errorf("%d findings stored, hunt %d", len(got), len(want))
+		}
+		for _, f := range got {
+			w, ok := want[f.ID]
+			if !ok {
+				t.Errorf("unexpected %s %s", f.ID, f.Rule.Title)
+				continue
+			}
+			// What the finding took from its events, as hunt has it.
+			f.Status, f.Revision, w.Status, w.Revision = "", 0, "", 0
+			gb, _ := json.Marshal(f)
+			wb, _ := json.Marshal(w)
+			if !bytes.Equal(gb, wb) {
+				t.Errorf("finding stored:\n%s\nhunt's:\n%s", gb, wb)
+			}
+		}
+	})
 }

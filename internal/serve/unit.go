@@ -167,7 +167,9 @@ func (u *unit) batch(ctx context.Context, seq int64, source, format string, raw 
 		return nil
 	}
 	if u.decoder == nil || u.format != f {
-		u.decoder = decode.NewDecoder(decode.Options{Format: f, Formats: u.formats, Pairer: u.pairer})
+		// match keeps only copies of what it takes from an event, and the
+		// worker owns what it keeps: the decoder may lend scratch events.
+		u.decoder = decode.NewDecoder(decode.Options{Format: f, Formats: u.formats, Pairer: u.pairer, Scratch: true})
 		u.format = f
 	}
 	u.received[seq] = received
