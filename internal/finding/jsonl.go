@@ -23,12 +23,18 @@ func JSONL(w io.Writer) func(Finding) error {
 // one line under a lock.
 func lines(w io.Writer, appendJSON func([]byte, *Finding) ([]byte, error)) func(Finding) error {
 	var mu sync.Mutex
+	// Workers write findings concurrently; each line is built in a buffer
+	// of the pool, not a new one per finding.
+	bufs := sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 	return func(f Finding) error {
-		b, err := appendJSON(make([]byte, 0, 2048), &f)
+		buf := bufs.Get().(*[]byte)
+		defer bufs.Put(buf)
+		b, err := appendJSON((*buf)[:0], &f)
 		if err != nil {
 			return err
 		}
 		b = append(escapeInvisible(b), '\n')
+		*buf = b
 		mu.Lock()
 		defer mu.Unlock()
 		_, err = w.Write(b)
