@@ -230,12 +230,28 @@ func NewDecoder(opts Options) *Decoder {
 // stop. A non-nil result is an error that ended the input early (a read
 // error, a truncated gzip stream, broken JSON) after what could be read.
 func (d *Decoder) Decode(ctx context.Context, r io.Reader, file string, emit func(*event.Event) error, bad func(*RecordError) error) (Stats, error) {
-	st := Stats{PerFormat: map[string]int{}}
 	if d.split == nil {
 		d.split = NewSplitter(r)
 	} else {
 		d.split.Reset(r)
 	}
+	return d.decode(ctx, file, emit, bad)
+}
+
+// DecodeBytes is Decode of an input held in memory, read where it is
+// rather than copied into the Decoder's buffer. data is not modified; an
+// event's Raw may point into it.
+func (d *Decoder) DecodeBytes(ctx context.Context, data []byte, file string, emit func(*event.Event) error, bad func(*RecordError) error) (Stats, error) {
+	if d.split == nil {
+		d.split = new(Splitter)
+	}
+	d.split.ResetBytes(data)
+	return d.decode(ctx, file, emit, bad)
+}
+
+// decode reads the input d.split was given.
+func (d *Decoder) decode(ctx context.Context, file string, emit func(*event.Event) error, bad func(*RecordError) error) (Stats, error) {
+	st := Stats{PerFormat: map[string]int{}}
 	sp := d.split
 	if d.opts.MaxRecord > 0 {
 		sp.SetMaxRecord(d.opts.MaxRecord)

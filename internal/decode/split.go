@@ -56,6 +56,7 @@ type Splitter struct {
 	line     int   // line number of buf[lineAt]
 	lineAt   int
 	eof      bool
+	borrowed bool // buf is the caller's input (ResetBytes): never written
 	readErr  error
 	state    splitState
 	max      int
@@ -83,10 +84,16 @@ const maxKeptBuffer = 4 * readChunk
 // its buffer: a Decoder reads input after input with one Splitter.
 func (s *Splitter) Reset(r io.Reader) {
 	buf := s.buf[:0]
-	if cap(buf) > maxKeptBuffer {
-		buf = make([]byte, 0, readChunk)
+	if s.borrowed || cap(buf) == 0 || cap(buf) > maxKeptBuffer {
+		buf = make([]byte, 0, readChunk) // never the input of ResetBytes
 	}
 	*s = Splitter{r: r, buf: buf, line: 1, max: DefaultMaxRecord}
+}
+
+// ResetBytes makes s split data, the whole input, without copying it: the
+// chunks point into data, which s never writes.
+func (s *Splitter) ResetBytes(data []byte) {
+	*s = Splitter{buf: data[:len(data):len(data)], end: len(data), eof: true, borrowed: true, line: 1, max: DefaultMaxRecord}
 }
 
 // SetMaxRecord changes the largest record kept in memory.
@@ -101,12 +108,17 @@ func (s *Splitter) fill(keep int) bool {
 	s.rewind.ok = false
 	if keep > 0 {
 		s.countLines(keep)
-		n := copy(s.buf[:cap(s.buf)], s.buf[keep:s.end])
+		n := s.end - keep
+		if s.borrowed {
+			s.buf = s.buf[keep:s.end] // the same window, nothing moved
+		} else {
+			copy(s.buf[:cap(s.buf)], s.buf[keep:s.end])
+			s.buf = s.buf[:n]
+		}
 		s.base += int64(keep)
 		s.pos -= keep
 		s.lineAt -= keep
 		s.end = n
-		s.buf = s.buf[:n]
 	}
 	if s.eof {
 		return false

@@ -193,6 +193,41 @@ func FuzzSplitter(f *testing.F) {
 	})
 }
 
+// FuzzSplitterBytes: splitting an input held in memory (ResetBytes) yields
+// what reading it does, and never writes the input.
+func FuzzSplitterBytes(f *testing.F) {
+	for _, s := range []string{
+		`{"Records":[{"a":1},{"b":[2,{"c":"]"}]}],"x":1}`,
+		"[{\"a\":1},\n{\"b\":2}]\n{\"c\":3}\nCEF:0|a|b\n",
+		"{\"a\":1}\r\n{\"b\":\n2}\n  {\"c\":3}",
+		`{"a":"\"\\","logs":[1,"x",{"y":{}}]}`,
+		"{\"a\":\n[[[[",
+		"\xEF\xBB\xBF[]",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		read := NewSplitter(iotest.HalfReader(strings.NewReader(string(data))))
+		read.SetMaxRecord(64)
+		want, wantErr := splitWith(read)
+		in := []byte(string(data))
+		var held Splitter
+		held.ResetBytes(in)
+		held.SetMaxRecord(64)
+		got, gotErr := splitWith(&held)
+		if fmt.Sprint(got) != fmt.Sprint(want) || (gotErr == nil) != (wantErr == nil) {
+			t.Fatalf("in memory: %v, %v\nread: %v, %v", got, gotErr, want, wantErr)
+		}
+		if string(in) != string(data) {
+			t.Fatalf("the input was written: %q, was %q", in, data)
+		}
+		held.Reset(strings.NewReader(`{"b":1}`)) // a read after: not into the old input
+		if ch, err := held.Next(); err != nil || string(ch.Bytes) != `{"b":1}` || string(in) != string(data) {
+			t.Fatalf("read after ResetBytes: %q, %v; input now %q", ch.Bytes, err, in)
+		}
+	})
+}
+
 // FuzzSplitterArray: for a valid JSON array the splitter yields exactly its
 // elements, byte for byte.
 func FuzzSplitterArray(f *testing.F) {

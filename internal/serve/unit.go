@@ -176,7 +176,7 @@ func (u *unit) batch(ctx context.Context, seq int64, source, format string, raw 
 	u.stream.Begin(seq, time.Now())
 	bad, events := 0, 0
 	start := time.Now()
-	st, derr := u.decoder.Decode(ctx, bytes.NewReader(raw), batchName(source, seq), func(ev *event.Event) error {
+	st, derr := u.decoder.DecodeBytes(ctx, raw, batchName(source, seq), func(ev *event.Event) error {
 		events++
 		return u.match(ev, seq)
 	}, func(re *decode.RecordError) error {

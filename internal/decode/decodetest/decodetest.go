@@ -79,8 +79,9 @@ func DecodeFiles(tb testing.TB, f decode.Format, fs []decode.Format, paths ...st
 }
 
 // decodeAll decodes inputs with one decoder. With scratch, the decoder
-// lends events (decode.Options.Scratch) and each is kept as a consumer
-// must keep one: Own, then a Clone (without its raw records).
+// reads the inputs where they are (DecodeBytes) and lends events
+// (decode.Options.Scratch), and each is kept as a consumer must keep one:
+// Own, then a Clone (without its raw records).
 func decodeAll(tb testing.TB, f decode.Format, fs []decode.Format, inputs []input, scratch bool) Result {
 	tb.Helper()
 	res := Result{Stats: decode.Stats{PerFormat: map[string]int{}}}
@@ -102,7 +103,15 @@ func decodeAll(tb testing.TB, f decode.Format, fs []decode.Format, inputs []inpu
 	}
 	bad := func(e *decode.RecordError) error { res.Errors = append(res.Errors, e); return nil }
 	for _, in := range inputs {
-		st, err := d.Decode(context.Background(), bytes.NewReader(in.data), in.name, emit, bad)
+		var (
+			st  decode.Stats
+			err error
+		)
+		if scratch {
+			st, err = d.DecodeBytes(context.Background(), in.data, in.name, emit, bad)
+		} else {
+			st, err = d.Decode(context.Background(), bytes.NewReader(in.data), in.name, emit, bad)
+		}
 		res.Stats.Records += st.Records
 		res.Stats.Malformed += st.Malformed
 		res.Stats.Bytes += st.Bytes
@@ -175,8 +184,13 @@ func Fuzz(t *testing.T, f decode.Format, data []byte) {
 			t.Fatalf("event lacks cloud, operation or id: %+v", e)
 		}
 	}
-	// Lent events make the same events.
-	lent := decodeAll(t, f, nil, []input{{"fuzz", data}}, true)
+	// The input read in memory, events lent: the same events, the input
+	// untouched.
+	held := bytes.Clone(data)
+	lent := decodeAll(t, f, nil, []input{{"fuzz", held}}, true)
+	if !bytes.Equal(held, data) {
+		t.Fatalf("DecodeBytes wrote its input: %q, was %q", held, data)
+	}
 	if len(lent.Events) != len(res.Events) {
 		t.Fatalf("%d events with scratch events, %d without", len(lent.Events), len(res.Events))
 	}
