@@ -246,7 +246,12 @@ func (d *Decoder) DecodeBytes(ctx context.Context, data []byte, file string, emi
 		d.split = new(Splitter)
 	}
 	d.split.ResetBytes(data)
-	return d.decode(ctx, file, emit, bad)
+	st, err := d.decode(ctx, file, emit, bad)
+	// Hold nothing of data past the call: an idle decoder must not keep
+	// its last input (a serve batch) alive.
+	d.split.ResetBytes(nil)
+	d.lent = event.Event{}
+	return st, err
 }
 
 // decode reads the input d.split was given.
