@@ -25,6 +25,7 @@ type Result struct {
 	Errors []*decode.RecordError
 	Stats  decode.Stats // summed over the inputs
 	Err    error        // the first error that ended an input early
+	Lent   int          // events the decoder lent (scratch runs)
 }
 
 // Clean fails the test for each bad record and for an input that ended
@@ -92,9 +93,18 @@ func decodeAll(tb testing.TB, f decode.Format, fs []decode.Format, inputs []inpu
 	d := decode.NewDecoder(decode.Options{Format: f, Formats: fs, Pairer: p, Scratch: scratch})
 	emit := func(e *event.Event) error { e.Detach(); res.Events = append(res.Events, e); return nil }
 	if scratch {
+		var first *event.Event
 		emit = func(e *event.Event) error {
-			if e.Scratch && len(e.Resources)+len(e.Shares)+len(e.Ingress) > 0 {
-				tb.Errorf("scratch event %s has resources, shares or ingress rules", e.ID)
+			if e.Scratch {
+				res.Lent++
+				if first == nil {
+					first = e
+				} else if e != first {
+					tb.Error("a scratch event that is not the decoder's one event")
+				}
+				if len(e.Resources)+len(e.Shares)+len(e.Ingress) > 0 {
+					tb.Errorf("scratch event %s has resources, shares or ingress rules", e.ID)
+				}
 			}
 			e.Own()
 			res.Events = append(res.Events, e.Clone())
@@ -184,22 +194,40 @@ func Fuzz(t *testing.T, f decode.Format, data []byte) {
 			t.Fatalf("event lacks cloud, operation or id: %+v", e)
 		}
 	}
-	// The input read in memory, events lent: the same events, the input
-	// untouched.
+	sameWithScratch(t, f, "fuzz", data, res)
+}
+
+// Scratch decodes data with f as Decode does, and again in memory with
+// events lent (decode.Options.Scratch, DecodeBytes), failing the test
+// unless the events are the same and data is untouched. It returns the
+// events and how many were lent.
+func Scratch(t *testing.T, f decode.Format, data []byte) (events, lent int) {
+	t.Helper()
+	res := Decode(t, f, nil, "input", data)
+	return len(res.Events), sameWithScratch(t, f, "input", data, res)
+}
+
+// sameWithScratch is Scratch given the events decoded the plain way from
+// the input named name.
+func sameWithScratch(t *testing.T, f decode.Format, name string, data []byte, owned Result) (lent int) {
+	t.Helper()
 	held := bytes.Clone(data)
-	lent := decodeAll(t, f, nil, []input{{"fuzz", held}}, true)
+	scratch := decodeAll(t, f, nil, []input{{name, held}}, true)
 	if !bytes.Equal(held, data) {
 		t.Fatalf("DecodeBytes wrote its input: %q, was %q", held, data)
 	}
-	if len(lent.Events) != len(res.Events) {
-		t.Fatalf("%d events with scratch events, %d without", len(lent.Events), len(res.Events))
+	if len(scratch.Events) != len(owned.Events) {
+		t.Fatalf("%d events with scratch events, %d without", len(scratch.Events), len(owned.Events))
 	}
-	for i, e := range res.Events {
+	for i, e := range owned.Events {
+		if e.Scratch {
+			t.Fatalf("event %d: scratch from a decoder without Scratch", i)
+		}
 		want, err := json.Marshal(e)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := json.Marshal(lent.Events[i])
+		got, err := json.Marshal(scratch.Events[i])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -207,6 +235,7 @@ func Fuzz(t *testing.T, f decode.Format, data []byte) {
 			t.Fatalf("event %d with scratch events:\n%s\nwithout:\n%s", i, got, want)
 		}
 	}
+	return scratch.Lent
 }
 
 // Seeds returns the files matching glob as fuzz seeds.
