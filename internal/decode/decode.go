@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // RecordError is a bad record: counted, reported with its place, skipped.
@@ -67,14 +67,14 @@ type Format interface {
 	Name() string
 	// Sniff reports whether a parsed JSON record is in this format. It must be
 	// cheap: it runs on every record of a file until one format claims it.
-	Sniff(v *fastjson.Value) bool
+	Sniff(v *jsondoc.Value) bool
 	// Decode hands each provider record held by v (v itself, or records
 	// unwrapped from an envelope) to out.
-	Decode(v *fastjson.Value, out *Output) error
+	Decode(v *jsondoc.Value, out *Output) error
 	// Normalize builds one event from the records of one operation: a single
 	// record, or the records of a pair in order (first, middles, last). It
 	// must not keep the values.
-	Normalize(docs []*fastjson.Value) (*event.Event, error)
+	Normalize(docs []*jsondoc.Value) (*event.Event, error)
 }
 
 // Claimer is a Format that can tell and decode a record in one pass: Claim
@@ -83,7 +83,7 @@ type Format interface {
 // saves a Sniff per record on a file of one format.
 type Claimer interface {
 	Format
-	Claim(v *fastjson.Value, out *Output) (bool, error)
+	Claim(v *jsondoc.Value, out *Output) (bool, error)
 }
 
 // TextFormat is a format whose records may also be lines of text (syslog, CEF).
@@ -97,12 +97,12 @@ type TextFormat interface {
 type Output struct {
 	format Format
 	chunk  Chunk // a copy: a pointer to the caller's would cost an allocation a record
-	top    *fastjson.Value
+	top    *jsondoc.Value
 	file   string
 	emit   func(*event.Event) error
 	pairer *Pairer
 	count  int
-	docs   [1]*fastjson.Value
+	docs   [1]*jsondoc.Value
 	raw    [1]json.RawMessage
 	// scratch is the Decoder's reusable event (Options.Scratch), or nil.
 	scratch *event.Event
@@ -123,7 +123,7 @@ func (o *Output) Scratch() *event.Event {
 // Record hands over a record that stands alone. raw is the record's JSON
 // text when the caller has it; nil means v is re-serialized (or, when v is
 // the input record itself, the input bytes are used).
-func (o *Output) Record(v *fastjson.Value, raw []byte) error {
+func (o *Output) Record(v *jsondoc.Value, raw []byte) error {
 	o.docs[0] = v // one slice for every record: no allocation per event
 	ev, err := o.format.Normalize(o.docs[:1:1])
 	if err != nil {
@@ -140,7 +140,7 @@ func (o *Output) Failed() { o.count++ }
 
 // Event hands over the event a format normalized from record v itself (as
 // its Normalize would), sparing a second pass over the record.
-func (o *Output) Event(ev *event.Event, v *fastjson.Value, raw []byte) error {
+func (o *Output) Event(ev *event.Event, v *jsondoc.Value, raw []byte) error {
 	o.count++
 	o.docs[0] = v
 	ev.Format = o.format.Name()
@@ -155,7 +155,7 @@ func (o *Output) Event(ev *event.Event, v *fastjson.Value, raw []byte) error {
 
 // Half hands over one record of a paired operation. key identifies the
 // operation within the format; t orders and expires pending halves.
-func (o *Output) Half(v *fastjson.Value, raw []byte, key string, part Part, t time.Time) error {
+func (o *Output) Half(v *jsondoc.Value, raw []byte, key string, part Part, t time.Time) error {
 	if o.pairer == nil || part == Alone || key == "" {
 		return o.Record(v, raw)
 	}
@@ -172,7 +172,7 @@ func (o *Output) Half(v *fastjson.Value, raw []byte, key string, part Part, t ti
 
 // rawOf returns a record's text without copying it: it may point into the
 // splitter's buffer, valid until the next record (Event.Detach copies it).
-func (o *Output) rawOf(v *fastjson.Value, raw []byte) []byte {
+func (o *Output) rawOf(v *jsondoc.Value, raw []byte) []byte {
 	switch {
 	case raw != nil:
 		return raw
@@ -214,7 +214,7 @@ type Stats struct {
 // use: give each worker its own.
 type Decoder struct {
 	opts   Options
-	parser fastjson.Parser
+	parser jsondoc.Parser
 	last   Format
 	split  *Splitter   // reused from input to input, with its buffer
 	lent   event.Event // the event of Options.Scratch
@@ -293,7 +293,7 @@ func (d *Decoder) decode(ctx context.Context, file string, emit func(*event.Even
 			}
 			return st, err
 		}
-		var v *fastjson.Value
+		var v *jsondoc.Value
 		if ch.Whole {
 			var perr error
 			if v, perr = d.parser.ParseBytes(ch.Bytes); perr != nil || isContainer(v) {
@@ -335,7 +335,7 @@ func (e stopError) Unwrap() error { return e.err }
 
 // record decodes one chunk and returns its format and how many provider
 // records it held.
-func (d *Decoder) record(ch *Chunk, v *fastjson.Value, out *Output) (f Format, count int, err error) {
+func (d *Decoder) record(ch *Chunk, v *jsondoc.Value, out *Output) (f Format, count int, err error) {
 	defer func() {
 		// Decoders are fuzzed, but a bug must cost one record, not the run.
 		if r := recover(); r != nil {
@@ -372,7 +372,7 @@ func (d *Decoder) record(ch *Chunk, v *fastjson.Value, out *Output) (f Format, c
 	return f, out.count, err
 }
 
-func (d *Decoder) sniff(v *fastjson.Value) Format {
+func (d *Decoder) sniff(v *jsondoc.Value) Format {
 	if d.opts.Format != nil {
 		return d.opts.Format
 	}
@@ -405,7 +405,7 @@ func (d *Decoder) sniffText(line []byte) Format {
 
 // isContainer reports whether an object holds its records under a wrapper
 // key (the splitter then streams them).
-func isContainer(v *fastjson.Value) bool {
+func isContainer(v *jsondoc.Value) bool {
 	o, err := v.Object()
 	if err != nil || o.Len() > 8 {
 		// Containers have a handful of members (the records, a paging
@@ -413,12 +413,12 @@ func isContainer(v *fastjson.Value) bool {
 		return false
 	}
 	found := false
-	o.Visit(func(k []byte, x *fastjson.Value) {
+	o.Visit(func(k []byte, x *jsondoc.Value) {
 		// Wrapper keys start with R, r, v, l, E, e: most keys fail here.
 		if found || len(k) == 0 || !wrapperInitial[k[0]] {
 			return
 		}
-		found = wrapperKeys[string(k)] && x.Type() == fastjson.TypeArray
+		found = wrapperKeys[string(k)] && x.Type() == jsondoc.TypeArray
 	})
 	return found
 }
@@ -431,13 +431,13 @@ var wrapperInitial = func() (t [256]bool) {
 }()
 
 // describe names a JSON value's shape for an "unknown format" message.
-func describe(v *fastjson.Value) string {
-	if v.Type() != fastjson.TypeObject {
+func describe(v *jsondoc.Value) string {
+	if v.Type() != jsondoc.TypeObject {
 		return "a JSON " + v.Type().String() + " is not an audit record"
 	}
 	o, _ := v.Object()
 	var keys []string
-	o.Visit(func(k []byte, _ *fastjson.Value) {
+	o.Visit(func(k []byte, _ *jsondoc.Value) {
 		if len(keys) < 6 {
 			keys = append(keys, string(k))
 		}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Default limits of a Pairer.
@@ -219,10 +219,10 @@ func join(g *group) (*event.Event, error) {
 		}
 		return a.time.Compare(b.time)
 	})
-	docs := make([]*fastjson.Value, len(g.halves))
+	docs := make([]*jsondoc.Value, len(g.halves))
 	raws := make([]json.RawMessage, len(g.halves))
 	for i, h := range g.halves {
-		var p fastjson.Parser // values must outlive the next parse
+		var p jsondoc.Parser // values must outlive the next parse
 		v, err := p.ParseBytes(h.raw)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: re-parse paired record: %w", h.src.File, h.src.Line, err)

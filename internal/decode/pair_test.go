@@ -11,20 +11,20 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // pairFormat: {"k": key, "p": "first"|"mid"|"last", "t": RFC 3339, "id", "v"}.
 type pairFormat struct{}
 
-func (pairFormat) Name() string                 { return "pairs" }
-func (pairFormat) Sniff(v *fastjson.Value) bool { return v.Exists("k") }
-func (pairFormat) Decode(v *fastjson.Value, out *decode.Output) error {
+func (pairFormat) Name() string                { return "pairs" }
+func (pairFormat) Sniff(v *jsondoc.Value) bool { return v.Exists("k") }
+func (pairFormat) Decode(v *jsondoc.Value, out *decode.Output) error {
 	part := map[string]decode.Part{"first": decode.First, "mid": decode.Middle, "last": decode.Last}[decode.Str(v, "p")]
 	t, _ := decode.ParseTime(decode.Str(v, "t"))
 	return out.Half(v, nil, decode.Str(v, "k"), part, t)
 }
-func (pairFormat) Normalize(docs []*fastjson.Value) (*event.Event, error) {
+func (pairFormat) Normalize(docs []*jsondoc.Value) (*event.Event, error) {
 	d := decode.Docs(docs)
 	out := event.Unknown
 	if decode.Str(d.Last(), "p") == "last" {
@@ -109,9 +109,9 @@ func TestPairerWindow(t *testing.T) {
 // otherPairs is a second paired format, for the per-format window.
 type otherPairs struct{ pairFormat }
 
-func (otherPairs) Name() string                 { return "other" }
-func (otherPairs) Sniff(v *fastjson.Value) bool { return v.Exists("o") }
-func (otherPairs) Decode(v *fastjson.Value, out *decode.Output) error {
+func (otherPairs) Name() string                { return "other" }
+func (otherPairs) Sniff(v *jsondoc.Value) bool { return v.Exists("o") }
+func (otherPairs) Decode(v *jsondoc.Value, out *decode.Output) error {
 	t, _ := decode.ParseTime(decode.Str(v, "t"))
 	return out.Half(v, nil, decode.Str(v, "o"), decode.First, t)
 }

@@ -8,7 +8,7 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Helpers for reading provider records. They never fail: a missing, null or
@@ -18,7 +18,7 @@ import (
 // Docs are the records of one operation in order (first, middles, last).
 // Lookups return the value of the first record that has one, so a joined
 // event exposes the fields of both records and the first one wins.
-type Docs []*fastjson.Value
+type Docs []*jsondoc.Value
 
 // Str returns the first non-empty text at path (see Str).
 func (d Docs) Str(path ...string) string {
@@ -31,11 +31,11 @@ func (d Docs) Str(path ...string) string {
 }
 
 // Last returns the last record.
-func (d Docs) Last() *fastjson.Value { return d[len(d)-1] }
+func (d Docs) Last() *jsondoc.Value { return d[len(d)-1] }
 
 // Str returns the value at path as text: a string as is, a number or boolean
 // as written; "" for null, missing, objects and arrays.
-func Str(v *fastjson.Value, path ...string) string {
+func Str(v *jsondoc.Value, path ...string) string {
 	if v == nil {
 		return ""
 	}
@@ -44,10 +44,10 @@ func Str(v *fastjson.Value, path ...string) string {
 		return ""
 	}
 	switch x.Type() {
-	case fastjson.TypeString:
+	case jsondoc.TypeString:
 		b, _ := x.StringBytes()
 		return string(b)
-	case fastjson.TypeNumber, fastjson.TypeTrue, fastjson.TypeFalse:
+	case jsondoc.TypeNumber, jsondoc.TypeTrue, jsondoc.TypeFalse:
 		return x.String()
 	}
 	return ""
@@ -57,18 +57,18 @@ func Str(v *fastjson.Value, path ...string) string {
 // into the parser's buffer, so it is valid only until that parser parses
 // again. A decoder reads with View what it may drop; an event made of views
 // is scratch until event.Own copies them.
-func View(v *fastjson.Value) string {
+func View(v *jsondoc.Value) string {
 	if v == nil {
 		return ""
 	}
 	switch v.Type() {
-	case fastjson.TypeString:
+	case jsondoc.TypeString:
 		b, _ := v.StringBytes()
 		if len(b) == 0 {
 			return ""
 		}
 		return unsafe.String(&b[0], len(b))
-	case fastjson.TypeNumber, fastjson.TypeTrue, fastjson.TypeFalse:
+	case jsondoc.TypeNumber, jsondoc.TypeTrue, jsondoc.TypeFalse:
 		return v.String()
 	}
 	return ""
@@ -76,7 +76,7 @@ func View(v *fastjson.Value) string {
 
 // Int returns the value at path as an integer, accepting numbers and numeric
 // strings ("443"); ok is false otherwise.
-func Int(v *fastjson.Value, path ...string) (n int, ok bool) {
+func Int(v *jsondoc.Value, path ...string) (n int, ok bool) {
 	if v == nil {
 		return 0, false
 	}
@@ -85,13 +85,13 @@ func Int(v *fastjson.Value, path ...string) (n int, ok bool) {
 		return 0, false
 	}
 	switch x.Type() {
-	case fastjson.TypeNumber:
+	case jsondoc.TypeNumber:
 		f, err := x.Float64()
 		if err != nil {
 			return 0, false
 		}
 		return int(f), true
-	case fastjson.TypeString:
+	case jsondoc.TypeString:
 		b, _ := x.StringBytes()
 		i, err := strconv.Atoi(strings.TrimSpace(string(b)))
 		return i, err == nil
@@ -101,7 +101,7 @@ func Int(v *fastjson.Value, path ...string) (n int, ok bool) {
 
 // Bool returns the value at path as a boolean, accepting true/false and
 // their string spellings.
-func Bool(v *fastjson.Value, path ...string) bool {
+func Bool(v *jsondoc.Value, path ...string) bool {
 	if v == nil {
 		return false
 	}
@@ -110,9 +110,9 @@ func Bool(v *fastjson.Value, path ...string) bool {
 		return false
 	}
 	switch x.Type() {
-	case fastjson.TypeTrue:
+	case jsondoc.TypeTrue:
 		return true
-	case fastjson.TypeString:
+	case jsondoc.TypeString:
 		b, _ := x.StringBytes()
 		return strings.EqualFold(string(b), "true")
 	}
@@ -121,16 +121,16 @@ func Bool(v *fastjson.Value, path ...string) bool {
 
 // GetFold returns the member of object v whose key equals key ignoring case
 // (Azure bodies, Panther's lower-cased GCP keys), or nil.
-func GetFold(v *fastjson.Value, key string) *fastjson.Value {
-	if v == nil || v.Type() != fastjson.TypeObject {
+func GetFold(v *jsondoc.Value, key string) *jsondoc.Value {
+	if v == nil || v.Type() != jsondoc.TypeObject {
 		return nil
 	}
 	if x := v.Get(key); x != nil {
 		return x
 	}
 	o, _ := v.Object()
-	var found *fastjson.Value
-	o.Visit(func(k []byte, x *fastjson.Value) {
+	var found *jsondoc.Value
+	o.Visit(func(k []byte, x *jsondoc.Value) {
 		if found == nil && strings.EqualFold(string(k), key) {
 			found = x
 		}
@@ -139,7 +139,7 @@ func GetFold(v *fastjson.Value, key string) *fastjson.Value {
 }
 
 // GetPathFold follows path with GetFold at every step.
-func GetPathFold(v *fastjson.Value, path ...string) *fastjson.Value {
+func GetPathFold(v *jsondoc.Value, path ...string) *jsondoc.Value {
 	for _, k := range path {
 		v = GetFold(v, k)
 		if v == nil {
@@ -150,13 +150,13 @@ func GetPathFold(v *fastjson.Value, path ...string) *fastjson.Value {
 }
 
 // StrFold is Str with case-insensitive keys.
-func StrFold(v *fastjson.Value, path ...string) string {
+func StrFold(v *jsondoc.Value, path ...string) string {
 	return Str(GetPathFold(v, path...))
 }
 
 // Each returns the elements at path: an array's elements, a lone object as
 // one element (CloudTrail writes one-item lists both ways), nothing otherwise.
-func Each(v *fastjson.Value, path ...string) []*fastjson.Value {
+func Each(v *jsondoc.Value, path ...string) []*jsondoc.Value {
 	if v == nil {
 		return nil
 	}
@@ -165,18 +165,18 @@ func Each(v *fastjson.Value, path ...string) []*fastjson.Value {
 		return nil
 	}
 	switch x.Type() {
-	case fastjson.TypeArray:
+	case jsondoc.TypeArray:
 		a, _ := x.Array()
 		return a
-	case fastjson.TypeObject:
-		return []*fastjson.Value{x}
+	case jsondoc.TypeObject:
+		return []*jsondoc.Value{x}
 	}
 	return nil
 }
 
 // Strs returns the strings at path: an array's string elements, or a lone
 // string as one.
-func Strs(v *fastjson.Value, path ...string) []string {
+func Strs(v *jsondoc.Value, path ...string) []string {
 	if v == nil {
 		return nil
 	}
@@ -184,7 +184,7 @@ func Strs(v *fastjson.Value, path ...string) []string {
 	if x == nil {
 		return nil
 	}
-	if x.Type() == fastjson.TypeArray {
+	if x.Type() == jsondoc.TypeArray {
 		a, _ := x.Array()
 		out := make([]string, 0, len(a))
 		for _, e := range a {
@@ -204,12 +204,12 @@ func Strs(v *fastjson.Value, path ...string) []string {
 // response bodies, VK bodies, lookup-events' CloudTrailEvent, oslo messages)
 // with a parser of its own, so the result outlives the next parse. It
 // returns nil when the text is empty, masked, truncated or not JSON.
-func ParseEmbedded(s string) *fastjson.Value {
+func ParseEmbedded(s string) *jsondoc.Value {
 	s = strings.TrimSpace(s)
 	if s == "" || (s[0] != '{' && s[0] != '[') {
 		return nil
 	}
-	var p fastjson.Parser
+	var p jsondoc.Parser
 	v, err := p.Parse(s)
 	if err != nil {
 		return nil
@@ -335,7 +335,7 @@ func daysIn(m time.Month, year int) int {
 }
 
 // FallbackID derives a stable event id from a record that carries none.
-func FallbackID(v *fastjson.Value) string {
+func FallbackID(v *jsondoc.Value) string {
 	sum := sha256.Sum256(v.MarshalTo(nil))
 	return "sha256:" + hex.EncodeToString(sum[:12])
 }
@@ -344,10 +344,10 @@ func FallbackID(v *fastjson.Value) string {
 // value, a list of {key|name, value} entries (any key case), or a list of
 // plain strings (keys with an empty value). Values that are not text, a
 // number or a boolean read as "". It returns nil when there are none.
-func Tags(v *fastjson.Value) map[string]string { return AddTags(nil, v) }
+func Tags(v *jsondoc.Value) map[string]string { return AddTags(nil, v) }
 
 // AddTags adds the tags in v (see Tags) to m, creating m when needed.
-func AddTags(m map[string]string, v *fastjson.Value) map[string]string {
+func AddTags(m map[string]string, v *jsondoc.Value) map[string]string {
 	put := func(k, val string) {
 		if k == "" {
 			return
@@ -359,16 +359,16 @@ func AddTags(m map[string]string, v *fastjson.Value) map[string]string {
 	}
 	switch {
 	case v == nil:
-	case v.Type() == fastjson.TypeObject:
+	case v.Type() == jsondoc.TypeObject:
 		o, _ := v.Object()
-		o.Visit(func(k []byte, x *fastjson.Value) { put(string(k), Str(x)) })
-	case v.Type() == fastjson.TypeArray:
+		o.Visit(func(k []byte, x *jsondoc.Value) { put(string(k), Str(x)) })
+	case v.Type() == jsondoc.TypeArray:
 		a, _ := v.Array()
 		for _, x := range a {
 			switch x.Type() {
-			case fastjson.TypeString:
+			case jsondoc.TypeString:
 				put(Str(x), "")
-			case fastjson.TypeObject:
+			case jsondoc.TypeObject:
 				k := StrFold(x, "key")
 				if k == "" {
 					k = StrFold(x, "name")
@@ -407,7 +407,7 @@ func Camel(s string) string {
 
 // ParseTimeValue is ParseTime on a JSON value (a timestamp string, or Unix
 // seconds or milliseconds as a number) without copying the text.
-func ParseTimeValue(v *fastjson.Value) (time.Time, bool) {
+func ParseTimeValue(v *jsondoc.Value) (time.Time, bool) {
 	if v == nil {
 		return time.Time{}, false
 	}

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 func TestTags(t *testing.T) {
@@ -20,7 +20,7 @@ func TestTags(t *testing.T) {
 		{`"not tags"`, nil},
 	}
 	for _, tc := range tests {
-		v := fastjson.MustParse(tc.in)
+		v := jsondoc.MustParse(tc.in)
 		if got := decode.Tags(v); !maps.Equal(got, tc.want) {
 			t.Errorf("Tags(%s) = %v, want %v", tc.in, got, tc.want)
 		}
@@ -28,7 +28,7 @@ func TestTags(t *testing.T) {
 	if got := decode.Tags(nil); got != nil {
 		t.Errorf("Tags(nil) = %v", got)
 	}
-	m := decode.AddTags(map[string]string{"a": "1"}, fastjson.MustParse(`{"b":"2"}`))
+	m := decode.AddTags(map[string]string{"a": "1"}, jsondoc.MustParse(`{"b":"2"}`))
 	if !maps.Equal(m, map[string]string{"a": "1", "b": "2"}) {
 		t.Errorf("AddTags = %v", m)
 	}

@@ -10,8 +10,8 @@ import (
 	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
 	"github.com/snapwarden/snapwarden/internal/detect"
 	"github.com/snapwarden/snapwarden/internal/event"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 	"github.com/snapwarden/snapwarden/internal/rule"
-	"github.com/valyala/fastjson"
 )
 
 // benchOps is a realistic mix of CloudTrail traffic: mostly routine reads,
@@ -82,7 +82,7 @@ func benchEvents(tb testing.TB, n int) ([]*event.Event, [][]byte) {
 	}
 	for _, ev := range evs {
 		for _, raw := range ev.Raw {
-			v, err := fastjson.ParseBytes(raw)
+			v, err := jsondoc.ParseBytes(raw)
 			if err != nil {
 				tb.Fatal(err)
 			}
@@ -223,7 +223,7 @@ func BenchmarkParseMatch(b *testing.B) {
 			rs := rules.r(b)
 			e := compile(b, detect.Options{}, rs...)
 			m := e.NewMatcher()
-			var p fastjson.Parser
+			var p jsondoc.Parser
 			var hits []detect.Hit
 			b.SetBytes(int64(size / n))
 			b.ReportAllocs()

@@ -10,8 +10,8 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/detect"
 	"github.com/snapwarden/snapwarden/internal/event"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 	"github.com/snapwarden/snapwarden/internal/rule"
-	"github.com/valyala/fastjson"
 )
 
 // parseOne parses a rule written in YAML.
@@ -46,13 +46,13 @@ func TestFieldReader_Read(t *testing.T) {
 		},
 		Raw: []json.RawMessage{json.RawMessage(record)},
 	}
-	var p fastjson.Parser
+	var p jsondoc.Parser
 	doc, err := p.Parse(record)
 	if err != nil {
 		t.Fatal(err)
 	}
 	withDocs := *ev
-	withDocs.Docs = []*fastjson.Value{doc}
+	withDocs.Docs = []*jsondoc.Value{doc}
 
 	eng, errs := detect.Compile(nil, detect.Options{FieldMappings: map[string]map[string][]string{
 		"cloudtrail": {"principal": {"userIdentity.arn"}},

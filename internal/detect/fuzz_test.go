@@ -7,8 +7,8 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/detect"
 	"github.com/snapwarden/snapwarden/internal/event"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 	"github.com/snapwarden/snapwarden/internal/rule"
-	"github.com/valyala/fastjson"
 )
 
 // fuzzRules cover every matcher kind on every format the fuzzer feeds.
@@ -53,7 +53,7 @@ func FuzzMatch(f *testing.F) {
 	mi, mp := indexed.NewMatcher(), plain.NewMatcher()
 	formats := []string{"cloudtrail", "azureactivity", "gcpaudit", "yandex", "vkcloud", "openstack"}
 	f.Fuzz(func(t *testing.T, js string) {
-		v, err := fastjson.Parse(js)
+		v, err := jsondoc.Parse(js)
 		if err != nil {
 			return
 		}
@@ -64,7 +64,7 @@ func FuzzMatch(f *testing.F) {
 			}
 		}
 		for _, format := range formats {
-			check(&event.Event{Format: format, Docs: []*fastjson.Value{v, v}})
+			check(&event.Event{Format: format, Docs: []*jsondoc.Value{v, v}})
 		}
 		if ev, ok := normalizedOf(js); ok {
 			check(ev)

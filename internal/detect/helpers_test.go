@@ -10,8 +10,8 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/detect"
 	"github.com/snapwarden/snapwarden/internal/event"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 	"github.com/snapwarden/snapwarden/internal/rule"
-	"github.com/valyala/fastjson"
 )
 
 // Rules are built by hand here, as the parser would build them, so that
@@ -167,7 +167,7 @@ func rawEvent(tb testing.TB, format string, docs ...string) *event.Event {
 	tb.Helper()
 	ev := &event.Event{Format: format}
 	for _, d := range docs {
-		v, err := fastjson.Parse(d) // a fresh parser per record keeps each alive
+		v, err := jsondoc.Parse(d) // a fresh parser per record keeps each alive
 		if err != nil {
 			tb.Fatalf("event %s: %v", d, err)
 		}

@@ -9,8 +9,8 @@ import (
 	"unsafe"
 
 	"github.com/snapwarden/snapwarden/internal/event"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 	"github.com/snapwarden/snapwarden/internal/rule"
-	"github.com/valyala/fastjson"
 )
 
 // Matcher evaluates an engine's rules on one event at a time. It keeps
@@ -19,7 +19,7 @@ import (
 type Matcher struct {
 	e    *Engine
 	ev   *event.Event
-	docs []*fastjson.Value
+	docs []*jsondoc.Value
 
 	gen   uint32       // event counter: cache entries of other events are stale
 	cache []cacheEntry // per field id
@@ -38,8 +38,8 @@ type Matcher struct {
 	skip []uint64 // rules never evaluated (Skip), one bit each
 
 	// Raw records parsed when an event carries Raw but no Docs.
-	parsers []fastjson.Parser
-	parsed  []*fastjson.Value
+	parsers []jsondoc.Parser
+	parsed  []*jsondoc.Value
 
 	kw     kwState // the keyword walk under way
 	counts Counts
@@ -56,7 +56,7 @@ type Counts struct {
 // once per event (nil: absent).
 type topEntry struct {
 	gen uint32
-	v   *fastjson.Value
+	v   *jsondoc.Value
 }
 
 type cacheEntry struct {
@@ -75,7 +75,7 @@ type val struct {
 	fold   string // s folded, once computed
 	n      float64
 	t      time.Time
-	obj    *fastjson.Value // object
+	obj    *jsondoc.Value // object
 }
 
 type vkind uint8
@@ -174,9 +174,9 @@ func (m *Matcher) end() {
 
 // parseRaw parses an event's raw records, one parser each (a parser's
 // values die at its next parse). A record that does not parse is skipped.
-func (m *Matcher) parseRaw(ev *event.Event) []*fastjson.Value {
+func (m *Matcher) parseRaw(ev *event.Event) []*jsondoc.Value {
 	for len(m.parsers) < len(ev.Raw) {
-		m.parsers = append(m.parsers, fastjson.Parser{})
+		m.parsers = append(m.parsers, jsondoc.Parser{})
 	}
 	m.parsed = m.parsed[:0]
 	for i, raw := range ev.Raw {
@@ -445,16 +445,16 @@ func (m *Matcher) testPatterns(cv *cvalue, v *val) bool {
 }
 
 // anyLeaf tests the scalar leaves of an object or array one by one.
-func (m *Matcher) anyLeaf(fm *cmatcher, cv *cvalue, v *fastjson.Value) bool {
+func (m *Matcher) anyLeaf(fm *cmatcher, cv *cvalue, v *jsondoc.Value) bool {
 	switch v.Type() {
-	case fastjson.TypeObject:
+	case jsondoc.TypeObject:
 		obj, _ := v.Object()
 		found := false
-		obj.Visit(func(_ []byte, c *fastjson.Value) {
+		obj.Visit(func(_ []byte, c *jsondoc.Value) {
 			found = found || m.anyLeaf(fm, cv, c)
 		})
 		return found
-	case fastjson.TypeArray:
+	case jsondoc.TypeArray:
 		arr, _ := v.Array()
 		for _, c := range arr {
 			if m.anyLeaf(fm, cv, c) {
@@ -462,7 +462,7 @@ func (m *Matcher) anyLeaf(fm *cmatcher, cv *cvalue, v *fastjson.Value) bool {
 			}
 		}
 		return false
-	case fastjson.TypeNull:
+	case jsondoc.TypeNull:
 		return false
 	}
 	var leaf val
@@ -533,23 +533,23 @@ func (m *Matcher) keywordString(s string) bool {
 	return k.found != 0
 }
 
-func (m *Matcher) keywordRaw(v *fastjson.Value) bool {
+func (m *Matcher) keywordRaw(v *jsondoc.Value) bool {
 	switch v.Type() {
-	case fastjson.TypeObject:
+	case jsondoc.TypeObject:
 		obj, _ := v.Object()
 		stop := false
-		obj.Visit(func(k []byte, c *fastjson.Value) {
+		obj.Visit(func(k []byte, c *jsondoc.Value) {
 			stop = stop || m.keywordString(b2s(k)) || m.keywordRaw(c)
 		})
 		return stop
-	case fastjson.TypeArray:
+	case jsondoc.TypeArray:
 		arr, _ := v.Array()
 		for _, c := range arr {
 			if m.keywordRaw(c) {
 				return true
 			}
 		}
-	case fastjson.TypeString:
+	case jsondoc.TypeString:
 		b, _ := v.StringBytes()
 		return m.keywordString(b2s(b))
 	}
@@ -696,7 +696,7 @@ func (m *Matcher) fetchRaw(f *fieldSpec) bool {
 		}
 		d := m.docs[i]
 		for j, p := range f.paths {
-			if i == 0 && f.tops != nil && d.Type() == fastjson.TypeObject {
+			if i == 0 && f.tops != nil && d.Type() == jsondoc.TypeObject {
 				// The first record's top-level members are shared by the
 				// fields under them: look each up once.
 				if c := m.top(d, f.tops[j], p[0]); c != nil && m.collect(c, p[1:]) {
@@ -713,7 +713,7 @@ func (m *Matcher) fetchRaw(f *fieldSpec) bool {
 }
 
 // top returns member key (id in Engine.topKeys) of the first record d.
-func (m *Matcher) top(d *fastjson.Value, id int32, key string) *fastjson.Value {
+func (m *Matcher) top(d *jsondoc.Value, id int32, key string) *jsondoc.Value {
 	t := &m.tops[id]
 	if t.gen != m.gen {
 		obj, _ := d.Object()
@@ -724,17 +724,17 @@ func (m *Matcher) top(d *fastjson.Value, id int32, key string) *fastjson.Value {
 
 // collect appends the values at path under v, descending into arrays
 // (any element), and reports whether the path exists.
-func (m *Matcher) collect(v *fastjson.Value, path []string) bool {
+func (m *Matcher) collect(v *jsondoc.Value, path []string) bool {
 	if len(path) == 0 {
 		m.addJSON(v)
 		return true
 	}
 	switch v.Type() {
-	case fastjson.TypeObject:
+	case jsondoc.TypeObject:
 		obj, _ := v.Object()
 		c := obj.Get(path[0])
 		return c != nil && m.collect(c, path[1:])
-	case fastjson.TypeArray:
+	case jsondoc.TypeArray:
 		arr, _ := v.Array()
 		found := false
 		for _, c := range arr {
@@ -746,8 +746,8 @@ func (m *Matcher) collect(v *fastjson.Value, path []string) bool {
 }
 
 // addJSON appends a JSON value; an array's elements are values of their own.
-func (m *Matcher) addJSON(v *fastjson.Value) {
-	if v.Type() == fastjson.TypeArray {
+func (m *Matcher) addJSON(v *jsondoc.Value) {
+	if v.Type() == jsondoc.TypeArray {
 		arr, _ := v.Array()
 		for _, c := range arr {
 			m.addJSON(c)
@@ -759,24 +759,24 @@ func (m *Matcher) addJSON(v *fastjson.Value) {
 }
 
 // setScalar fills x from a JSON value that is not an array.
-func (m *Matcher) setScalar(x *val, v *fastjson.Value) {
+func (m *Matcher) setScalar(x *val, v *jsondoc.Value) {
 	switch v.Type() {
-	case fastjson.TypeString:
+	case jsondoc.TypeString:
 		b, _ := v.StringBytes()
 		x.kind, x.s = vString, b2s(b)
-	case fastjson.TypeNumber:
+	case jsondoc.TypeNumber:
 		x.kind = vNumber
 		x.n, _ = v.Float64()
 		start := len(m.arena)
 		m.arena = v.MarshalTo(m.arena)
 		x.s = b2s(m.arena[start:])
-	case fastjson.TypeTrue:
+	case jsondoc.TypeTrue:
 		x.kind, x.b, x.s = vBool, true, "true"
-	case fastjson.TypeFalse:
+	case jsondoc.TypeFalse:
 		x.kind, x.b, x.s = vBool, false, "false"
-	case fastjson.TypeNull:
+	case jsondoc.TypeNull:
 		x.kind = vNull
-	case fastjson.TypeObject:
+	case jsondoc.TypeObject:
 		x.kind, x.obj = vObject, v
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Event is one provider operation, normalized. Paired provider records (a
@@ -41,7 +41,7 @@ type Event struct {
 	// Docs are the same records, parsed. They are valid only while the
 	// decoder's emit callback runs (the parser reuses them afterwards), so
 	// rules on raw fields are evaluated there, without parsing again.
-	Docs []*fastjson.Value `json:"-"`
+	Docs []*jsondoc.Value `json:"-"`
 	// Scratch is set while the event's strings (those Own copies; never its
 	// resources', shares' or ingress rules') are views into the decoder's
 	// buffers (see decode.Options.Scratch), valid only while the emit

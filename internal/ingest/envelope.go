@@ -1,7 +1,7 @@
 package ingest
 
 import (
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Envelope is a kind of push envelope around audit records.
@@ -60,30 +60,28 @@ func (e Envelope) format() string {
 }
 
 // envelopeOf tells which envelope a JSON value is, if any. It reads only
-// the envelope's own members, never a member of the record inside, so that
-// the record can be re-serialized as it came (fastjson re-quotes the keys
-// of an object once Get has been called on it).
-func envelopeOf(v *fastjson.Value) Envelope {
-	if v.Type() != fastjson.TypeObject {
+// the envelope's own members, never a member of the record inside.
+func envelopeOf(v *jsondoc.Value) Envelope {
+	if v.Type() != jsondoc.TypeObject {
 		return None
 	}
 	// EventBridge: version, id, detail-type, source, account, time, region,
 	// resources, detail. No audit record has a "detail-type" member.
-	if isType(v.Get("detail-type"), fastjson.TypeString) && isType(v.Get("source"), fastjson.TypeString) &&
+	if isType(v.Get("detail-type"), jsondoc.TypeString) && isType(v.Get("source"), jsondoc.TypeString) &&
 		v.Get("detail") != nil {
 		return EventBridge
 	}
 	// Pub/Sub push: {"message":{"data","attributes","messageId",
 	// "publishTime"},"subscription":"projects/P/subscriptions/S"}.
-	if isType(v.Get("message"), fastjson.TypeObject) && isType(v.Get("subscription"), fastjson.TypeString) {
+	if isType(v.Get("message"), jsondoc.TypeObject) && isType(v.Get("subscription"), jsondoc.TypeString) {
 		return PubSub
 	}
-	if isType(v.Get("records"), fastjson.TypeArray) {
+	if isType(v.Get("records"), jsondoc.TypeArray) {
 		return EventHub
 	}
 	return None
 }
 
-func isType(v *fastjson.Value, t fastjson.Type) bool {
+func isType(v *jsondoc.Value, t jsondoc.Type) bool {
 	return v != nil && v.Type() == t
 }

@@ -5,7 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // viaCloudTrail ends the detail-types whose detail is a CloudTrail record:
@@ -17,9 +17,9 @@ var viaCloudTrail = []byte(" via CloudTrail")
 // eventBridge unwraps the CloudTrail record of an EventBridge event; an
 // event of another detail-type (a state-change notification, say) is
 // counted as skipped.
-func (u *unwrapper) eventBridge(m *fastjson.Value) {
+func (u *unwrapper) eventBridge(m *jsondoc.Value) {
 	d := m.Get("detail")
-	if !bytes.HasSuffix(m.GetStringBytes("detail-type"), viaCloudTrail) || d.Type() != fastjson.TypeObject {
+	if !bytes.HasSuffix(m.GetStringBytes("detail-type"), viaCloudTrail) || d.Type() != jsondoc.TypeObject {
 		u.batch.Skipped++
 		return
 	}
@@ -30,7 +30,7 @@ func (u *unwrapper) eventBridge(m *fastjson.Value) {
 // pubSub unwraps the LogEntries in the base64 data of a Pub/Sub push
 // message: one entry, NDJSON of entries, or an array of them. A message
 // without data is counted as skipped. off locates the message in errors.
-func (u *unwrapper) pubSub(m *fastjson.Value, off int) error {
+func (u *unwrapper) pubSub(m *jsondoc.Value, off int) error {
 	data := bytes.TrimSpace(m.GetStringBytes("message", "data"))
 	if len(data) == 0 {
 		u.batch.Skipped++
@@ -59,8 +59,8 @@ func (u *unwrapper) pubSub(m *fastjson.Value, off int) error {
 			return errorAt(u.body, off, "message.data, once decoded, is invalid JSON at its line %d, column %d: %s",
 				line, col, msg)
 		}
-		entries := []*fastjson.Value{v}
-		if v.Type() == fastjson.TypeArray {
+		entries := []*jsondoc.Value{v}
+		if v.Type() == jsondoc.TypeArray {
 			entries, _ = v.Array()
 		}
 		for _, e := range entries {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // item is one top-level piece of a body: a JSON object or array (however
@@ -75,17 +75,15 @@ func valueEnd(b []byte, start int) int {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' }
 
-// parse validates a JSON value strictly, as a client's JSON library would
-// (fastjson's parser lets bad escapes through), then parses it with p.
-func parse(p *fastjson.Parser, b []byte) (*fastjson.Value, error) {
-	if err := fastjson.ValidateBytes(b); err != nil {
-		return nil, err
-	}
+// parse parses a JSON value strictly, as a client's JSON library would
+// (by default the parser lets bad escapes and numbers through).
+func parse(p *jsondoc.Parser, b []byte) (*jsondoc.Value, error) {
+	p.Strict = true
 	return p.ParseBytes(b)
 }
 
 // syntaxError locates and explains the first JSON error in b, a value that
-// fastjson refused. encoding/json is used for its offsets and messages; it
+// parse refused. encoding/json is used for its offsets and messages; it
 // runs only on this error path.
 func syntaxError(b []byte, fastErr error) (off int, msg string) {
 	var raw json.RawMessage
@@ -98,8 +96,8 @@ func syntaxError(b []byte, fastErr error) (off int, msg string) {
 		// Offset counts the bytes read, the bad one included.
 		return max(int(se.Offset)-1, 0), se.Error()
 	}
-	// The two parsers disagree (fastjson's depth limit, say): point at the
-	// value's start with fastjson's reason.
+	// The two parsers disagree (the parser's depth limit, say): point at
+	// the value's start with its reason.
 	return 0, clip(fastErr.Error(), 200)
 }
 

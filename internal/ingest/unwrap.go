@@ -8,7 +8,7 @@ import (
 	"sync"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Unwrap checks a body (already inflated) and takes the records out of its
@@ -48,9 +48,9 @@ type unwrapper struct {
 	text    []decode.TextFormat // looked up at the first text line
 	env     Envelope
 	decided bool // env was set by the first item
-	p       fastjson.Parser
-	inner   fastjson.Parser // for Pub/Sub data, parsed while its message is in use
-	out     []byte          // unwrapped records, one a line
+	p       jsondoc.Parser
+	inner   jsondoc.Parser // for Pub/Sub data, parsed while its message is in use
+	out     []byte         // unwrapped records, one a line
 	batch   Batch
 }
 
@@ -147,15 +147,15 @@ func (u *unwrapper) value(it item) error {
 		return errorAt(u.body, it.off+off, "invalid JSON: %s; want JSON records (an object, an array, NDJSON)", msg)
 	}
 	// An array is a batch of messages: its first element tells their kind.
-	msgs := []*fastjson.Value{v}
-	if v.Type() == fastjson.TypeArray {
+	msgs := []*jsondoc.Value{v}
+	if v.Type() == jsondoc.TypeArray {
 		msgs, _ = v.Array()
 	}
 	env := None
 	if len(msgs) > 0 {
 		env = envelopeOf(msgs[0])
 	}
-	if v.Type() == fastjson.TypeArray && env == EventHub {
+	if v.Type() == jsondoc.TypeArray && env == EventHub {
 		env = None // an array of Event Hub batches: the decoders read it as it is
 	}
 	if !u.decided {

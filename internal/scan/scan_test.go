@@ -16,17 +16,17 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 	"github.com/snapwarden/snapwarden/internal/scan"
 	"github.com/snapwarden/snapwarden/internal/source"
-	"github.com/valyala/fastjson"
 )
 
 // toyFormat claims objects with an "op" key; "pair" keys make halves.
 type toyFormat struct{}
 
-func (toyFormat) Name() string                 { return "toy" }
-func (toyFormat) Sniff(v *fastjson.Value) bool { return v.Exists("op") }
-func (toyFormat) Decode(v *fastjson.Value, out *decode.Output) error {
+func (toyFormat) Name() string                { return "toy" }
+func (toyFormat) Sniff(v *jsondoc.Value) bool { return v.Exists("op") }
+func (toyFormat) Decode(v *jsondoc.Value, out *decode.Output) error {
 	if k := decode.Str(v, "pair"); k != "" {
 		part := decode.First
 		if decode.Str(v, "part") == "last" {
@@ -36,7 +36,7 @@ func (toyFormat) Decode(v *fastjson.Value, out *decode.Output) error {
 	}
 	return out.Record(v, nil)
 }
-func (toyFormat) Normalize(docs []*fastjson.Value) (*event.Event, error) {
+func (toyFormat) Normalize(docs []*jsondoc.Value) (*event.Event, error) {
 	d := decode.Docs(docs)
 	op := d.Str("op")
 	if op == "" {

@@ -3,8 +3,8 @@ package web
 import (
 	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/formats"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 	"github.com/snapwarden/snapwarden/internal/store"
-	"github.com/valyala/fastjson"
 )
 
 // decodeRecord normalizes a kept record again, for the parts its
@@ -17,13 +17,13 @@ func decodeRecord(rec store.EventRecord) *event.Event {
 	if err != nil || f == nil {
 		return nil
 	}
-	var p fastjson.Parser
+	var p jsondoc.Parser
 	v, err := p.ParseBytes(rec.Raw)
 	if err != nil {
 		return nil
 	}
-	docs := []*fastjson.Value{v}
-	if v.Type() == fastjson.TypeArray {
+	docs := []*jsondoc.Value{v}
+	if v.Type() == jsondoc.TypeArray {
 		docs, _ = v.Array()
 	}
 	if len(docs) == 0 {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Token claims, as the Activity Log names them (URIs or short JWT names).
@@ -29,8 +29,8 @@ const (
 
 // claims returns the records' token claims: identity.claims in the records
 // shape, claims in the REST shape (an object, or JSON in a string).
-func claims(d decode.Docs) []*fastjson.Value {
-	var out []*fastjson.Value
+func claims(d decode.Docs) []*jsondoc.Value {
+	var out []*jsondoc.Value
 	for _, v := range d {
 		for _, path := range [][]string{{"identity", "claims"}, {"claims"}} {
 			if c := embedded(v.Get(path...)); c != nil {
@@ -42,7 +42,7 @@ func claims(d decode.Docs) []*fastjson.Value {
 }
 
 // claim returns the first non-empty value of the first key found.
-func claim(cs []*fastjson.Value, keys ...string) string {
+func claim(cs []*jsondoc.Value, keys ...string) string {
 	for _, k := range keys {
 		for _, c := range cs {
 			if s := strings.TrimSpace(decode.Str(c, k)); s != "" {
@@ -92,7 +92,7 @@ func evidencePrincipal(d decode.Docs) string {
 // managed identity's resource claim, a user name, an application id (user
 // tokens carry one too, hence after the user name); else the principal type
 // of the role assignment that authorized the call.
-func actorType(d decode.Docs, cs []*fastjson.Value, name, appid string) string {
+func actorType(d decode.Docs, cs []*jsondoc.Value, name, appid string) string {
 	mi := claim(cs, "xms_mirid") != ""
 	switch strings.ToLower(claim(cs, "idtyp")) {
 	case "user":

@@ -6,7 +6,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // creationSource reads a disk's or snapshot's properties.creationData: the
@@ -93,7 +93,7 @@ func imageWrite(o *op) {
 	o.add(event.RoleCreated, event.Image, o.id)
 	o.add(event.RoleSource, event.Instance, o.bodyStr("properties", "sourceVirtualMachine", "id"))
 	sp := o.body("properties", "storageProfile")
-	disks := append([]*fastjson.Value{decode.GetFold(sp, "osDisk")}, decode.Each(decode.GetFold(sp, "dataDisks"))...)
+	disks := append([]*jsondoc.Value{decode.GetFold(sp, "osDisk")}, decode.Each(decode.GetFold(sp, "dataDisks"))...)
 	for _, d := range disks {
 		o.add(event.RoleSource, "", decode.StrFold(d, "snapshot", "id"))
 		o.add(event.RoleSource, "", decode.StrFold(d, "managedDisk", "id"))

@@ -28,7 +28,7 @@ import (
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Format is the Azure Activity Log format.
@@ -46,8 +46,8 @@ var containerKeys = []string{"records", "value", "Records"}
 // Sniff claims an object with an operationName and one of the Activity Log's
 // identifying keys, unless it carries CloudTrail's or GCP's own keys. A
 // container whose first record qualifies is claimed too.
-func (Format) Sniff(v *fastjson.Value) bool {
-	if v == nil || v.Type() != fastjson.TypeObject {
+func (Format) Sniff(v *jsondoc.Value) bool {
+	if v == nil || v.Type() != jsondoc.TypeObject {
 		return false
 	}
 	if v.Get("operationName") == nil {
@@ -59,12 +59,12 @@ func (Format) Sniff(v *fastjson.Value) bool {
 	return sniffRecord(v)
 }
 
-func sniffRecord(v *fastjson.Value) bool {
-	if v == nil || v.Type() != fastjson.TypeObject {
+func sniffRecord(v *jsondoc.Value) bool {
+	if v == nil || v.Type() != jsondoc.TypeObject {
 		return false
 	}
 	op := v.Get("operationName")
-	if op == nil || (op.Type() != fastjson.TypeString && op.Type() != fastjson.TypeObject) {
+	if op == nil || (op.Type() != jsondoc.TypeString && op.Type() != jsondoc.TypeObject) {
 		return false
 	}
 	for _, k := range []string{"eventSource", "eventVersion", "protoPayload", "logName"} {
@@ -81,9 +81,9 @@ func sniffRecord(v *fastjson.Value) bool {
 }
 
 // container returns the records of a container object, or nil.
-func container(v *fastjson.Value) []*fastjson.Value {
+func container(v *jsondoc.Value) []*jsondoc.Value {
 	for _, k := range containerKeys {
-		if x := v.Get(k); x != nil && x.Type() == fastjson.TypeArray {
+		if x := v.Get(k); x != nil && x.Type() == jsondoc.TypeArray {
 			a, _ := x.Array()
 			return a
 		}
@@ -93,8 +93,8 @@ func container(v *fastjson.Value) []*fastjson.Value {
 
 // Decode hands each record to out: alone when it has no correlationId or no
 // recognisable stage, else as one half of its operation.
-func (Format) Decode(v *fastjson.Value, out *decode.Output) error {
-	if v != nil && v.Type() == fastjson.TypeObject && v.Get("operationName") == nil {
+func (Format) Decode(v *jsondoc.Value, out *decode.Output) error {
+	if v != nil && v.Type() == jsondoc.TypeObject && v.Get("operationName") == nil {
 		if rs := container(v); rs != nil {
 			var errs []error
 			for _, r := range rs {
@@ -106,7 +106,7 @@ func (Format) Decode(v *fastjson.Value, out *decode.Output) error {
 	return emit(v, out)
 }
 
-func emit(v *fastjson.Value, out *decode.Output) error {
+func emit(v *jsondoc.Value, out *decode.Output) error {
 	part := partOf(v)
 	corr := decode.Str(v, "correlationId")
 	op := operation(v)

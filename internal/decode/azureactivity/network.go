@@ -7,7 +7,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // maxIngress caps the rules one record may expand to (sources × ports).
@@ -48,7 +48,7 @@ func securityGroupWrite(o *op) {
 
 // addRule adds the ingress of an inbound Allow rule's properties and reports
 // whether it was one.
-func addRule(e *event.Event, p *fastjson.Value) bool {
+func addRule(e *event.Event, p *jsondoc.Value) bool {
 	if !strings.EqualFold(decode.StrFold(p, "direction"), "Inbound") ||
 		!strings.EqualFold(decode.StrFold(p, "access"), "Allow") {
 		return false

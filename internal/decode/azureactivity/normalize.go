@@ -8,7 +8,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 var errNoOperation = errors.New("not an Activity Log record: no operationName")
@@ -16,7 +16,7 @@ var errNoOperation = errors.New("not an Activity Log record: no operationName")
 // Normalize builds one event from the records of one operation, in order
 // (first, middles, last). The first record gives id, time and actor; the
 // last gives the outcome (unknown unless it is a final Succeeded or Failed).
-func (Format) Normalize(docs []*fastjson.Value) (*event.Event, error) {
+func (Format) Normalize(docs []*jsondoc.Value) (*event.Event, error) {
 	if len(docs) == 0 {
 		return nil, errNoOperation
 	}

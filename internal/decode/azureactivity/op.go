@@ -6,7 +6,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // op is one operation being normalized: its records, the resource it is
@@ -17,13 +17,13 @@ type op struct {
 	id   string // canonical id of the resource operated on
 
 	parsed    bool
-	req, resp *fastjson.Value
+	req, resp *jsondoc.Value
 }
 
 // bodies parses the request body of the first record carrying one and the
 // response body of the last (the most settled state of the resource).
 // Either may be a JSON string (the usual case) or an object.
-func (o *op) bodies() (req, resp *fastjson.Value) {
+func (o *op) bodies() (req, resp *jsondoc.Value) {
 	if o.parsed {
 		return o.req, o.resp
 	}
@@ -40,16 +40,16 @@ func (o *op) bodies() (req, resp *fastjson.Value) {
 	return o.req, o.resp
 }
 
-func embedded(x *fastjson.Value) *fastjson.Value {
+func embedded(x *jsondoc.Value) *jsondoc.Value {
 	if x == nil {
 		return nil
 	}
 	switch x.Type() {
-	case fastjson.TypeObject:
+	case jsondoc.TypeObject:
 		return x
-	case fastjson.TypeString:
+	case jsondoc.TypeString:
 		b, _ := x.StringBytes()
-		if v := decode.ParseEmbedded(string(b)); v != nil && v.Type() == fastjson.TypeObject {
+		if v := decode.ParseEmbedded(string(b)); v != nil && v.Type() == jsondoc.TypeObject {
 			return v
 		}
 	}
@@ -58,12 +58,12 @@ func embedded(x *fastjson.Value) *fastjson.Value {
 
 // body returns the value at path (keys matched ignoring case) in the
 // response body, else in the request body.
-func (o *op) body(path ...string) *fastjson.Value {
+func (o *op) body(path ...string) *jsondoc.Value {
 	req, resp := o.bodies()
-	if x := decode.GetPathFold(resp, path...); x != nil && x.Type() != fastjson.TypeNull {
+	if x := decode.GetPathFold(resp, path...); x != nil && x.Type() != jsondoc.TypeNull {
 		return x
 	}
-	if x := decode.GetPathFold(req, path...); x != nil && x.Type() != fastjson.TypeNull {
+	if x := decode.GetPathFold(req, path...); x != nil && x.Type() != jsondoc.TypeNull {
 		return x
 	}
 	return nil

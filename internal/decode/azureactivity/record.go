@@ -5,14 +5,14 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Readers of one record's top-level fields, in both shapes.
 
 // text returns a member the records shape writes as a string and the REST
 // shape as {value, localizedValue}.
-func text(v *fastjson.Value, key string) string {
+func text(v *jsondoc.Value, key string) string {
 	if v == nil {
 		return ""
 	}
@@ -20,7 +20,7 @@ func text(v *fastjson.Value, key string) string {
 	if x == nil {
 		return ""
 	}
-	if x.Type() == fastjson.TypeObject {
+	if x.Type() == jsondoc.TypeObject {
 		if s := decode.Str(x, "value"); s != "" {
 			return s
 		}
@@ -31,12 +31,12 @@ func text(v *fastjson.Value, key string) string {
 
 // operation returns the record's operation name in its canonical spelling,
 // lower-cased.
-func operation(v *fastjson.Value) string {
+func operation(v *jsondoc.Value) string {
 	return strings.ToLower(strings.TrimSpace(text(v, "operationName")))
 }
 
 // recordTime returns the record's timestamp as written.
-func recordTime(v *fastjson.Value) string {
+func recordTime(v *jsondoc.Value) string {
 	for _, k := range []string{"time", "eventTimestamp", "submissionTimestamp"} {
 		if s := decode.Str(v, k); s != "" {
 			return s
@@ -47,7 +47,7 @@ func recordTime(v *fastjson.Value) string {
 
 // resourceID returns the canonical id of the resource the record is about:
 // resourceId, else the authorization scope, else properties.entity.
-func resourceID(v *fastjson.Value) string {
+func resourceID(v *jsondoc.Value) string {
 	for _, path := range [][]string{
 		{"resourceId"}, {"authorization", "scope"}, {"identity", "authorization", "scope"}, {"properties", "entity"},
 	} {
@@ -71,7 +71,7 @@ const (
 
 // stageOf reads the REST status, else the records shape's resultType, else
 // the eventName (BeginRequest, EndRequest).
-func stageOf(v *fastjson.Value) stage {
+func stageOf(v *jsondoc.Value) stage {
 	s := text(v, "status")
 	if s == "" {
 		s = decode.Str(v, "resultType")
@@ -94,7 +94,7 @@ func stageOf(v *fastjson.Value) stage {
 
 // partOf says which part of a paired operation the record is. An EndRequest
 // with no readable status still closes its operation.
-func partOf(v *fastjson.Value) decode.Part {
+func partOf(v *jsondoc.Value) decode.Part {
 	switch stageOf(v) {
 	case stageStarted:
 		return decode.First
@@ -111,7 +111,7 @@ func partOf(v *fastjson.Value) decode.Part {
 
 // outcomeOf reads a final record's outcome. A record without a status word
 // (a storage log) falls back to its response type or HTTP status code.
-func outcomeOf(v *fastjson.Value) event.Outcome {
+func outcomeOf(v *jsondoc.Value) event.Outcome {
 	switch stageOf(v) {
 	case stageSucceeded:
 		return event.Success
@@ -148,7 +148,7 @@ func outcomeOf(v *fastjson.Value) event.Outcome {
 // errorOf returns the provider's error of a failed record: the code and
 // message of properties.statusMessage, else the sub-status, status code or
 // result signature.
-func errorOf(v *fastjson.Value) string {
+func errorOf(v *jsondoc.Value) string {
 	if m := decode.ParseEmbedded(decode.Str(v, "properties", "statusMessage")); m != nil {
 		code := decode.StrFold(m, "error", "code")
 		msg := decode.StrFold(m, "error", "message")

@@ -5,16 +5,16 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // identity holds the userIdentity members actor reads, found in one pass:
 // the first of each name, as a key search finds it.
 type identity struct {
-	typ, arn, invokedBy, account, principalID, userName, sessionContext *fastjson.Value
+	typ, arn, invokedBy, account, principalID, userName, sessionContext *jsondoc.Value
 }
 
-func identityOf(ui *fastjson.Value) (id identity) {
+func identityOf(ui *jsondoc.Value) (id identity) {
 	if ui == nil {
 		return id
 	}
@@ -22,8 +22,8 @@ func identityOf(ui *fastjson.Value) (id identity) {
 	if err != nil {
 		return id
 	}
-	o.Visit(func(k []byte, x *fastjson.Value) {
-		var p **fastjson.Value
+	o.Visit(func(k []byte, x *jsondoc.Value) {
+		var p **jsondoc.Value
 		switch string(k) {
 		case "type":
 			p = &id.typ

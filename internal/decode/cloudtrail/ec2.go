@@ -6,7 +6,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // EC2 operations on snapshots, images, volumes and instances. EC2 ids are
@@ -178,7 +178,7 @@ func guardrailDisable(r *rec) {
 }
 
 // groups records the security groups of a groupSet.
-func (r *rec) groups(set []*fastjson.Value) {
+func (r *rec) groups(set []*jsondoc.Value) {
 	for _, g := range set {
 		r.add(event.RoleTarget, event.SecurityGroup, ec2ID(decode.Str(g, "groupId")))
 	}
@@ -224,7 +224,7 @@ func (p permission) reset(r *rec) {
 // permissionChange reads an EC2 permission change, {add: {items: […]},
 // remove: {items: […]}}, as a share or an unshare. A call whose request
 // was not logged (a failed one) counts as a share attempt.
-func permissionChange(r *rec, perm *fastjson.Value, share, unshare event.Action) {
+func permissionChange(r *rec, perm *jsondoc.Value, share, unshare event.Action) {
 	add, remove := grantees(perm.Get("add")), grantees(perm.Get("remove"))
 	switch {
 	case len(add) > 0 || (len(remove) == 0 && perm.Get("add") != nil):
@@ -242,13 +242,13 @@ func permissionChange(r *rec, perm *fastjson.Value, share, unshare event.Action)
 // grantees reads the items of an add or remove list: account ids (userId),
 // the public (group or groups "all"), organizations and OUs. The list's own
 // members are read too, for requests written without items.
-func grantees(list *fastjson.Value) []event.Share {
+func grantees(list *jsondoc.Value) []event.Share {
 	if list == nil {
 		return nil
 	}
 	var out []event.Share
 	// A new slice: appending to Each's result would write into the parsed value.
-	entries := append([]*fastjson.Value{list}, decode.Each(list, "items")...)
+	entries := append([]*jsondoc.Value{list}, decode.Each(list, "items")...)
 	for _, it := range entries {
 		for _, id := range decode.Strs(it, "userId") {
 			out = append(out, event.Share{Target: id, Kind: "account"})

@@ -8,7 +8,7 @@ package cloudtrail
 
 import (
 	"github.com/snapwarden/snapwarden/internal/decode"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Format is the CloudTrail format.
@@ -21,27 +21,27 @@ func (Format) Name() string { return "cloudtrail" }
 
 // Sniff claims a CloudTrail record (eventSource and eventName strings), an
 // EventBridge envelope around one, or a lookup-events element.
-func (Format) Sniff(v *fastjson.Value) bool {
+func (Format) Sniff(v *jsondoc.Value) bool {
 	f := topFields(v)
 	return f.kind() != notOurs
 }
 
 // Decode hands the CloudTrail record inside v to out, unwrapping an
 // EventBridge envelope or a lookup-events element first.
-func (Format) Decode(v *fastjson.Value, out *decode.Output) error {
+func (Format) Decode(v *jsondoc.Value, out *decode.Output) error {
 	_, err := decodeRecord(v, out, false)
 	return err
 }
 
 // Claim decodes v when it is CloudTrail, in the one pass over its members
 // that tells so (decode.Claimer).
-func (Format) Claim(v *fastjson.Value, out *decode.Output) (bool, error) {
+func (Format) Claim(v *jsondoc.Value, out *decode.Output) (bool, error) {
 	return decodeRecord(v, out, true)
 }
 
 // decodeRecord is Decode, or with claim Claim: it reports false, having
 // done nothing, for a value that is not CloudTrail.
-func decodeRecord(v *fastjson.Value, out *decode.Output, claim bool) (bool, error) {
+func decodeRecord(v *jsondoc.Value, out *decode.Output, claim bool) (bool, error) {
 	f := topFields(v)
 	switch f.kind() {
 	case record:
@@ -96,16 +96,16 @@ func (f *fields) kind() kind {
 }
 
 // isRecord reports whether v is a CloudTrail record.
-func isRecord(v *fastjson.Value) bool {
+func isRecord(v *jsondoc.Value) bool {
 	return isString(v.Get("eventSource")) && isString(v.Get("eventName"))
 }
 
 // isLookup reports whether v is an element of lookup-events (or CloudTrail
 // Lake) output, whose CloudTrailEvent member holds the record as a string.
-func isLookup(v *fastjson.Value) bool {
+func isLookup(v *jsondoc.Value) bool {
 	return isString(v.Get("CloudTrailEvent"))
 }
 
-func isString(v *fastjson.Value) bool {
-	return v != nil && v.Type() == fastjson.TypeString
+func isString(v *jsondoc.Value) bool {
+	return v != nil && v.Type() == jsondoc.TypeString
 }

@@ -5,7 +5,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode/cloudtrail"
 	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 func TestFormat_Sniff(t *testing.T) {
@@ -46,7 +46,7 @@ func TestFormat_Raw(t *testing.T) {
 				if e.ID == "lookup-truncated" {
 					continue // its record is unreadable: the element is all there is
 				}
-				v, err := fastjson.ParseBytes(e.Raw[0])
+				v, err := jsondoc.ParseBytes(e.Raw[0])
 				if err != nil {
 					t.Fatalf("%s: raw is not JSON: %v", e.ID, err)
 				}

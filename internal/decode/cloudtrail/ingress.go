@@ -6,7 +6,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // authorizeSecurityGroupIngress reads the rules opened. The response's
@@ -68,14 +68,14 @@ func modifySecurityGroupRules(r *rec) {
 }
 
 // rule records an inbound rule of permission p for each non-empty source.
-func (r *rec) rule(p *fastjson.Value, sources ...string) {
+func (r *rec) rule(p *jsondoc.Value, sources ...string) {
 	from, okFrom := decode.Int(p, "fromPort")
 	to, okTo := decode.Int(p, "toPort")
 	r.addRules(decode.Str(p, "ipProtocol"), from, to, okFrom, okTo, sources)
 }
 
 // ruleFold is rule for the PascalCase members of newer EC2 requests.
-func (r *rec) ruleFold(p *fastjson.Value) {
+func (r *rec) ruleFold(p *jsondoc.Value) {
 	from, okFrom := decode.Int(decode.GetFold(p, "FromPort"))
 	to, okTo := decode.Int(decode.GetFold(p, "ToPort"))
 	r.addRules(decode.StrFold(p, "IpProtocol"), from, to, okFrom, okTo, []string{
@@ -105,13 +105,13 @@ func (r *rec) addRules(proto string, from, to int, okFrom, okTo bool, sources []
 }
 
 // eachValue returns an array's elements, or a lone value as one.
-func eachValue(v *fastjson.Value) []*fastjson.Value {
+func eachValue(v *jsondoc.Value) []*jsondoc.Value {
 	if v == nil {
 		return nil
 	}
-	if v.Type() == fastjson.TypeArray {
+	if v.Type() == jsondoc.TypeArray {
 		a, _ := v.Array()
 		return a
 	}
-	return []*fastjson.Value{v}
+	return []*jsondoc.Value{v}
 }

@@ -6,7 +6,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 var errNoOperation = errors.New("not a CloudTrail record: no eventName")
@@ -16,7 +16,7 @@ var errNoOperation = errors.New("not a CloudTrail record: no eventName")
 // The record's text is read without copying and the event's strings are
 // then copied in one allocation (event.Own), before any handler runs: a
 // handler may keep them in resources.
-func (Format) Normalize(docs []*fastjson.Value) (*event.Event, error) {
+func (Format) Normalize(docs []*jsondoc.Value) (*event.Event, error) {
 	if len(docs) == 0 {
 		return nil, errNoOperation
 	}
@@ -31,7 +31,7 @@ func (Format) Normalize(docs []*fastjson.Value) (*event.Event, error) {
 // normalize builds the event of record v, whose top-level members are f.
 // The event of an operation without a handler is out's scratch event when
 // it lends one (out may be nil): its strings stay views into the record.
-func normalize(v *fastjson.Value, f *fields, out *decode.Output) (*event.Event, error) {
+func normalize(v *jsondoc.Value, f *fields, out *decode.Output) (*event.Event, error) {
 	if f.name == "" {
 		if isLookup(v) {
 			return lookupEvent(v)
@@ -85,26 +85,26 @@ func normalize(v *fastjson.Value, f *fields, out *decode.Output) (*event.Event, 
 // last.
 type fields struct {
 	name, id, account, region, source, ip, userAgent  string
-	time, timestamp                                   *fastjson.Value
-	userIdentity, requestParameters, responseElements *fastjson.Value
-	errorCode, errorMessage, firstResponse            *fastjson.Value
+	time, timestamp                                   *jsondoc.Value
+	userIdentity, requestParameters, responseElements *jsondoc.Value
+	errorCode, errorMessage, firstResponse            *jsondoc.Value
 
-	eventSource, eventName, detailType, sourceKey, detail, lookupEvent *fastjson.Value
+	eventSource, eventName, detailType, sourceKey, detail, lookupEvent *jsondoc.Value
 }
 
 // first sets *p to x unless an earlier member of the name set it.
-func first(p **fastjson.Value, x *fastjson.Value) {
+func first(p **jsondoc.Value, x *jsondoc.Value) {
 	if *p == nil {
 		*p = x
 	}
 }
 
-func topFields(v *fastjson.Value) (f fields) {
+func topFields(v *jsondoc.Value) (f fields) {
 	o, err := v.Object()
 	if err != nil {
 		return f
 	}
-	o.Visit(func(k []byte, x *fastjson.Value) {
+	o.Visit(func(k []byte, x *jsondoc.Value) {
 		switch string(k) {
 		case "eventName":
 			f.name = decode.View(x)
@@ -150,8 +150,8 @@ func topFields(v *fastjson.Value) (f fields) {
 	return f
 }
 
-func nonNull(x *fastjson.Value) *fastjson.Value {
-	if x.Type() == fastjson.TypeNull {
+func nonNull(x *jsondoc.Value) *jsondoc.Value {
+	if x.Type() == jsondoc.TypeNull {
 		return nil
 	}
 	return x
@@ -159,7 +159,7 @@ func nonNull(x *fastjson.Value) *fastjson.Value {
 
 // outcome sets failure from errorCode (dropping the "Client." prefix some
 // services add) and from a failed console sign-in, which has no errorCode.
-func outcome(e *event.Event, code, message, response *fastjson.Value) {
+func outcome(e *event.Event, code, message, response *jsondoc.Value) {
 	if c := decode.View(code); c != "" {
 		e.Outcome = event.Failure
 		e.Error = strings.TrimPrefix(c, "Client.")
@@ -173,7 +173,7 @@ func outcome(e *event.Event, code, message, response *fastjson.Value) {
 
 // lookupEvent reads a lookup-events element whose CloudTrailEvent could not
 // be parsed, from the element's own summary fields.
-func lookupEvent(v *fastjson.Value) (*event.Event, error) {
+func lookupEvent(v *jsondoc.Value) (*event.Event, error) {
 	e := &event.Event{
 		ID:        decode.Str(v, "EventId"),
 		Cloud:     event.AWS,

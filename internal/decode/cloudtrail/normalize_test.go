@@ -7,7 +7,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode/cloudtrail"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // TestFormat_NormalizeKeepsText: Normalize reads the record without copying
@@ -57,12 +57,12 @@ func TestFormat_NormalizeKeepsText(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var p fastjson.Parser
+			var p jsondoc.Parser
 			v, err := p.Parse(tc.rec)
 			if err != nil {
 				t.Fatal(err)
 			}
-			e, err := cloudtrail.Format{}.Normalize([]*fastjson.Value{v})
+			e, err := cloudtrail.Format{}.Normalize([]*jsondoc.Value{v})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,7 +5,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Event sources whose operations are mapped.
@@ -27,8 +27,8 @@ type opKey struct{ source, name string }
 // rec is the record being normalized, with its request and response.
 type rec struct {
 	e      *event.Event
-	v      *fastjson.Value
-	rp, re *fastjson.Value // requestParameters, responseElements; nil when null
+	v      *jsondoc.Value
+	rp, re *jsondoc.Value // requestParameters, responseElements; nil when null
 }
 
 // handler fills the action, resources, shares and ingress of one operation.
@@ -163,7 +163,7 @@ func isShare(a event.Action) bool {
 }
 
 // items returns the elements of an EC2 list ({"items": […]}) at path.
-func items(v *fastjson.Value, path ...string) []*fastjson.Value {
+func items(v *jsondoc.Value, path ...string) []*jsondoc.Value {
 	return decode.Each(v.Get(path...), "items")
 }
 

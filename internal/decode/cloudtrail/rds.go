@@ -6,7 +6,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // RDS operations, for DB instances and Aurora clusters alike. Identifiers
@@ -253,7 +253,7 @@ var enginePorts = map[string]int{
 }
 
 // port returns the number at path, or 0.
-func port(v *fastjson.Value, path ...string) int {
+func port(v *jsondoc.Value, path ...string) int {
 	n, _ := decode.Int(v, path...)
 	return n
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/snapwarden/snapwarden/internal/decode/cloudtrail"
 	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // TestSamples decodes every record of the shared real-world samples with
@@ -46,7 +46,7 @@ func TestSamples(t *testing.T) {
 		})
 	}
 	t.Run("panther", func(t *testing.T) {
-		var p fastjson.Parser
+		var p jsondoc.Parser
 		n := 0
 		for i, pt := range decodetest.PantherTests(t, "aws/cloudtrail/panther/aws_cloudtrail_tests.ndjson") {
 			if len(pt.Log) == 0 {

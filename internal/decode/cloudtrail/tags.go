@@ -5,7 +5,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Tags: criticality can be declared by tag, so the tags an operation gives
@@ -15,22 +15,22 @@ import (
 
 // readTags reads tags in any of those shapes; anything else reads as none.
 // A missing or non-text value is "".
-func readTags(v *fastjson.Value) map[string]string {
+func readTags(v *jsondoc.Value) map[string]string {
 	if v == nil {
 		return nil
 	}
 	out := map[string]string{}
 	switch v.Type() {
-	case fastjson.TypeArray:
+	case jsondoc.TypeArray:
 		a, _ := v.Array()
 		for _, t := range a {
-			if t != nil && t.Type() == fastjson.TypeObject {
+			if t != nil && t.Type() == jsondoc.TypeObject {
 				if k := decode.StrFold(t, "key"); k != "" {
 					out[k] = decode.StrFold(t, "value")
 				}
 			}
 		}
-	case fastjson.TypeObject:
+	case jsondoc.TypeObject:
 		if it := v.Get("items"); it != nil {
 			return readTags(it)
 		}
@@ -39,7 +39,7 @@ func readTags(v *fastjson.Value) map[string]string {
 			break
 		}
 		o, _ := v.Object()
-		o.Visit(func(k []byte, x *fastjson.Value) {
+		o.Visit(func(k []byte, x *jsondoc.Value) {
 			if len(k) > 0 {
 				out[string(k)] = decode.Str(x)
 			}
@@ -50,10 +50,10 @@ func readTags(v *fastjson.Value) map[string]string {
 
 // isSingleTag reports whether an object is one {key, value} tag rather
 // than a map of tags.
-func isSingleTag(v *fastjson.Value) bool {
+func isSingleTag(v *jsondoc.Value) bool {
 	o, _ := v.Object()
 	single := true
-	o.Visit(func(k []byte, _ *fastjson.Value) {
+	o.Visit(func(k []byte, _ *jsondoc.Value) {
 		if s := string(k); !strings.EqualFold(s, "key") && !strings.EqualFold(s, "value") {
 			single = false
 		}
@@ -62,7 +62,7 @@ func isSingleTag(v *fastjson.Value) bool {
 }
 
 // tagsAt reads the tags under the first of keys present in v.
-func tagsAt(v *fastjson.Value, keys ...string) map[string]string {
+func tagsAt(v *jsondoc.Value, keys ...string) map[string]string {
 	for _, k := range keys {
 		if x := decode.GetFold(v, k); x != nil {
 			return readTags(x)
@@ -80,7 +80,7 @@ func (r *rec) specTags(kind string) map[string]string {
 		set = decode.GetFold(r.rp, "tagSpecifications")
 	}
 	specs := decode.Each(set, "items")
-	if specs == nil && set != nil && set.Type() == fastjson.TypeArray {
+	if specs == nil && set != nil && set.Type() == jsondoc.TypeArray {
 		specs, _ = set.Array()
 	}
 	var out map[string]string

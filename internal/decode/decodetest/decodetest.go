@@ -16,7 +16,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Result is what decoding one input, or several in a row, produced.
@@ -166,7 +166,7 @@ func WorldOpen(e *event.Event, port int) (v4, v6 bool) {
 func Sniff(t *testing.T, f decode.Format, name, json string, want bool) {
 	t.Helper()
 	t.Run(name, func(t *testing.T) {
-		v, err := fastjson.Parse(json)
+		v, err := jsondoc.Parse(json)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 	"github.com/snapwarden/snapwarden/internal/testenv"
-	"github.com/valyala/fastjson"
 )
 
 // ExampleFiles returns the files under the repository's examples/<cloud>
@@ -89,7 +89,7 @@ type Record struct {
 	// Text is a line that is not JSON (syslog, CEF), when Value is nil.
 	Text []byte
 	// Value is a JSON record, valid until the next record is yielded.
-	Value *fastjson.Value
+	Value *jsondoc.Value
 }
 
 // SampleRecords yields each record of SampleFiles(tb, dirs...). Records the
@@ -101,7 +101,7 @@ func SampleRecords(tb testing.TB, dirs ...string) iter.Seq[Record] {
 	root := SamplesDir(tb)
 	files := SampleFiles(tb, dirs...)
 	return func(yield func(Record) bool) {
-		var p fastjson.Parser
+		var p jsondoc.Parser
 		for _, path := range files {
 			b, err := os.ReadFile(path)
 			if err != nil {

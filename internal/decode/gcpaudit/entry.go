@@ -4,19 +4,19 @@ import (
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // entry is one LogEntry with its protoPayload, found whatever the case of
 // the keys (Panther lower-cases top-level keys: protopayload, insertid).
 type entry struct {
-	v  *fastjson.Value
-	pp *fastjson.Value
+	v  *jsondoc.Value
+	pp *jsondoc.Value
 }
 
-func payload(v *fastjson.Value) *fastjson.Value {
+func payload(v *jsondoc.Value) *jsondoc.Value {
 	pp := decode.GetFold(v, "protoPayload")
-	if pp == nil || pp.Type() != fastjson.TypeObject {
+	if pp == nil || pp.Type() != jsondoc.TypeObject {
 		return nil
 	}
 	return pp
@@ -33,10 +33,10 @@ func (e entry) firstOnly() bool {
 // the first entry's value that is present, as decode.Docs does.
 type op []entry
 
-func newOp(docs []*fastjson.Value) op {
+func newOp(docs []*jsondoc.Value) op {
 	o := make(op, 0, len(docs))
 	for _, d := range docs {
-		if d != nil && d.Type() == fastjson.TypeObject {
+		if d != nil && d.Type() == jsondoc.TypeObject {
 			o = append(o, entry{v: d, pp: payload(d)})
 		}
 	}
@@ -54,7 +54,7 @@ func (o op) str(path ...string) string {
 }
 
 // get returns a protoPayload value that is neither null nor elided.
-func (o op) get(path ...string) *fastjson.Value {
+func (o op) get(path ...string) *jsondoc.Value {
 	for _, e := range o {
 		if x := decode.GetPathFold(e.pp, path...); present(x) {
 			return x
@@ -74,9 +74,9 @@ func (o op) top(path ...string) string {
 }
 
 // request is the operation's request: only the first entry carries it.
-func (o op) request() *fastjson.Value {
+func (o op) request() *jsondoc.Value {
 	r := o.get("request")
-	if r == nil || r.Type() != fastjson.TypeObject {
+	if r == nil || r.Type() != jsondoc.TypeObject {
 		return nil
 	}
 	return r
@@ -88,18 +88,18 @@ func (o op) metadataType() string {
 }
 
 // typeOf returns an object's @type, also under Panther's spelling.
-func typeOf(v *fastjson.Value) string {
+func typeOf(v *jsondoc.Value) string {
 	if s := decode.Str(v, "@type"); s != "" {
 		return s
 	}
 	return decode.Str(v, "at_sign_type")
 }
 
-func present(x *fastjson.Value) bool {
-	if x == nil || x.Type() == fastjson.TypeNull {
+func present(x *jsondoc.Value) bool {
+	if x == nil || x.Type() == jsondoc.TypeNull {
 		return false
 	}
-	if x.Type() == fastjson.TypeString {
+	if x.Type() == jsondoc.TypeString {
 		b, _ := x.StringBytes()
 		return clean(string(b)) != ""
 	}
@@ -116,6 +116,6 @@ func clean(s string) string {
 }
 
 // str reads text from a request value, ignoring elided values.
-func str(v *fastjson.Value, path ...string) string {
+func str(v *jsondoc.Value, path ...string) string {
 	return clean(decode.Str(v, path...))
 }

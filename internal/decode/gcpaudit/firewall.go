@@ -7,7 +7,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // firewallWrite: a firewall rule inserted, patched or updated. An enabled
@@ -73,7 +73,7 @@ func firewallWrite(c *norm) {
 }
 
 // portRanges reads one allowed entry: {IPProtocol, ports[]}.
-func portRanges(a *fastjson.Value) []event.Ingress {
+func portRanges(a *jsondoc.Value) []event.Ingress {
 	proto := event.Protocol(cmp.Or(str(a, "IPProtocol"), str(a, "ipProtocol")))
 	ports := decode.Strs(a, "ports")
 	if len(ports) == 0 {

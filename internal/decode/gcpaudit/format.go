@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Format is the GCP Cloud Audit Logs format.
@@ -30,8 +30,8 @@ var (
 // Sniff claims a LogEntry (protoPayload, any case), a Pub/Sub push
 // envelope, or a Logging API entries.list page. No other cloud writes these
 // keys.
-func (Format) Sniff(v *fastjson.Value) bool {
-	if v.Type() != fastjson.TypeObject {
+func (Format) Sniff(v *jsondoc.Value) bool {
+	if v.Type() != jsondoc.TypeObject {
 		return false
 	}
 	return payload(v) != nil || isPushEnvelope(v) || isEntriesPage(v)
@@ -39,7 +39,7 @@ func (Format) Sniff(v *fastjson.Value) bool {
 
 // Decode hands each LogEntry held by v to out, pairing the first and last
 // entries of a long-running operation.
-func (Format) Decode(v *fastjson.Value, out *decode.Output) error {
+func (Format) Decode(v *jsondoc.Value, out *decode.Output) error {
 	switch {
 	case isPushEnvelope(v):
 		return decodePush(v, out)
@@ -49,7 +49,7 @@ func (Format) Decode(v *fastjson.Value, out *decode.Output) error {
 	return decodeEntry(v, nil, out)
 }
 
-func decodeEntry(v *fastjson.Value, raw []byte, out *decode.Output) error {
+func decodeEntry(v *jsondoc.Value, raw []byte, out *decode.Output) error {
 	pp := payload(v)
 	if pp == nil {
 		return errNoPayload
@@ -76,26 +76,26 @@ func decodeEntry(v *fastjson.Value, raw []byte, out *decode.Output) error {
 
 // isPushEnvelope reports whether v is a Pub/Sub push request body:
 // {"message":{"data":…},"subscription":…}.
-func isPushEnvelope(v *fastjson.Value) bool {
+func isPushEnvelope(v *jsondoc.Value) bool {
 	return v.Get("subscription") != nil && v.Get("message", "data") != nil
 }
 
 // decodePush unwraps the base64 LogEntry of a Pub/Sub push envelope and
 // hands the decoded bytes on as the raw record.
-func decodePush(v *fastjson.Value, out *decode.Output) error {
+func decodePush(v *jsondoc.Value, out *decode.Output) error {
 	data, err := unbase64(decode.Str(v, "message", "data"))
 	if err != nil {
 		return fmt.Errorf("pub/sub message data: %w", err)
 	}
-	var p fastjson.Parser // the entry must outlive the caller's next parse
+	var p jsondoc.Parser // the entry must outlive the caller's next parse
 	inner, err := p.ParseBytes(data)
 	if err != nil {
 		return fmt.Errorf("pub/sub message data is not JSON: %v", err)
 	}
 	switch inner.Type() {
-	case fastjson.TypeObject:
+	case jsondoc.TypeObject:
 		return decodeEntry(inner, data, out)
-	case fastjson.TypeArray:
+	case jsondoc.TypeArray:
 		a, _ := inner.Array()
 		return decodeEntries(a, out)
 	}
@@ -104,16 +104,16 @@ func decodePush(v *fastjson.Value, out *decode.Output) error {
 
 // isEntriesPage reports whether v is a page of the Logging API's
 // entries.list ({"entries":[LogEntry…],"nextPageToken":…}).
-func isEntriesPage(v *fastjson.Value) bool {
+func isEntriesPage(v *jsondoc.Value) bool {
 	return payload(v.Get("entries", "0")) != nil
 }
 
 // decodeEntries decodes the LogEntries of a list; a bad one does not stop
 // the others, and the first error is reported.
-func decodeEntries(entries []*fastjson.Value, out *decode.Output) error {
+func decodeEntries(entries []*jsondoc.Value, out *decode.Output) error {
 	var firstErr error
 	for _, x := range entries {
-		if x.Type() != fastjson.TypeObject {
+		if x.Type() != jsondoc.TypeObject {
 			if firstErr == nil {
 				firstErr = fmt.Errorf("a JSON %s among LogEntries", x.Type())
 			}

@@ -5,7 +5,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Resource names: requests spell a resource as a URL, a relative name
@@ -155,24 +155,24 @@ func logParent(logName string) string {
 
 // storageURIs finds gs:// URIs among a request's string values, down to
 // depth levels.
-func storageURIs(v *fastjson.Value, depth int) []string {
+func storageURIs(v *jsondoc.Value, depth int) []string {
 	if v == nil || depth < 0 {
 		return nil
 	}
 	var out []string
 	switch v.Type() {
-	case fastjson.TypeString:
+	case jsondoc.TypeString:
 		if s := storageURI(decode.Str(v)); strings.HasPrefix(s, "gs://") {
 			out = append(out, s)
 		}
-	case fastjson.TypeArray:
+	case jsondoc.TypeArray:
 		a, _ := v.Array()
 		for _, x := range a {
 			out = append(out, storageURIs(x, depth-1)...)
 		}
-	case fastjson.TypeObject:
+	case jsondoc.TypeObject:
 		o, _ := v.Object()
-		o.Visit(func(_ []byte, x *fastjson.Value) {
+		o.Visit(func(_ []byte, x *jsondoc.Value) {
 			out = append(out, storageURIs(x, depth-1)...)
 		})
 	}

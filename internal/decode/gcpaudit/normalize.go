@@ -7,15 +7,15 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // norm is what a method's mapping reads and fills.
 type norm struct {
 	e    *event.Event
 	o    op
-	req  *fastjson.Value // protoPayload.request, nil when absent or elided
-	name string          // protoPayload.resourceName as a relative name
+	req  *jsondoc.Value // protoPayload.request, nil when absent or elided
+	name string         // protoPayload.resourceName as a relative name
 	res  resolver
 	// homes are the names of the event's own project (its id, and the
 	// number resource labels sometimes hold instead).
@@ -45,7 +45,7 @@ func (c *norm) home(project string) bool {
 
 // Normalize builds one event from a LogEntry, or from the first and last
 // entries of a long-running operation.
-func (Format) Normalize(docs []*fastjson.Value) (*event.Event, error) {
+func (Format) Normalize(docs []*jsondoc.Value) (*event.Event, error) {
 	o := newOp(docs)
 	if len(o) == 0 || o[0].pp == nil {
 		return nil, errNoPayload

@@ -6,7 +6,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // outcome reads protoPayload.status ({} or code 0 is success) and, for
@@ -24,14 +24,14 @@ func outcome(o op) (event.Outcome, string) {
 	return event.Success, ""
 }
 
-func failure(pp *fastjson.Value) (string, bool) {
-	if st := decode.GetFold(pp, "status"); st != nil && st.Type() == fastjson.TypeObject {
+func failure(pp *jsondoc.Value) (string, bool) {
+	if st := decode.GetFold(pp, "status"); st != nil && st.Type() == jsondoc.TypeObject {
 		if code, _ := decode.Int(st, "code"); code != 0 {
 			return withCode(codeName(code), decode.Str(st, "message")), true
 		}
 	}
 	resp := decode.GetFold(pp, "response")
-	if er := resp.Get("error"); er != nil && er.Type() == fastjson.TypeObject {
+	if er := resp.Get("error"); er != nil && er.Type() == jsondoc.TypeObject {
 		first := er.Get("errors", "0")
 		code := cmp.Or(decode.Str(first, "reason"), decode.Str(first, "code"), decode.Str(er, "code"))
 		msg := cmp.Or(decode.Str(er, "message"), decode.Str(first, "message"))

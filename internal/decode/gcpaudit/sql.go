@@ -6,7 +6,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Cloud SQL. Requests carry the instance and project beside the body:
@@ -38,8 +38,8 @@ func sqlName(project, inst string) string {
 }
 
 // body is the request's body (older entries put its fields at the top).
-func (c *norm) body() *fastjson.Value {
-	if b := c.req.Get("body"); b != nil && b.Type() == fastjson.TypeObject {
+func (c *norm) body() *jsondoc.Value {
+	if b := c.req.Get("body"); b != nil && b.Type() == jsondoc.TypeObject {
 		return b
 	}
 	return c.req

@@ -7,12 +7,12 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // normalizeCADF builds an event from a CADF event, raw or wrapped in an
 // audit.http.* notification, or from a request/response pair of them.
-func normalizeCADF(e *event.Event, docs []*fastjson.Value) error {
+func normalizeCADF(e *event.Event, docs []*jsondoc.Value) error {
 	var events, envs decode.Docs
 	for _, d := range docs {
 		if decode.Str(d, "event_type") == "" {

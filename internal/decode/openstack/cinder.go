@@ -6,7 +6,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // volumeGroup is a cinder group or consistency group: the source of a group
@@ -113,7 +113,7 @@ func glanceImage(n *notes) string {
 		return id
 	}
 	for _, row := range n.each("glance_metadata") {
-		if row.Type() == fastjson.TypeObject && decode.Str(row, "key") == "image_id" {
+		if row.Type() == jsondoc.TypeObject && decode.Str(row, "key") == "image_id" {
 			return decode.Str(row, "value")
 		}
 	}

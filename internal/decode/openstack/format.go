@@ -6,7 +6,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Format reads OpenStack notifications and CADF events.
@@ -23,16 +23,16 @@ const cadfEventType = "http://schemas.dmtf.org/cloud/audit/1.0/event"
 // Sniff claims oslo notifications (event_type with a payload object, or a
 // messagingv2 envelope) and CADF events. VK action-log records (source,
 // action, method, uri) have none of these keys.
-func (Format) Sniff(v *fastjson.Value) bool {
-	if v.Type() != fastjson.TypeObject {
+func (Format) Sniff(v *jsondoc.Value) bool {
+	if v.Type() != jsondoc.TypeObject {
 		return false
 	}
 	if m := v.Get("oslo.message"); m != nil {
-		return m.Type() == fastjson.TypeString || m.Type() == fastjson.TypeObject
+		return m.Type() == jsondoc.TypeString || m.Type() == jsondoc.TypeObject
 	}
-	if et := v.Get("event_type"); et != nil && et.Type() == fastjson.TypeString {
+	if et := v.Get("event_type"); et != nil && et.Type() == jsondoc.TypeString {
 		p := v.Get("payload")
-		return p != nil && p.Type() == fastjson.TypeObject
+		return p != nil && p.Type() == jsondoc.TypeObject
 	}
 	return isCADF(v)
 }
@@ -40,7 +40,7 @@ func (Format) Sniff(v *fastjson.Value) bool {
 // isCADF reports whether v is a CADF event: the CADF typeURI, or (Hermes
 // drops or empties typeURI) an action with an initiator, a target or observer
 // and an event time.
-func isCADF(v *fastjson.Value) bool {
+func isCADF(v *jsondoc.Value) bool {
 	if decode.Str(v, "typeURI") == cadfEventType {
 		return true
 	}
@@ -53,24 +53,24 @@ func isCADF(v *fastjson.Value) bool {
 	return isObject(v.Get("target")) || isObject(v.Get("observer"))
 }
 
-func isObject(v *fastjson.Value) bool { return v != nil && v.Type() == fastjson.TypeObject }
+func isObject(v *jsondoc.Value) bool { return v != nil && v.Type() == jsondoc.TypeObject }
 
 var errNotRecord = errors.New("not an OpenStack notification or CADF event")
 
 // Decode unwraps a messagingv2 envelope and hands the notification or CADF
 // event on, as one half of a pair where it opens or closes an operation.
-func (Format) Decode(v *fastjson.Value, out *decode.Output) error {
+func (Format) Decode(v *jsondoc.Value, out *decode.Output) error {
 	var raw []byte
 	if m := v.Get("oslo.message"); m != nil {
 		switch m.Type() {
-		case fastjson.TypeString:
+		case jsondoc.TypeString:
 			s, _ := m.StringBytes()
 			inner := decode.ParseEmbedded(string(s))
-			if inner == nil || inner.Type() != fastjson.TypeObject {
+			if inner == nil || inner.Type() != jsondoc.TypeObject {
 				return errors.New("oslo.message is not a JSON object")
 			}
 			v, raw = inner, []byte(strings.TrimSpace(string(s)))
-		case fastjson.TypeObject:
+		case jsondoc.TypeObject:
 			v = m
 		default:
 			return errors.New("oslo.message is not a JSON object")
@@ -89,7 +89,7 @@ func (Format) Decode(v *fastjson.Value, out *decode.Output) error {
 
 // Normalize builds one event from a notification, a CADF event, or the
 // records of one paired operation in order.
-func (Format) Normalize(docs []*fastjson.Value) (*event.Event, error) {
+func (Format) Normalize(docs []*jsondoc.Value) (*event.Event, error) {
 	if len(docs) == 0 || docs[0] == nil {
 		return nil, errNotRecord
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // neutron maps network notifications, whose payload is the API resource
@@ -61,7 +61,7 @@ func neutron(e *event.Event, n *notes) {
 // ruleIngress reads a neutron rule. A rule without a remote admits every
 // address of its ethertype; without protocol, every protocol; without
 // ports, every port.
-func ruleIngress(r *fastjson.Value) event.Ingress {
+func ruleIngress(r *jsondoc.Value) event.Ingress {
 	in := event.Ingress{Protocol: event.Protocol(decode.Str(r, "protocol"))}
 	lo, okLo := decode.Int(r, "port_range_min")
 	hi, okHi := decode.Int(r, "port_range_max")

@@ -7,7 +7,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // notes are the notifications of one operation: a lone record, or its
@@ -20,7 +20,7 @@ type notes struct {
 	op, phase string
 }
 
-func newNotes(docs []*fastjson.Value) *notes {
+func newNotes(docs []*jsondoc.Value) *notes {
 	n := &notes{env: docs}
 	for i := len(docs) - 1; i >= 0; i-- {
 		if b := body(docs[i].Get("payload")); b != nil {
@@ -31,7 +31,7 @@ func newNotes(docs []*fastjson.Value) *notes {
 }
 
 // rec is the closing record's body (nil when there is none).
-func (n *notes) rec() *fastjson.Value {
+func (n *notes) rec() *jsondoc.Value {
 	if len(n.body) == 0 {
 		return nil
 	}
@@ -42,7 +42,7 @@ func (n *notes) rec() *fastjson.Value {
 func (n *notes) str(path ...string) string { return n.body.Str(path...) }
 
 // each returns the elements at path of the first record that has any.
-func (n *notes) each(path ...string) []*fastjson.Value {
+func (n *notes) each(path ...string) []*jsondoc.Value {
 	for _, b := range n.body {
 		if xs := decode.Each(b, path...); len(xs) > 0 {
 			return xs
@@ -51,7 +51,7 @@ func (n *notes) each(path ...string) []*fastjson.Value {
 	return nil
 }
 
-func normalizeNotification(e *event.Event, docs []*fastjson.Value) error {
+func normalizeNotification(e *event.Event, docs []*jsondoc.Value) error {
 	last := docs[len(docs)-1]
 	et := decode.Str(last, "event_type")
 	if et == "" {
@@ -86,7 +86,7 @@ func normalizeNotification(e *event.Event, docs []*fastjson.Value) error {
 
 // cadf returns the payload when it is a CADF event (keystone's cadf
 // notification format), else nil.
-func (n *notes) cadf() *fastjson.Value {
+func (n *notes) cadf() *jsondoc.Value {
 	for _, b := range n.body {
 		if isObject(b.Get("initiator")) {
 			return b
@@ -95,7 +95,7 @@ func (n *notes) cadf() *fastjson.Value {
 	return nil
 }
 
-func noteActor(e *event.Event, n *notes, cadf *fastjson.Value) {
+func noteActor(e *event.Event, n *notes, cadf *jsondoc.Value) {
 	a := &e.Actor
 	// A payload's user_id is the resource's owner; nova's
 	// action_initiator_user is the caller.
@@ -109,7 +109,7 @@ func noteActor(e *event.Event, n *notes, cadf *fastjson.Value) {
 	}
 }
 
-func noteOutcome(e *event.Event, n *notes, last, cadf *fastjson.Value) {
+func noteOutcome(e *event.Event, n *notes, last, cadf *jsondoc.Value) {
 	prio := strings.ToUpper(decode.Str(last, "priority"))
 	switch {
 	case n.phase == "start":

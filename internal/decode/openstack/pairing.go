@@ -5,12 +5,12 @@ import (
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // pairing returns the key and part of a record that opens or closes an
 // operation, or Alone.
-func pairing(v *fastjson.Value) (string, decode.Part) {
+func pairing(v *jsondoc.Value) (string, decode.Part) {
 	et := decode.Str(v, "event_type")
 	switch et {
 	case "audit.http.request":
@@ -49,7 +49,7 @@ func pairing(v *fastjson.Value) (string, decode.Part) {
 	return "note\x00" + req + "\x00" + op + "\x00" + subjectID(op, body(v.Get("payload"))), part
 }
 
-func cadfKey(p *fastjson.Value) string {
+func cadfKey(p *jsondoc.Value) string {
 	if id := decode.Str(p, "id"); id != "" {
 		return "cadf\x00" + id
 	}
@@ -70,7 +70,7 @@ func splitPhase(et string) (op, phase string) {
 }
 
 // requestID is the request a notification belongs to.
-func requestID(v *fastjson.Value) string {
+func requestID(v *jsondoc.Value) string {
 	if s := decode.Str(v, "_context_request_id"); s != "" {
 		return s
 	}
@@ -84,7 +84,7 @@ func requestID(v *fastjson.Value) string {
 // subjectID is the resource a nova or cinder operation acts on, present in
 // both its start and end records: one request may boot several instances
 // or act on several volumes.
-func subjectID(op string, b *fastjson.Value) string {
+func subjectID(op string, b *jsondoc.Value) string {
 	op = strings.TrimPrefix(op, "compute.")
 	switch {
 	case strings.HasPrefix(op, "instance."):
@@ -101,7 +101,7 @@ func subjectID(op string, b *fastjson.Value) string {
 
 // recordTime is a record's own time text: the notification timestamp or
 // the CADF eventTime.
-func recordTime(v *fastjson.Value) string {
+func recordTime(v *jsondoc.Value) string {
 	if s := decode.Str(v, "timestamp"); s != "" {
 		return s
 	}
@@ -113,8 +113,8 @@ func recordTime(v *fastjson.Value) string {
 
 // body is a payload's fields: nova_object.data of a versioned payload, else
 // the payload itself.
-func body(p *fastjson.Value) *fastjson.Value {
-	if d := p.Get("nova_object.data"); d != nil && d.Type() == fastjson.TypeObject {
+func body(p *jsondoc.Value) *jsondoc.Value {
+	if d := p.Get("nova_object.data"); d != nil && d.Type() == jsondoc.TypeObject {
 		return d
 	}
 	return p

@@ -6,12 +6,12 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // normalizeActionLog builds the event of an action-log record (format A).
 // Every value is a string; the bodies are JSON inside strings.
-func normalizeActionLog(v *fastjson.Value) (*event.Event, error) {
+func normalizeActionLog(v *jsondoc.Value) (*event.Event, error) {
 	c, action := readCall(v, strings.TrimSpace(decode.Str(v, "source")), "request_body", "response_body")
 	if action == "" && c.method == "" && c.uri == "" {
 		return nil, errors.New("action-log record without action, method or uri")
@@ -43,7 +43,7 @@ func normalizeActionLog(v *fastjson.Value) (*event.Event, error) {
 // written, and normalized in the call), the HTTP method, the uri and its
 // route, and the request and response bodies, JSON in the strings at
 // reqKey and respKey. The service is lower-cased.
-func readCall(v *fastjson.Value, service, reqKey, respKey string) (c *call, action string) {
+func readCall(v *jsondoc.Value, service, reqKey, respKey string) (c *call, action string) {
 	action = strings.TrimSpace(decode.Str(v, "action"))
 	uri := strings.TrimSpace(decode.Str(v, "uri"))
 	return &call{
@@ -59,7 +59,7 @@ func readCall(v *fastjson.Value, service, reqKey, respKey string) (c *call, acti
 
 // stamp sets what both record formats give alike: the event's id
 // (event_id, else request_id, else a hash of the record) and its time.
-func stamp(e *event.Event, v *fastjson.Value) {
+func stamp(e *event.Event, v *jsondoc.Value) {
 	e.ID = first(decode.Str(v, "event_id"), decode.Str(v, "request_id"))
 	if e.ID == "" {
 		e.ID = decode.FallbackID(v)

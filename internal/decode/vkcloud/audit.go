@@ -6,14 +6,14 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // normalizeAudit builds the event of a Cloud Audit event (format B): action
 // names as in the action log, the actor in subject{}, the object in
 // resource{}, the result in status{}. Events rebuilt from CEF may also carry
 // method and uri, which classify like the action log's.
-func normalizeAudit(v *fastjson.Value) (*event.Event, error) {
+func normalizeAudit(v *jsondoc.Value) (*event.Event, error) {
 	service := first(decode.Str(v, "source", "id"), decode.Str(v, "resource", "metadata", "service_id"))
 	c, action := readCall(v, service, "request", "response")
 	if action == "" {
@@ -46,7 +46,7 @@ func normalizeAudit(v *fastjson.Value) (*event.Event, error) {
 
 // auditActor reads subject{}: a VK user (user_id, metadata.email) or, for
 // data-plane events, a third-party identity (third_party.user_id, username).
-func auditActor(v *fastjson.Value) event.Actor {
+func auditActor(v *jsondoc.Value) event.Actor {
 	s := v.Get("subject")
 	return event.Actor{
 		ID: first(decode.Str(s, "user_id"), decode.Str(s, "third_party", "user_id"),
@@ -59,7 +59,7 @@ func auditActor(v *fastjson.Value) event.Actor {
 	}
 }
 
-func userType(s *fastjson.Value) string {
+func userType(s *jsondoc.Value) string {
 	if decode.Str(s, "user_id") != "" {
 		return "user"
 	}
@@ -68,7 +68,7 @@ func userType(s *fastjson.Value) string {
 
 // auditOutcome reads status.code, an HTTP status or a gRPC code (0 is OK,
 // 1–16 are errors), or else an outcome word (events rebuilt from CEF).
-func auditOutcome(v *fastjson.Value) event.Outcome {
+func auditOutcome(v *jsondoc.Value) event.Outcome {
 	if code, ok := decode.Int(v, "status", "code"); ok {
 		switch {
 		case code == 0:

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // body is a request or response body carried as JSON inside a string. VK
@@ -13,7 +13,7 @@ import (
 // it does not parse, lookups fall back to the key/value pairs that can still
 // be read from the text, so a truncated body still names its volume.
 type body struct {
-	v     *fastjson.Value
+	v     *jsondoc.Value
 	pairs []pair // fallback: scalar pairs in text order, when v is nil
 	first string // fallback: the first key of the object
 }
@@ -57,7 +57,7 @@ func parseBody(s string) body {
 // unescape decodes the escapes of a JSON string's contents, or returns it
 // unchanged.
 func unescape(s string) string {
-	var p fastjson.Parser
+	var p jsondoc.Parser
 	v, err := p.Parse(`"` + s + `"`)
 	if err != nil {
 		return s
@@ -114,7 +114,7 @@ func (b body) num(path ...string) (int, bool) {
 }
 
 // get returns the parsed value at path, or nil (always nil when unparsed).
-func (b body) get(path ...string) *fastjson.Value {
+func (b body) get(path ...string) *jsondoc.Value {
 	if b.v == nil {
 		return nil
 	}
@@ -132,7 +132,7 @@ func (b body) key() string {
 		return ""
 	}
 	var k string
-	o.Visit(func(key []byte, _ *fastjson.Value) {
+	o.Visit(func(key []byte, _ *jsondoc.Value) {
 		if k == "" {
 			k = string(key)
 		}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // A CEF line ("CEF:0|Vendor|Product|Version|SignatureID|Name|Severity|k=v …")
@@ -304,8 +304,8 @@ func cefTime(s string) string {
 // objectBuilder sets strings at nested paths of a JSON object; the first
 // value set at a path wins.
 type objectBuilder struct {
-	a    fastjson.Arena
-	root *fastjson.Value
+	a    jsondoc.Arena
+	root *jsondoc.Value
 }
 
 func (b *objectBuilder) set(val string, path ...string) {
@@ -318,7 +318,7 @@ func (b *objectBuilder) set(val string, path ...string) {
 		if next == nil {
 			next = b.a.NewObject()
 			o.Set(k, next)
-		} else if next.Type() != fastjson.TypeObject {
+		} else if next.Type() != jsondoc.TypeObject {
 			return
 		}
 		o = next

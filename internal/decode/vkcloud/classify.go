@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // call is one API operation as either format describes it. The action log
@@ -152,7 +152,7 @@ func addNamed(e *event.Event, role event.Role, typ event.ResourceType, id, name 
 const maxListed = 64
 
 // capped returns at most maxListed values.
-func capped(vs []*fastjson.Value) []*fastjson.Value {
+func capped(vs []*jsondoc.Value) []*jsondoc.Value {
 	return vs[:min(len(vs), maxListed)]
 }
 

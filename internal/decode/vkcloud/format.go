@@ -17,7 +17,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Format is the VK Cloud audit format.
@@ -29,17 +29,17 @@ var _ decode.TextFormat = Format{}
 func (Format) Name() string { return "vkcloud" }
 
 // Sniff claims action-log records and pages, and Cloud Audit events.
-func (Format) Sniff(v *fastjson.Value) bool {
+func (Format) Sniff(v *jsondoc.Value) bool {
 	return isActionLog(v) || isAudit(v) || isPage(v)
 }
 
 // isActionLog: every action-log record has source, action, method and uri;
 // an export that dropped some still has event_id, user_id and request_body.
-func isActionLog(v *fastjson.Value) bool {
-	if v == nil || v.Type() != fastjson.TypeObject {
+func isActionLog(v *jsondoc.Value) bool {
+	if v == nil || v.Type() != jsondoc.TypeObject {
 		return false
 	}
-	if src := v.Get("source"); src != nil && src.Type() == fastjson.TypeString &&
+	if src := v.Get("source"); src != nil && src.Type() == jsondoc.TypeString &&
 		v.Exists("action") && v.Exists("method") && v.Exists("uri") {
 		return true
 	}
@@ -49,8 +49,8 @@ func isActionLog(v *fastjson.Value) bool {
 // isAudit: a Cloud Audit event has subject and resource objects, or a source
 // object with an id. The guard keys belong to formats that share field names
 // (GCP's resource, OpenStack notifications and CADF).
-func isAudit(v *fastjson.Value) bool {
-	if v == nil || v.Type() != fastjson.TypeObject {
+func isAudit(v *jsondoc.Value) bool {
+	if v == nil || v.Type() != jsondoc.TypeObject {
 		return false
 	}
 	for _, k := range []string{"protoPayload", "eventSource", "event_type", "typeURI", "payload", "authentication"} {
@@ -67,12 +67,12 @@ func isAudit(v *fastjson.Value) bool {
 
 // isPage: an action-log page {"logs":[…],"marker":…} that reached Sniff
 // whole (inside an array of pages; the splitter streams a top-level page).
-func isPage(v *fastjson.Value) bool {
-	if v == nil || v.Type() != fastjson.TypeObject {
+func isPage(v *jsondoc.Value) bool {
+	if v == nil || v.Type() != jsondoc.TypeObject {
 		return false
 	}
 	logs := v.Get("logs")
-	if logs == nil || logs.Type() != fastjson.TypeArray {
+	if logs == nil || logs.Type() != jsondoc.TypeArray {
 		return false
 	}
 	a, _ := logs.Array()
@@ -82,10 +82,10 @@ func isPage(v *fastjson.Value) bool {
 	return isActionLog(a[0])
 }
 
-func isObject(v *fastjson.Value) bool { return v != nil && v.Type() == fastjson.TypeObject }
+func isObject(v *jsondoc.Value) bool { return v != nil && v.Type() == jsondoc.TypeObject }
 
 // Decode hands over the record, or each record of a page.
-func (Format) Decode(v *fastjson.Value, out *decode.Output) error {
+func (Format) Decode(v *jsondoc.Value, out *decode.Output) error {
 	if !isPage(v) {
 		return out.Record(v, nil)
 	}
@@ -99,12 +99,12 @@ func (Format) Decode(v *fastjson.Value, out *decode.Output) error {
 }
 
 // Normalize builds the event of one record (VK records are never paired).
-func (Format) Normalize(docs []*fastjson.Value) (*event.Event, error) {
+func (Format) Normalize(docs []*jsondoc.Value) (*event.Event, error) {
 	if len(docs) == 0 || docs[0] == nil {
 		return nil, errors.New("no record")
 	}
 	v := docs[0]
-	if v.Type() != fastjson.TypeObject {
+	if v.Type() != jsondoc.TypeObject {
 		return nil, errors.New("record is not a JSON object")
 	}
 	if isActionLog(v) {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Karboii (VK Cloud Backup) providers are fixed ids: the provider decides
@@ -49,7 +49,7 @@ func classifyKarbor(c *call, e *event.Event) {
 
 // planResources records the resources a plan protects
 // ({"resources":[{"id","type","name"}]}) as the sources of its copies.
-func planResources(e *event.Event, provider string, plan *fastjson.Value) {
+func planResources(e *event.Event, provider string, plan *jsondoc.Value) {
 	for _, res := range capped(decode.Each(plan, "resources")) {
 		typ := karborType(decode.Str(res, "type"), provider)
 		addNamed(e, event.RoleSource, typ, decode.Str(res, "id"), decode.Str(res, "name"))

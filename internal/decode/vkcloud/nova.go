@@ -5,7 +5,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // serverModify are the Nova server actions that change an existing server
@@ -94,7 +94,7 @@ func createServer(c *call, e *event.Event) {
 		add(e, event.RoleSource, event.Snapshot, decode.Str(m, "snapshot_id"))
 		add(e, event.RoleSource, event.Volume, decode.Str(m, "volume_id"))
 	}
-	for _, v := range []*fastjson.Value{c.req.get("server"), c.resp.get("server")} {
+	for _, v := range []*jsondoc.Value{c.req.get("server"), c.resp.get("server")} {
 		for _, g := range capped(decode.Each(v, "security_groups")) {
 			addGroup(e, decode.Str(g, "name"))
 		}

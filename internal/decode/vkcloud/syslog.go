@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Cloud Audit sends events to a SIEM as "RAW (Syslog RFC5424)" or CEF. VK
@@ -165,7 +165,7 @@ func (f Format) DecodeText(line []byte, out *decode.Output) error {
 // decodeSyslogJSON decodes the JSON MSG of a syslog line. The header's
 // timestamp stands in for a missing event timestamp.
 func (f Format) decodeSyslogJSON(msg []byte, ts string, out *decode.Output) error {
-	var p fastjson.Parser
+	var p jsondoc.Parser
 	v, err := p.ParseBytes(msg)
 	if err != nil {
 		return fmt.Errorf("syslog message: invalid JSON: %v", err)
@@ -174,8 +174,8 @@ func (f Format) decodeSyslogJSON(msg []byte, ts string, out *decode.Output) erro
 		return errors.New("syslog message is JSON but not a VK Cloud event")
 	}
 	raw := msg
-	if ts != "" && v.Type() == fastjson.TypeObject && !isPage(v) && decode.Str(v, "timestamp") == "" {
-		var a fastjson.Arena
+	if ts != "" && v.Type() == jsondoc.TypeObject && !isPage(v) && decode.Str(v, "timestamp") == "" {
+		var a jsondoc.Arena
 		v.Set("timestamp", a.NewString(ts))
 		raw = nil
 	}

@@ -4,7 +4,7 @@ import (
 	"slices"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Events are delivered in snake_case, but the per-event reference (and
@@ -14,9 +14,9 @@ import (
 
 // get returns the value at a snake_case path, trying each key's camelCase
 // spelling where the snake_case one is missing; nil when missing or null.
-func get(v *fastjson.Value, path ...string) *fastjson.Value {
+func get(v *jsondoc.Value, path ...string) *jsondoc.Value {
 	for _, k := range path {
-		if v == nil || v.Type() != fastjson.TypeObject {
+		if v == nil || v.Type() != jsondoc.TypeObject {
 			return nil
 		}
 		x := v.Get(k)
@@ -27,23 +27,23 @@ func get(v *fastjson.Value, path ...string) *fastjson.Value {
 		}
 		v = x
 	}
-	if v == nil || v.Type() == fastjson.TypeNull {
+	if v == nil || v.Type() == jsondoc.TypeNull {
 		return nil
 	}
 	return v
 }
 
-func str(v *fastjson.Value, path ...string) string { return decode.Str(get(v, path...)) }
+func str(v *jsondoc.Value, path ...string) string { return decode.Str(get(v, path...)) }
 
-func strs(v *fastjson.Value, path ...string) []string { return decode.Strs(get(v, path...)) }
+func strs(v *jsondoc.Value, path ...string) []string { return decode.Strs(get(v, path...)) }
 
-func each(v *fastjson.Value, path ...string) []*fastjson.Value { return decode.Each(get(v, path...)) }
+func each(v *jsondoc.Value, path ...string) []*jsondoc.Value { return decode.Each(get(v, path...)) }
 
-func integer(v *fastjson.Value, path ...string) (int, bool) { return decode.Int(get(v, path...)) }
+func integer(v *jsondoc.Value, path ...string) (int, bool) { return decode.Int(get(v, path...)) }
 
 // recs are the records of one operation in order: STARTED, RUNNING, then
 // DONE / ERROR / CANCELLED (or a single record).
-type recs []*fastjson.Value
+type recs []*jsondoc.Value
 
 // str returns the first record's non-empty text at path: fields that do not
 // change during an operation (names, sources, the actor).
@@ -68,7 +68,7 @@ func (r recs) final(path ...string) string {
 }
 
 // get returns the first record's value at path.
-func (r recs) get(path ...string) *fastjson.Value {
+func (r recs) get(path ...string) *jsondoc.Value {
 	for _, v := range r {
 		if x := get(v, path...); x != nil {
 			return x
@@ -79,7 +79,7 @@ func (r recs) get(path ...string) *fastjson.Value {
 
 // latest returns the latest record's value at path: a state that DONE
 // reports as it ended up (a security group's rules).
-func (r recs) latest(path ...string) *fastjson.Value {
+func (r recs) latest(path ...string) *jsondoc.Value {
 	for i := len(r) - 1; i >= 0; i-- {
 		if x := get(r[i], path...); x != nil {
 			return x
@@ -89,8 +89,8 @@ func (r recs) latest(path ...string) *fastjson.Value {
 }
 
 // each returns the elements at path in every record, first record first.
-func (r recs) each(path ...string) []*fastjson.Value {
-	var out []*fastjson.Value
+func (r recs) each(path ...string) []*jsondoc.Value {
+	var out []*jsondoc.Value
 	for _, v := range r {
 		out = append(out, each(v, path...)...)
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Format is Yandex Cloud Audit Trails.
@@ -27,16 +27,16 @@ var errNotEvent = errors.New("not a Yandex Cloud Audit Trails event: no yandex.c
 
 // Sniff reports whether v is an Audit Trails event or a Cloud Logging entry
 // holding one.
-func (Format) Sniff(v *fastjson.Value) bool {
+func (Format) Sniff(v *jsondoc.Value) bool {
 	return unwrap(v) != nil
 }
 
 // unwrap returns the event v is or holds, or nil.
-func unwrap(v *fastjson.Value) *fastjson.Value {
+func unwrap(v *jsondoc.Value) *jsondoc.Value {
 	if isEvent(v) {
 		return v
 	}
-	if v == nil || v.Type() != fastjson.TypeObject {
+	if v == nil || v.Type() != jsondoc.TypeObject {
 		return nil
 	}
 	for _, k := range envelopeKeys {
@@ -47,8 +47,8 @@ func unwrap(v *fastjson.Value) *fastjson.Value {
 	return nil
 }
 
-func isEvent(v *fastjson.Value) bool {
-	if v == nil || v.Type() != fastjson.TypeObject {
+func isEvent(v *jsondoc.Value) bool {
+	if v == nil || v.Type() != jsondoc.TypeObject {
 		return false
 	}
 	t := v.GetStringBytes("event_type")
@@ -60,7 +60,7 @@ func isEvent(v *fastjson.Value) bool {
 
 // Decode hands the event over, as one half of its operation when it has a
 // request id and a lifecycle status.
-func (Format) Decode(v *fastjson.Value, out *decode.Output) error {
+func (Format) Decode(v *jsondoc.Value, out *decode.Output) error {
 	rec := unwrap(v)
 	if rec == nil {
 		return errNotEvent

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // IAM: new principals, their keys, and role bindings on any resource.
@@ -58,7 +58,7 @@ func accessBindings(o *op) {
 
 // grantee lists a binding's subject; the audit schema flattens it
 // (subject_id), the API nests it (subject.id).
-func grantee(o *op, b *fastjson.Value) int {
+func grantee(o *op, b *jsondoc.Value) int {
 	id := cmp.Or(str(b, "subject_id"), str(b, "subject", "id"))
 	if id == "" {
 		return 0

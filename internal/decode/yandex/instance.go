@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Instances: creation, disks attached, metadata and public addresses.
@@ -60,7 +60,7 @@ func createInstance(o *op) {
 // diskSource lists the source of an attached disk spec
 // ({disk_id} | {disk_spec{image_id | snapshot_id}}) and returns the id of
 // an existing disk it names.
-func (o *op) diskSource(spec *fastjson.Value) string {
+func (o *op) diskSource(spec *jsondoc.Value) string {
 	if spec == nil {
 		return ""
 	}
@@ -73,7 +73,7 @@ func (o *op) diskSource(spec *fastjson.Value) string {
 
 // securityGroups lists a network interface's groups: the chain joins an
 // instance to the group whose ingress is opened later.
-func (o *op) securityGroups(nic *fastjson.Value) {
+func (o *op) securityGroups(nic *jsondoc.Value) {
 	for _, id := range strs(nic, "security_group_ids") {
 		o.add(event.RoleTarget, event.SecurityGroup, id, "")
 	}

@@ -3,7 +3,7 @@ package yandex
 import (
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Labels: Create* and Update* events carry the object's labels in details
@@ -15,7 +15,7 @@ import (
 func (o *op) labels() map[string]string {
 	var out map[string]string
 	for _, v := range o.r {
-		for _, l := range []*fastjson.Value{get(v, "request_parameters", "labels"), get(v, "details", "labels")} {
+		for _, l := range []*jsondoc.Value{get(v, "request_parameters", "labels"), get(v, "details", "labels")} {
 			out = decode.AddTags(out, l)
 		}
 	}

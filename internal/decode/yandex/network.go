@@ -6,7 +6,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // Security groups. UpdateSecurityGroup carries the group's full rule list,
@@ -32,7 +32,7 @@ func securityGroup(o *op, role event.Role) {
 // ingress adds an INGRESS rule, once per source it admits: each IPv4 and
 // IPv6 CIDR, another security group's id, or a predefined target
 // (self_security_group, loadbalancer_healthchecks).
-func ingress(e *event.Event, rule *fastjson.Value) {
+func ingress(e *event.Event, rule *jsondoc.Value) {
 	if !strings.EqualFold(str(rule, "direction"), "INGRESS") {
 		return
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // op is one operation being normalized: its records and the event built.
@@ -20,7 +20,7 @@ type op struct {
 }
 
 // Normalize builds one event from an event or the records of one operation.
-func (Format) Normalize(docs []*fastjson.Value) (*event.Event, error) {
+func (Format) Normalize(docs []*jsondoc.Value) (*event.Event, error) {
 	r := make(recs, 0, len(docs))
 	for _, d := range docs {
 		if d = unwrap(d); d != nil {
@@ -109,7 +109,7 @@ func actor(r recs) event.Actor {
 
 // outcome reads the final record's status: DONE succeeded, ERROR and
 // CANCELLED failed, and an operation last seen STARTED or RUNNING is unknown.
-func outcome(e *event.Event, last *fastjson.Value) {
+func outcome(e *event.Event, last *jsondoc.Value) {
 	switch strings.ToUpper(str(last, "event_status")) {
 	case "DONE", "SUCCESS":
 		e.Outcome = event.Success

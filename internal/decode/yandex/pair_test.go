@@ -9,13 +9,13 @@ import (
 	"github.com/snapwarden/snapwarden/internal/decode/decodetest"
 	"github.com/snapwarden/snapwarden/internal/decode/yandex"
 	"github.com/snapwarden/snapwarden/internal/event"
-	"github.com/valyala/fastjson"
+	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // records returns a fixture's events as separate JSON texts.
 func records(t *testing.T, file string) [][]byte {
 	t.Helper()
-	v, err := fastjson.ParseBytes(decodetest.ReadFile(t, "testdata/"+file))
+	v, err := jsondoc.ParseBytes(decodetest.ReadFile(t, "testdata/"+file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestPair(t *testing.T) {
 
 func rawStatus(t *testing.T, raw json.RawMessage) string {
 	t.Helper()
-	v, err := fastjson.ParseBytes(raw)
+	v, err := jsondoc.ParseBytes(raw)
 	if err != nil {
 		t.Fatal(err)
 	}

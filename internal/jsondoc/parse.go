@@ -1,0 +1,435 @@
+// Package jsondoc parses JSON documents into a tree of values that point into
+// the parser's copy of the text, for one document at a time.
+//
+// It does the job fastjson did here, with the same accessors, in fewer
+// instructions: a string's end and its escapes are found in one pass, eight
+// bytes at a step, and escapes are resolved while parsing, so reading a key or
+// a string later costs nothing.
+package jsondoc
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/bits"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// MaxDepth bounds the nesting of arrays and objects, so that a hostile
+// document cannot exhaust the stack.
+const MaxDepth = 300
+
+// Parser parses documents. The values of one parse stay valid until the
+// parser parses again; a Parser is not safe for concurrent use.
+//
+// By default it reads what logs carry as fastjson did: an invalid escape is
+// kept as written, control characters in strings and malformed numbers
+// pass (a number's form is checked when it is read). Strict refuses them
+// all, as a client's JSON library would.
+type Parser struct {
+	Strict bool
+
+	b  []byte  // the document's text, copied, escapes resolved in place
+	vs []Value // values handed out by this parse
+}
+
+// Parse parses s.
+func (p *Parser) Parse(s string) (*Value, error) {
+	p.b = append(p.b[:0], s...)
+	return p.parse()
+}
+
+// ParseBytes parses b, which it does not keep or change.
+func (p *Parser) ParseBytes(b []byte) (*Value, error) {
+	p.b = append(p.b[:0], b...)
+	return p.parse()
+}
+
+func (p *Parser) parse() (*Value, error) {
+	// Values are emptied as they are handed out again (next), not here.
+	p.vs = p.vs[:0]
+	i := skipSpace(p.b, 0)
+	v, i, err := p.value(i, 0)
+	if err != nil {
+		return nil, &SyntaxError{Offset: i, err: err, near: excerpt(p.b, i)}
+	}
+	if i = skipSpace(p.b, i); i < len(p.b) {
+		return nil, &SyntaxError{Offset: i, err: errTail, near: excerpt(p.b, i)}
+	}
+	return v, nil
+}
+
+// SyntaxError says where a document stops being JSON.
+type SyntaxError struct {
+	Offset int // bytes from the start of the document
+	err    error
+	near   string // the text around Offset
+}
+
+// Unwrap is the reason, without the place.
+func (e *SyntaxError) Unwrap() error { return e.err }
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("cannot parse JSON: %s at offset %d near %q", e.err, e.Offset, e.near)
+}
+
+// excerpt is a few bytes of text around offset, for an error.
+func excerpt(text []byte, offset int) string {
+	from, to := max(0, offset-16), min(len(text), offset+16)
+	if from > to {
+		return ""
+	}
+	return string(text[from:to])
+}
+
+var (
+	errEOF      = errors.New("unexpected end")
+	errTail     = errors.New("unexpected text after the value")
+	errDepth    = fmt.Errorf("nesting deeper than %d", MaxDepth)
+	errValue    = errors.New("unexpected character for a value")
+	errKey      = errors.New("expected a string key")
+	errColon    = errors.New("expected ':' after an object key")
+	errObjComma = errors.New("expected ',' or '}' after an object member")
+	errArrComma = errors.New("expected ',' or ']' after an array element")
+	errString   = errors.New("unterminated string")
+	errEscape   = errors.New("invalid escape in a string")
+	errControl  = errors.New("control character in a string")
+	errNumber   = errors.New("invalid number")
+)
+
+func (p *Parser) next() *Value {
+	if len(p.vs) < cap(p.vs) {
+		p.vs = p.vs[:len(p.vs)+1]
+	} else {
+		// Values handed out before stay where they are: the old array lives
+		// on while they are referenced.
+		p.vs = append(p.vs, Value{})
+	}
+	v := &p.vs[len(p.vs)-1]
+	v.o.kvs, v.a = v.o.kvs[:0], v.a[:0]
+	return v
+}
+
+var (
+	valueTrue  = &Value{t: TypeTrue}
+	valueFalse = &Value{t: TypeFalse}
+	valueNull  = &Value{t: TypeNull}
+)
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && b[i] <= ' ' && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+// value parses the value at b[i:], returning it and the offset after it.
+func (p *Parser) value(i, depth int) (*Value, int, error) {
+	b := p.b
+	if i >= len(b) {
+		return nil, i, errEOF
+	}
+	switch c := b[i]; c {
+	case '{':
+		if depth >= MaxDepth {
+			return nil, i, errDepth
+		}
+		return p.object(i+1, depth+1)
+	case '[':
+		if depth >= MaxDepth {
+			return nil, i, errDepth
+		}
+		return p.array(i+1, depth+1)
+	case '"':
+		s, j, err := p.str(i + 1)
+		if err != nil {
+			return nil, j, err
+		}
+		v := p.next()
+		v.t, v.s = TypeString, s
+		return v, j, nil
+	case 't':
+		if hasWord(b, i, "true") {
+			return valueTrue, i + 4, nil
+		}
+	case 'f':
+		if hasWord(b, i, "false") {
+			return valueFalse, i + 5, nil
+		}
+	case 'n':
+		if hasWord(b, i, "null") {
+			return valueNull, i + 4, nil
+		}
+	default:
+		if c == '-' || c >= '0' && c <= '9' {
+			j := i + 1
+			for j < len(b) && numberByte[b[j]] {
+				j++
+			}
+			v := p.next()
+			v.t, v.s = TypeNumber, unsafeString(b[i:j])
+			if p.Strict && !validNumber(v.s) {
+				return nil, i, errNumber
+			}
+			return v, j, nil
+		}
+	}
+	return nil, i, errValue
+}
+
+func hasWord(b []byte, i int, w string) bool {
+	return len(b)-i >= len(w) && string(b[i:i+len(w)]) == w
+}
+
+// numberByte marks the bytes that may follow a number's first byte; the
+// number's form is checked when it is read (Float64, Int).
+var numberByte = func() (t [256]bool) {
+	for _, c := range []byte("0123456789+-.eE") {
+		t[c] = true
+	}
+	return t
+}()
+
+func (p *Parser) object(i, depth int) (*Value, int, error) {
+	o := p.next()
+	o.t = TypeObject
+	b := p.b
+	i = skipSpace(b, i)
+	if i < len(b) && b[i] == '}' {
+		return o, i + 1, nil
+	}
+	for {
+		if i >= len(b) || b[i] != '"' {
+			if i >= len(b) {
+				return nil, i, errEOF
+			}
+			return nil, i, errKey
+		}
+		k, j, err := p.str(i + 1)
+		if err != nil {
+			return nil, j, err
+		}
+		i = j
+		if i < len(b) && b[i] != ':' {
+			i = skipSpace(b, i)
+		}
+		if i >= len(b) || b[i] != ':' {
+			return nil, i, errColon
+		}
+		i++
+		if i < len(b) && b[i] <= ' ' {
+			i = skipSpace(b, i)
+		}
+		v, j, err := p.value(i, depth)
+		if err != nil {
+			return nil, j, err
+		}
+		o.o.kvs = append(o.o.kvs, kv{k, v})
+		i = j
+		if i < len(b) && b[i] <= ' ' {
+			i = skipSpace(b, i)
+		}
+		if i >= len(b) {
+			return nil, i, errEOF
+		}
+		switch b[i] {
+		case ',':
+			i++
+			if i < len(b) && b[i] <= ' ' {
+				i = skipSpace(b, i)
+			}
+		case '}':
+			return o, i + 1, nil
+		default:
+			return nil, i, errObjComma
+		}
+	}
+}
+
+func (p *Parser) array(i, depth int) (*Value, int, error) {
+	a := p.next()
+	a.t = TypeArray
+	b := p.b
+	i = skipSpace(b, i)
+	if i < len(b) && b[i] == ']' {
+		return a, i + 1, nil
+	}
+	for {
+		v, j, err := p.value(i, depth)
+		if err != nil {
+			return nil, j, err
+		}
+		a.a = append(a.a, v)
+		i = j
+		if i < len(b) && b[i] <= ' ' {
+			i = skipSpace(b, i)
+		}
+		if i >= len(b) {
+			return nil, i, errEOF
+		}
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+		case ']':
+			return a, i + 1, nil
+		default:
+			return nil, i, errArrComma
+		}
+	}
+}
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// special has the high bit set in each byte of x that is a quote or a
+// backslash; the lowest set bit is exact, those above it may be false.
+func special(x uint64) uint64 {
+	q := x ^ (ones * '"')
+	s := x ^ (ones * '\\')
+	return ((q-ones)&^q | (s-ones)&^s) & highs
+}
+
+// str reads the string whose text starts at b[i] (after the opening quote)
+// and returns it with its escapes resolved, and the offset after its closing
+// quote. Escapes are rewritten in place: the result is never longer than
+// the text.
+func (p *Parser) str(i int) (string, int, error) {
+	b := p.b
+	start := i
+	for i+8 <= len(b) {
+		if m := special(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			goto found
+		}
+		i += 8
+	}
+	for i < len(b) && b[i] != '"' && b[i] != '\\' {
+		i++
+	}
+	if i >= len(b) {
+		return "", i, errString
+	}
+found:
+	if p.Strict {
+		for j := start; j < i; j++ {
+			if b[j] < ' ' {
+				return "", j, errControl
+			}
+		}
+	}
+	if b[i] == '"' {
+		return unsafeString(b[start:i]), i + 1, nil
+	}
+	return p.escaped(start, i)
+}
+
+// escaped finishes str for a string with an escape at b[i].
+func (p *Parser) escaped(start, i int) (string, int, error) {
+	b := p.b
+	w := i // where the resolved text goes
+	for i < len(b) {
+		c := b[i]
+		if c == '"' {
+			return unsafeString(b[start:w]), i + 1, nil
+		}
+		if c != '\\' {
+			if c < ' ' && p.Strict {
+				return "", i, errControl
+			}
+			b[w] = c
+			w++
+			i++
+			continue
+		}
+		if i+1 >= len(b) {
+			break
+		}
+		e := b[i+1]
+		i += 2
+		switch e {
+		case '"', '\\', '/':
+			b[w] = e
+		case 'b':
+			b[w] = '\b'
+		case 'f':
+			b[w] = '\f'
+		case 'n':
+			b[w] = '\n'
+		case 'r':
+			b[w] = '\r'
+		case 't':
+			b[w] = '\t'
+		case 'u':
+			r, n := unicodeEscape(b[i-2:])
+			if n == 0 {
+				if p.Strict {
+					return "", i - 2, errEscape
+				}
+				// Not a valid escape: kept as written.
+				b[w], b[w+1] = '\\', 'u'
+				w += 2
+				continue
+			}
+			i += n - 2
+			w += utf8.EncodeRune(b[w:], r)
+			continue
+		default:
+			if p.Strict {
+				return "", i - 2, errEscape
+			}
+			// Not a valid escape: kept as written.
+			b[w], b[w+1] = '\\', e
+			w += 2
+			continue
+		}
+		w++
+	}
+	return "", i, errString
+}
+
+// unicodeEscape reads \uXXXX, or a surrogate pair of two, at the start of
+// b; n is the bytes read, 0 when there is no valid escape. A lone surrogate
+// becomes U+FFFD.
+func unicodeEscape(b []byte) (r rune, n int) {
+	x, ok := hex4(b)
+	if !ok {
+		return 0, 0
+	}
+	r = rune(x)
+	if !utf16.IsSurrogate(r) {
+		return r, 6
+	}
+	if len(b) >= 12 && b[6] == '\\' && b[7] == 'u' {
+		if y, ok := hex4(b[6:]); ok {
+			if d := utf16.DecodeRune(r, rune(y)); d != utf8.RuneError {
+				return d, 12
+			}
+		}
+	}
+	return utf8.RuneError, 6
+}
+
+// hex4 reads the four hex digits of \uXXXX at the start of b.
+func hex4(b []byte) (uint16, bool) {
+	if len(b) < 6 {
+		return 0, false
+	}
+	var x uint16
+	for _, c := range b[2:6] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		x = x<<4 | uint16(c)
+	}
+	return x, true
+}

@@ -1,0 +1,438 @@
+package jsondoc
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// Type is the JSON type of a value.
+type Type uint8
+
+const (
+	TypeNull Type = iota
+	TypeObject
+	TypeArray
+	TypeString
+	TypeNumber
+	TypeTrue
+	TypeFalse
+)
+
+func (t Type) String() string {
+	switch t {
+	case TypeNull:
+		return "null"
+	case TypeObject:
+		return "object"
+	case TypeArray:
+		return "array"
+	case TypeString:
+		return "string"
+	case TypeNumber:
+		return "number"
+	case TypeTrue:
+		return "true"
+	case TypeFalse:
+		return "false"
+	}
+	return fmt.Sprintf("Type(%d)", uint8(t))
+}
+
+// Value is one JSON value. A number keeps its text; it is read as a number
+// when asked for one.
+type Value struct {
+	o Object
+	a []*Value
+	s string // a string's text, escapes resolved, or a number's text
+	t Type
+}
+
+// Object is a JSON object's members in document order, duplicates kept.
+type Object struct {
+	kvs []kv
+}
+
+type kv struct {
+	k string
+	v *Value
+}
+
+// reset empties v for reuse, keeping its slices' memory.
+func (v *Value) reset() {
+	clear(v.o.kvs)
+	v.o.kvs = v.o.kvs[:0]
+	clear(v.a)
+	v.a = v.a[:0]
+	v.s = ""
+	v.t = TypeNull
+}
+
+func unsafeString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+func unsafeBytes(s string) []byte {
+	if s == "" {
+		return nil
+	}
+	return unsafe.Slice(unsafe.StringData(s), len(s))
+}
+
+// Type is v's type.
+func (v *Value) Type() Type { return v.t }
+
+// Get follows keys from v: an object's member (the first of the name) or
+// an array's element by its decimal index. It is nil when the path does not
+// exist.
+func (v *Value) Get(keys ...string) *Value {
+	for _, k := range keys {
+		if v == nil {
+			return nil
+		}
+		switch v.t {
+		case TypeObject:
+			v = v.o.Get(k)
+		case TypeArray:
+			n, err := strconv.Atoi(k)
+			if err != nil || n < 0 || n >= len(v.a) {
+				return nil
+			}
+			v = v.a[n]
+		default:
+			return nil
+		}
+	}
+	return v
+}
+
+// Exists says whether the path exists.
+func (v *Value) Exists(keys ...string) bool { return v.Get(keys...) != nil }
+
+// GetObject is the object at the path, or nil.
+func (v *Value) GetObject(keys ...string) *Object {
+	v = v.Get(keys...)
+	if v == nil || v.t != TypeObject {
+		return nil
+	}
+	return &v.o
+}
+
+// GetArray is the array at the path, or nil.
+func (v *Value) GetArray(keys ...string) []*Value {
+	v = v.Get(keys...)
+	if v == nil || v.t != TypeArray {
+		return nil
+	}
+	return v.a
+}
+
+// GetStringBytes is the string at the path, or nil. The bytes belong to
+// the parser: they must not be changed.
+func (v *Value) GetStringBytes(keys ...string) []byte {
+	v = v.Get(keys...)
+	if v == nil || v.t != TypeString {
+		return nil
+	}
+	return unsafeBytes(v.s)
+}
+
+// GetInt is the integer at the path, or 0.
+func (v *Value) GetInt(keys ...string) int {
+	v = v.Get(keys...)
+	if v == nil {
+		return 0
+	}
+	n, _ := v.Int()
+	return n
+}
+
+// GetBool is the boolean at the path, false when there is none.
+func (v *Value) GetBool(keys ...string) bool {
+	v = v.Get(keys...)
+	return v != nil && v.t == TypeTrue
+}
+
+func (v *Value) typeError(want Type) error {
+	return fmt.Errorf("value doesn't contain %s; it contains %s", want, v.t)
+}
+
+// Object is v's object.
+func (v *Value) Object() (*Object, error) {
+	if v.t != TypeObject {
+		return nil, v.typeError(TypeObject)
+	}
+	return &v.o, nil
+}
+
+// Array is v's elements.
+func (v *Value) Array() ([]*Value, error) {
+	if v.t != TypeArray {
+		return nil, v.typeError(TypeArray)
+	}
+	return v.a, nil
+}
+
+// StringBytes is v's string. The bytes belong to the parser: they must not
+// be changed.
+func (v *Value) StringBytes() ([]byte, error) {
+	if v.t != TypeString {
+		return nil, v.typeError(TypeString)
+	}
+	return unsafeBytes(v.s), nil
+}
+
+// Float64 is v's number.
+func (v *Value) Float64() (float64, error) {
+	if v.t != TypeNumber {
+		return 0, v.typeError(TypeNumber)
+	}
+	if !validNumber(v.s) {
+		return 0, fmt.Errorf("invalid number %q", v.s)
+	}
+	return strconv.ParseFloat(v.s, 64)
+}
+
+// Int is v's number when it is an integer that fits an int.
+func (v *Value) Int() (int, error) {
+	if v.t != TypeNumber {
+		return 0, v.typeError(TypeNumber)
+	}
+	if !validNumber(v.s) {
+		return 0, fmt.Errorf("invalid number %q", v.s)
+	}
+	n, err := strconv.ParseInt(v.s, 10, 64)
+	if err != nil {
+		return 0, err
+	}
+	if n < math.MinInt || n > math.MaxInt {
+		return 0, fmt.Errorf("number %s does not fit an int", v.s)
+	}
+	return int(n), nil
+}
+
+// Bool is v's boolean.
+func (v *Value) Bool() (bool, error) {
+	switch v.t {
+	case TypeTrue:
+		return true, nil
+	case TypeFalse:
+		return false, nil
+	}
+	return false, fmt.Errorf("value doesn't contain bool; it contains %s", v.t)
+}
+
+// validNumber checks JSON's number grammar, which the parser leaves to the
+// reader: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func validNumber(s string) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(s) && s[i] == '0' {
+		i++
+	} else if digits() == 0 {
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
+// Len is the number of members.
+func (o *Object) Len() int { return len(o.kvs) }
+
+// Get is the first member named key, or nil.
+func (o *Object) Get(key string) *Value {
+	if o == nil {
+		return nil
+	}
+	for i := range o.kvs {
+		if o.kvs[i].k == key {
+			return o.kvs[i].v
+		}
+	}
+	return nil
+}
+
+// Visit calls f for each member in order. key belongs to the parser: f
+// must not change or keep it.
+func (o *Object) Visit(f func(key []byte, v *Value)) {
+	if o == nil {
+		return
+	}
+	for _, m := range o.kvs {
+		f(unsafeBytes(m.k), m.v)
+	}
+}
+
+// Set replaces the first member named key, or adds one. A nil value is
+// null.
+func (o *Object) Set(key string, value *Value) {
+	if o == nil {
+		return
+	}
+	if value == nil {
+		value = valueNull
+	}
+	for i := range o.kvs {
+		if o.kvs[i].k == key {
+			o.kvs[i].v = value
+			return
+		}
+	}
+	o.kvs = append(o.kvs, kv{key, value})
+}
+
+// Del removes the first member named key.
+func (o *Object) Del(key string) {
+	if o == nil {
+		return
+	}
+	for i := range o.kvs {
+		if o.kvs[i].k == key {
+			o.kvs = append(o.kvs[:i], o.kvs[i+1:]...)
+			return
+		}
+	}
+}
+
+// Set sets an object's member.
+func (v *Value) Set(key string, value *Value) {
+	if v != nil && v.t == TypeObject {
+		v.o.Set(key, value)
+	}
+}
+
+// Del removes an object's member or an array's element.
+func (v *Value) Del(key string) {
+	if v == nil {
+		return
+	}
+	switch v.t {
+	case TypeObject:
+		v.o.Del(key)
+	case TypeArray:
+		n, err := strconv.Atoi(key)
+		if err == nil && n >= 0 && n < len(v.a) {
+			v.a = append(v.a[:n], v.a[n+1:]...)
+		}
+	}
+}
+
+// String is v as JSON text.
+func (v *Value) String() string { return string(v.MarshalTo(nil)) }
+
+// String is o as JSON text.
+func (o *Object) String() string { return string(o.MarshalTo(nil)) }
+
+// MarshalTo appends v as JSON text to dst.
+func (v *Value) MarshalTo(dst []byte) []byte {
+	switch v.t {
+	case TypeObject:
+		return v.o.MarshalTo(dst)
+	case TypeArray:
+		dst = append(dst, '[')
+		for i, x := range v.a {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = x.MarshalTo(dst)
+		}
+		return append(dst, ']')
+	case TypeString:
+		return AppendString(dst, v.s)
+	case TypeNumber:
+		return append(dst, v.s...)
+	case TypeTrue:
+		return append(dst, "true"...)
+	case TypeFalse:
+		return append(dst, "false"...)
+	}
+	return append(dst, "null"...)
+}
+
+// MarshalTo appends o as JSON text to dst.
+func (o *Object) MarshalTo(dst []byte) []byte {
+	dst = append(dst, '{')
+	for i, m := range o.kvs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = AppendString(dst, m.k)
+		dst = append(dst, ':')
+		dst = m.v.MarshalTo(dst)
+	}
+	return append(dst, '}')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// AppendString appends s as a JSON string. Quotes, backslashes and control
+// characters are escaped, and so is invalid UTF-8 (as U+FFFD).
+func AppendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= ' ' && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r != utf8.RuneError || n != 1 {
+				i += n
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			dst = append(dst, '\\', c)
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case '\t':
+			dst = append(dst, '\\', 't')
+		default:
+			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		}
+		i++
+		start = i
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
