@@ -32,6 +32,9 @@ type Parser struct {
 
 	b  []byte  // the document's text, copied, escapes resolved in place
 	vs []Value // values handed out by this parse
+
+	err   error // why the text is not JSON, once found
+	errAt int   // where
 }
 
 // Parse parses s.
@@ -46,18 +49,36 @@ func (p *Parser) ParseBytes(b []byte) (*Value, error) {
 	return p.parse()
 }
 
+// sentinel follows the text in the buffer's capacity: a quote that ends
+// every string scan, then padding so that eight bytes can be read at any
+// offset up to it.
+const sentinel = "\"\x00\x00\x00\x00\x00\x00\x00"
+
 func (p *Parser) parse() (*Value, error) {
+	n := len(p.b)
+	p.b = append(p.b, sentinel...)[:n]
 	// Values are emptied as they are handed out again (next), not here.
 	p.vs = p.vs[:0]
-	i := skipSpace(p.b, 0)
-	v, i, err := p.value(i, 0)
-	if err != nil {
-		return nil, &SyntaxError{Offset: i, err: err, near: excerpt(p.b, i)}
+	p.err = nil
+	v, i := p.value(skipSpace(p.b, 0), 0)
+	if i >= 0 {
+		if i = skipSpace(p.b, i); i < len(p.b) {
+			p.fail(i, errTail)
+		}
 	}
-	if i = skipSpace(p.b, i); i < len(p.b) {
-		return nil, &SyntaxError{Offset: i, err: errTail, near: excerpt(p.b, i)}
+	if p.err != nil {
+		err := &SyntaxError{Offset: p.errAt, err: p.err, near: excerpt(p.b, p.errAt)}
+		p.err = nil
+		return nil, err
 	}
 	return v, nil
+}
+
+// fail records why the text at b[i] is not JSON. The parsing functions
+// then return -1 as the offset, which unwinds them all.
+func (p *Parser) fail(i int, err error) int {
+	p.errAt, p.err = i, err
+	return -1
 }
 
 // SyntaxError says where a document stops being JSON.
@@ -117,49 +138,59 @@ var (
 	valueNull  = &Value{t: TypeNull}
 )
 
+// skipSpace is the offset of the first byte at or after i that is not
+// white space. Compact text has none, so the first test usually ends it.
 func skipSpace(b []byte, i int) int {
-	for i < len(b) && b[i] <= ' ' && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
+	if i < len(b) && b[i] > ' ' {
+		return i
+	}
+	return skipSpaceSlow(b, i)
+}
+
+func skipSpaceSlow(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
 		i++
 	}
 	return i
 }
 
-// value parses the value at b[i:], returning it and the offset after it.
-func (p *Parser) value(i, depth int) (*Value, int, error) {
+// value parses the value at b[i:], returning it and the offset after it,
+// or -1 after fail.
+func (p *Parser) value(i, depth int) (*Value, int) {
 	b := p.b
 	if i >= len(b) {
-		return nil, i, errEOF
+		return nil, p.fail(i, errEOF)
 	}
 	switch c := b[i]; c {
 	case '{':
 		if depth >= MaxDepth {
-			return nil, i, errDepth
+			return nil, p.fail(i, errDepth)
 		}
 		return p.object(i+1, depth+1)
 	case '[':
 		if depth >= MaxDepth {
-			return nil, i, errDepth
+			return nil, p.fail(i, errDepth)
 		}
 		return p.array(i+1, depth+1)
 	case '"':
-		s, j, err := p.str(i + 1)
-		if err != nil {
-			return nil, j, err
+		s, j := p.str(i + 1)
+		if j < 0 {
+			return nil, j
 		}
 		v := p.next()
 		v.t, v.s = TypeString, s
-		return v, j, nil
+		return v, j
 	case 't':
 		if hasWord(b, i, "true") {
-			return valueTrue, i + 4, nil
+			return valueTrue, i + 4
 		}
 	case 'f':
 		if hasWord(b, i, "false") {
-			return valueFalse, i + 5, nil
+			return valueFalse, i + 5
 		}
 	case 'n':
 		if hasWord(b, i, "null") {
-			return valueNull, i + 4, nil
+			return valueNull, i + 4
 		}
 	default:
 		if c == '-' || c >= '0' && c <= '9' {
@@ -170,12 +201,12 @@ func (p *Parser) value(i, depth int) (*Value, int, error) {
 			v := p.next()
 			v.t, v.s = TypeNumber, unsafeString(b[i:j])
 			if p.Strict && !validNumber(v.s) {
-				return nil, i, errNumber
+				return nil, p.fail(i, errNumber)
 			}
-			return v, j, nil
+			return v, j
 		}
 	}
-	return nil, i, errValue
+	return nil, p.fail(i, errValue)
 }
 
 func hasWord(b []byte, i int, w string) bool {
@@ -191,90 +222,74 @@ var numberByte = func() (t [256]bool) {
 	return t
 }()
 
-func (p *Parser) object(i, depth int) (*Value, int, error) {
+func (p *Parser) object(i, depth int) (*Value, int) {
 	o := p.next()
 	o.t = TypeObject
 	b := p.b
 	i = skipSpace(b, i)
 	if i < len(b) && b[i] == '}' {
-		return o, i + 1, nil
+		return o, i + 1
 	}
 	for {
-		if i >= len(b) || b[i] != '"' {
-			if i >= len(b) {
-				return nil, i, errEOF
-			}
-			return nil, i, errKey
+		if i >= len(b) {
+			return nil, p.fail(i, errEOF)
 		}
-		k, j, err := p.str(i + 1)
-		if err != nil {
-			return nil, j, err
+		if b[i] != '"' {
+			return nil, p.fail(i, errKey)
 		}
-		i = j
-		if i < len(b) && b[i] != ':' {
-			i = skipSpace(b, i)
+		k, j := p.str(i + 1)
+		if j < 0 {
+			return nil, j
 		}
+		i = skipSpace(b, j)
 		if i >= len(b) || b[i] != ':' {
-			return nil, i, errColon
+			return nil, p.fail(i, errColon)
 		}
-		i++
-		if i < len(b) && b[i] <= ' ' {
-			i = skipSpace(b, i)
-		}
-		v, j, err := p.value(i, depth)
-		if err != nil {
-			return nil, j, err
+		v, j := p.value(skipSpace(b, i+1), depth)
+		if j < 0 {
+			return nil, j
 		}
 		o.o.kvs = append(o.o.kvs, kv{k, v})
-		i = j
-		if i < len(b) && b[i] <= ' ' {
-			i = skipSpace(b, i)
-		}
+		i = skipSpace(b, j)
 		if i >= len(b) {
-			return nil, i, errEOF
+			return nil, p.fail(i, errEOF)
 		}
 		switch b[i] {
 		case ',':
-			i++
-			if i < len(b) && b[i] <= ' ' {
-				i = skipSpace(b, i)
-			}
+			i = skipSpace(b, i+1)
 		case '}':
-			return o, i + 1, nil
+			return o, i + 1
 		default:
-			return nil, i, errObjComma
+			return nil, p.fail(i, errObjComma)
 		}
 	}
 }
 
-func (p *Parser) array(i, depth int) (*Value, int, error) {
+func (p *Parser) array(i, depth int) (*Value, int) {
 	a := p.next()
 	a.t = TypeArray
 	b := p.b
 	i = skipSpace(b, i)
 	if i < len(b) && b[i] == ']' {
-		return a, i + 1, nil
+		return a, i + 1
 	}
 	for {
-		v, j, err := p.value(i, depth)
-		if err != nil {
-			return nil, j, err
+		v, j := p.value(i, depth)
+		if j < 0 {
+			return nil, j
 		}
 		a.a = append(a.a, v)
-		i = j
-		if i < len(b) && b[i] <= ' ' {
-			i = skipSpace(b, i)
-		}
+		i = skipSpace(b, j)
 		if i >= len(b) {
-			return nil, i, errEOF
+			return nil, p.fail(i, errEOF)
 		}
 		switch b[i] {
 		case ',':
 			i = skipSpace(b, i+1)
 		case ']':
-			return a, i + 1, nil
+			return a, i + 1
 		default:
-			return nil, i, errArrComma
+			return nil, p.fail(i, errArrComma)
 		}
 	}
 }
@@ -293,51 +308,48 @@ func special(x uint64) uint64 {
 }
 
 // str reads the string whose text starts at b[i] (after the opening quote)
-// and returns it with its escapes resolved, and the offset after its closing
-// quote. Escapes are rewritten in place: the result is never longer than
-// the text.
-func (p *Parser) str(i int) (string, int, error) {
+// and returns it with its escapes resolved, and the offset after its
+// closing quote, or -1 after fail. Escapes are rewritten in place: the
+// result is never longer than the text.
+func (p *Parser) str(i int) (string, int) {
 	b := p.b
 	start := i
-	for i+8 <= len(b) {
-		if m := special(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+	padded := b[:len(b)+len(sentinel)]
+	for {
+		if m := special(binary.LittleEndian.Uint64(padded[i:])); m != 0 {
 			i += bits.TrailingZeros64(m) >> 3
-			goto found
+			break
 		}
 		i += 8
 	}
-	for i < len(b) && b[i] != '"' && b[i] != '\\' {
-		i++
-	}
 	if i >= len(b) {
-		return "", i, errString
+		return "", p.fail(len(b), errString)
 	}
-found:
 	if p.Strict {
 		for j := start; j < i; j++ {
 			if b[j] < ' ' {
-				return "", j, errControl
+				return "", p.fail(j, errControl)
 			}
 		}
 	}
 	if b[i] == '"' {
-		return unsafeString(b[start:i]), i + 1, nil
+		return unsafeString(b[start:i]), i + 1
 	}
 	return p.escaped(start, i)
 }
 
 // escaped finishes str for a string with an escape at b[i].
-func (p *Parser) escaped(start, i int) (string, int, error) {
+func (p *Parser) escaped(start, i int) (string, int) {
 	b := p.b
 	w := i // where the resolved text goes
 	for i < len(b) {
 		c := b[i]
 		if c == '"' {
-			return unsafeString(b[start:w]), i + 1, nil
+			return unsafeString(b[start:w]), i + 1
 		}
 		if c != '\\' {
 			if c < ' ' && p.Strict {
-				return "", i, errControl
+				return "", p.fail(i, errControl)
 			}
 			b[w] = c
 			w++
@@ -366,7 +378,7 @@ func (p *Parser) escaped(start, i int) (string, int, error) {
 			r, n := unicodeEscape(b[i-2:])
 			if n == 0 {
 				if p.Strict {
-					return "", i - 2, errEscape
+					return "", p.fail(i-2, errEscape)
 				}
 				// Not a valid escape: kept as written.
 				b[w], b[w+1] = '\\', 'u'
@@ -378,7 +390,7 @@ func (p *Parser) escaped(start, i int) (string, int, error) {
 			continue
 		default:
 			if p.Strict {
-				return "", i - 2, errEscape
+				return "", p.fail(i-2, errEscape)
 			}
 			// Not a valid escape: kept as written.
 			b[w], b[w+1] = '\\', e
@@ -387,7 +399,7 @@ func (p *Parser) escaped(start, i int) (string, int, error) {
 		}
 		w++
 	}
-	return "", i, errString
+	return "", p.fail(i, errString)
 }
 
 // unicodeEscape reads \uXXXX, or a surrogate pair of two, at the start of

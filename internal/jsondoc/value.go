@@ -71,10 +71,7 @@ func (v *Value) reset() {
 }
 
 func unsafeString(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(&b[0], len(b))
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 func unsafeBytes(s string) []byte {
