@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"unicode/utf8"
 	"unsafe"
+
+	"github.com/snapwarden/snapwarden/internal/jsonstr"
 )
 
 // Type is the JSON type of a value.
@@ -364,7 +365,7 @@ func (v *Value) MarshalTo(dst []byte) []byte {
 		}
 		return append(dst, ']')
 	case TypeString:
-		return AppendString(dst, v.s)
+		return jsonstr.Append(dst, v.s, false)
 	case TypeNumber:
 		return append(dst, v.s...)
 	case TypeTrue:
@@ -382,54 +383,9 @@ func (o *Object) MarshalTo(dst []byte) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = AppendString(dst, m.k)
+		dst = jsonstr.Append(dst, m.k, false)
 		dst = append(dst, ':')
 		dst = m.v.MarshalTo(dst)
 	}
 	return append(dst, '}')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// AppendString appends s as a JSON string. Quotes, backslashes and control
-// characters are escaped, and so is invalid UTF-8 (as U+FFFD).
-func AppendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= ' ' && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c >= utf8.RuneSelf {
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if r != utf8.RuneError || n != 1 {
-				i += n
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		}
-		i++
-		start = i
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }
