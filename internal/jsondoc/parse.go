@@ -260,6 +260,10 @@ func (p *Parser) object(i, depth int) (*Value, int) {
 			v = p.next()
 			v.t, v.s = TypeString, s
 			i = j
+		} else if i < len(b) && b[i] == '{' && depth < MaxDepth {
+			if v, i = p.object(i+1, depth+1); i < 0 {
+				return nil, i
+			}
 		} else if v, i = p.value(i, depth); i < 0 {
 			return nil, i
 		}

@@ -93,20 +93,25 @@ func (v *Value) Get(keys ...string) *Value {
 		if v == nil {
 			return nil
 		}
-		switch v.t {
-		case TypeObject:
+		if v.t == TypeObject {
 			v = v.o.Get(k)
-		case TypeArray:
-			n, err := strconv.Atoi(k)
-			if err != nil || n < 0 || n >= len(v.a) {
-				return nil
-			}
-			v = v.a[n]
-		default:
-			return nil
+		} else {
+			v = v.element(k)
 		}
 	}
 	return v
+}
+
+// element is Get's step into an array; nil for any other type.
+func (v *Value) element(k string) *Value {
+	if v.t != TypeArray {
+		return nil
+	}
+	n, err := strconv.Atoi(k)
+	if err != nil || n < 0 || n >= len(v.a) {
+		return nil
+	}
+	return v.a[n]
 }
 
 // Exists says whether the path exists.
@@ -157,8 +162,19 @@ func (v *Value) GetBool(keys ...string) bool {
 }
 
 func (v *Value) typeError(want Type) error {
-	return fmt.Errorf("value doesn't contain %s; it contains %s", want, v.t)
+	return typeErrors[want][v.t]
 }
+
+// typeErrors are the errors of asking a value of one type for another,
+// made once so that the accessors stay small enough to be inlined.
+var typeErrors = func() (e [TypeFalse + 1][TypeFalse + 1]error) {
+	for want := range e {
+		for got := range e[want] {
+			e[want][got] = fmt.Errorf("value doesn't contain %s; it contains %s", Type(want), Type(got))
+		}
+	}
+	return e
+}()
 
 // Object is v's object.
 func (v *Value) Object() (*Object, error) {
@@ -222,8 +238,16 @@ func (v *Value) Bool() (bool, error) {
 	case TypeFalse:
 		return false, nil
 	}
-	return false, fmt.Errorf("value doesn't contain bool; it contains %s", v.t)
+	return false, boolErrors[v.t]
 }
+
+// boolErrors are Bool's errors, by the type found.
+var boolErrors = func() (e [TypeFalse + 1]error) {
+	for got := range e {
+		e[got] = fmt.Errorf("value doesn't contain bool; it contains %s", Type(got))
+	}
+	return e
+}()
 
 // validNumber checks JSON's number grammar, which the parser leaves to the
 // reader: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
