@@ -64,10 +64,7 @@ func View(v *jsondoc.Value) string {
 	switch v.Type() {
 	case jsondoc.TypeString:
 		b, _ := v.StringBytes()
-		if len(b) == 0 {
-			return ""
-		}
-		return unsafe.String(&b[0], len(b))
+		return unsafe.String(unsafe.SliceData(b), len(b))
 	case jsondoc.TypeNumber, jsondoc.TypeTrue, jsondoc.TypeFalse:
 		return v.String()
 	}
