@@ -39,12 +39,14 @@ type Parser struct {
 
 // Parse parses s.
 func (p *Parser) Parse(s string) (*Value, error) {
+	p.reclaim()
 	p.b = append(p.b[:0], s...)
 	return p.parse()
 }
 
 // ParseBytes parses b, which it does not keep or change.
 func (p *Parser) ParseBytes(b []byte) (*Value, error) {
+	p.reclaim()
 	p.b = append(p.b[:0], b...)
 	return p.parse()
 }
@@ -53,6 +55,22 @@ func (p *Parser) ParseBytes(b []byte) (*Value, error) {
 // every string scan, then padding so that eight bytes can be read at any
 // offset up to it.
 const sentinel = "\"\x00\x00\x00\x00\x00\x00\x00"
+
+// Past these sizes, the memory one huge document made the parser grow is
+// let go at the next parse rather than kept for the documents after it.
+const (
+	maxKeptText   = 4 << 20
+	maxKeptValues = 1 << 16
+)
+
+func (p *Parser) reclaim() {
+	if cap(p.b) > maxKeptText {
+		p.b = nil
+	}
+	if cap(p.vs) > maxKeptValues {
+		p.vs = nil
+	}
+}
 
 func (p *Parser) parse() (*Value, error) {
 	n := len(p.b)

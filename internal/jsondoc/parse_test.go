@@ -387,3 +387,20 @@ func TestParser_strict(t *testing.T) {
 		}
 	}
 }
+
+// A parser lets go of what one huge document made it grow, so that a
+// worker that met one does not hold its memory for good.
+func TestParser_reclaims(t *testing.T) {
+	var p Parser
+	huge := "[" + strings.Repeat(`"abcdefgh",`, maxKeptValues) + `"x"]`
+	v, err := p.Parse(huge)
+	if err != nil || len(v.a) != maxKeptValues+1 {
+		t.Fatalf("huge: %v", err)
+	}
+	if _, err := p.Parse(`{"a":1}`); err != nil {
+		t.Fatal(err)
+	}
+	if cap(p.vs) > maxKeptValues || cap(p.b) > maxKeptText {
+		t.Errorf("kept %d values and %d bytes", cap(p.vs), cap(p.b))
+	}
+}
