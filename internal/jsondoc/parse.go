@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -206,9 +207,16 @@ func (p *Parser) value(i, depth int) (*Value, int) {
 		if hasWord(b, i, "false") {
 			return valueFalse, i + 5
 		}
-	case 'n':
+	case 'n', 'N':
 		if hasWord(b, i, "null") {
 			return valueNull, i + 4
+		}
+		// Python's json module writes NaN for a float that is not a
+		// number, and fastjson read it: a number whose text is not one.
+		if !p.Strict && len(b)-i >= 3 && strings.EqualFold(string(b[i:i+3]), "nan") {
+			v := p.next()
+			v.t, v.s = TypeNumber, unsafeString(b[i:i+3])
+			return v, i + 3
 		}
 	default:
 		if c == '-' || c >= '0' && c <= '9' {

@@ -364,6 +364,30 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
+// NaN, which Python writes, reads as a number whose text is not one, as
+// fastjson read it; Strict refuses it.
+func TestParse_NaN(t *testing.T) {
+	v, err := Parse(`{"load":NaN,"x":nan}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x := v.Get("load"); x.Type() != TypeNumber || x.String() != "NaN" {
+		t.Errorf("NaN read as %s %s", x.Type(), x)
+	}
+	if _, err := v.Get("x").Float64(); err == nil {
+		t.Error("Float64 of nan")
+	}
+	for _, text := range []string{`NaN`, `[nan]`, `Infinity`, `nul`, `na`} {
+		p := Parser{Strict: true}
+		if _, err := p.Parse(text); err == nil {
+			t.Errorf("strict read %s", text)
+		}
+	}
+	if _, err := Parse(`Infinity`); err == nil {
+		t.Error("Infinity read")
+	}
+}
+
 func TestParser_strict(t *testing.T) {
 	for text, bad := range map[string]bool{
 		`{"a":"b","n":[-0.5e3,0,10]}`: false,
