@@ -52,7 +52,7 @@ func (u *unwrapper) pubSub(m *jsondoc.Value, off int) error {
 			return errorAt(u.body, off, "message.data, once decoded, is not JSON at its line %d, column %d: want LogEntry JSON",
 				line, col)
 		}
-		v, err := parse(&u.inner, it.b)
+		v, err := u.inner.ParseBytes(it.b)
 		if err != nil {
 			ioff, msg := syntaxError(it.b, err)
 			line, col := position(raw, it.off+ioff)

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/snapwarden/snapwarden/internal/jsondoc"
 )
 
 // item is one top-level piece of a body: a JSON object or array (however
@@ -75,17 +73,10 @@ func valueEnd(b []byte, start int) int {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' }
 
-// parse parses a JSON value strictly, as a client's JSON library would
-// (by default the parser lets bad escapes and numbers through).
-func parse(p *jsondoc.Parser, b []byte) (*jsondoc.Value, error) {
-	p.Strict = true
-	return p.ParseBytes(b)
-}
-
 // syntaxError locates and explains the first JSON error in b, a value that
 // parse refused. encoding/json is used for its offsets and messages; it
 // runs only on this error path.
-func syntaxError(b []byte, fastErr error) (off int, msg string) {
+func syntaxError(b []byte, parseErr error) (off int, msg string) {
 	var raw json.RawMessage
 	err := json.Unmarshal(b, &raw)
 	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
@@ -98,7 +89,7 @@ func syntaxError(b []byte, fastErr error) (off int, msg string) {
 	}
 	// The two parsers disagree (the parser's depth limit, say): point at
 	// the value's start with its reason.
-	return 0, clip(fastErr.Error(), 200)
+	return 0, clip(parseErr.Error(), 200)
 }
 
 // position turns a byte offset into a 1-based line and a 1-based column in

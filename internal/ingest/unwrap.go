@@ -37,7 +37,11 @@ func Unwrap(body []byte, format string) (Batch, error) {
 
 // unwrappers keep their parsers' storage from one body to the next: growing
 // it afresh for every request was a third of serve's CPU under load.
-var unwrappers = sync.Pool{New: func() any { return new(unwrapper) }}
+var unwrappers = sync.Pool{New: func() any {
+	// Strict, as a client's JSON library reads: by default the parser lets
+	// bad escapes and numbers through.
+	return &unwrapper{p: jsondoc.Parser{Strict: true}, inner: jsondoc.Parser{Strict: true}}
+}}
 
 var utf8BOM = []byte{0xef, 0xbb, 0xbf}
 
@@ -141,7 +145,7 @@ func (u *unwrapper) textLine(it item) error {
 
 // value checks one JSON value and unwraps it when the body is envelopes.
 func (u *unwrapper) value(it item) error {
-	v, err := parse(&u.p, it.b)
+	v, err := u.p.ParseBytes(it.b)
 	if err != nil {
 		off, msg := syntaxError(it.b, err)
 		return errorAt(u.body, it.off+off, "invalid JSON: %s; want JSON records (an object, an array, NDJSON)", msg)

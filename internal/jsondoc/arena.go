@@ -24,24 +24,11 @@ func (a *Arena) Reset() { a.vs = a.vs[:0] }
 // NewObject is an empty object.
 func (a *Arena) NewObject() *Value { return a.next(TypeObject) }
 
-// NewArray is an empty array.
-func (a *Arena) NewArray() *Value { return a.next(TypeArray) }
-
 // NewString is a string value of s.
 func (a *Arena) NewString(s string) *Value {
 	v := a.next(TypeString)
 	v.s = s
 	return v
-}
-
-// NewStringBytes is a string value of a copy of b.
-func (a *Arena) NewStringBytes(b []byte) *Value { return a.NewString(string(b)) }
-
-// Append adds an element to array v.
-func (v *Value) Append(x *Value) {
-	if v != nil && v.t == TypeArray {
-		v.a = append(v.a, x)
-	}
 }
 
 // Parse parses s with a parser of its own.

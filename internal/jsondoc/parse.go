@@ -25,9 +25,9 @@ const MaxDepth = 300
 // parser parses again; a Parser is not safe for concurrent use.
 //
 // By default it reads what logs carry as fastjson did: an invalid escape is
-// kept as written, control characters in strings and malformed numbers
-// pass (a number's form is checked when it is read). Strict refuses them
-// all, as a client's JSON library would.
+// kept as written, control characters in strings, malformed numbers (a
+// number's form is checked when it is read) and Python's NaN pass. Strict
+// refuses them all, as a client's JSON library would.
 type Parser struct {
 	Strict bool
 

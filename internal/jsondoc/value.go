@@ -2,7 +2,6 @@ package jsondoc
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"unsafe"
 
@@ -145,22 +144,6 @@ func (v *Value) GetStringBytes(keys ...string) []byte {
 	return unsafeBytes(v.s)
 }
 
-// GetInt is the integer at the path, or 0.
-func (v *Value) GetInt(keys ...string) int {
-	v = v.Get(keys...)
-	if v == nil {
-		return 0
-	}
-	n, _ := v.Int()
-	return n
-}
-
-// GetBool is the boolean at the path, false when there is none.
-func (v *Value) GetBool(keys ...string) bool {
-	v = v.Get(keys...)
-	return v != nil && v.t == TypeTrue
-}
-
 func (v *Value) typeError(want Type) error {
 	return typeErrors[want][v.t]
 }
@@ -211,43 +194,6 @@ func (v *Value) Float64() (float64, error) {
 	}
 	return strconv.ParseFloat(v.s, 64)
 }
-
-// Int is v's number when it is an integer that fits an int.
-func (v *Value) Int() (int, error) {
-	if v.t != TypeNumber {
-		return 0, v.typeError(TypeNumber)
-	}
-	if !validNumber(v.s) {
-		return 0, fmt.Errorf("invalid number %q", v.s)
-	}
-	n, err := strconv.ParseInt(v.s, 10, 64)
-	if err != nil {
-		return 0, err
-	}
-	if n < math.MinInt || n > math.MaxInt {
-		return 0, fmt.Errorf("number %s does not fit an int", v.s)
-	}
-	return int(n), nil
-}
-
-// Bool is v's boolean.
-func (v *Value) Bool() (bool, error) {
-	switch v.t {
-	case TypeTrue:
-		return true, nil
-	case TypeFalse:
-		return false, nil
-	}
-	return false, boolErrors[v.t]
-}
-
-// boolErrors are Bool's errors, by the type found.
-var boolErrors = func() (e [TypeFalse + 1]error) {
-	for got := range e {
-		e[got] = fmt.Errorf("value doesn't contain bool; it contains %s", Type(got))
-	}
-	return e
-}()
 
 // validNumber checks JSON's number grammar, which the parser leaves to the
 // reader: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
@@ -332,39 +278,10 @@ func (o *Object) Set(key string, value *Value) {
 	o.kvs = append(o.kvs, kv{key, value})
 }
 
-// Del removes the first member named key.
-func (o *Object) Del(key string) {
-	if o == nil {
-		return
-	}
-	for i := range o.kvs {
-		if o.kvs[i].k == key {
-			o.kvs = append(o.kvs[:i], o.kvs[i+1:]...)
-			return
-		}
-	}
-}
-
 // Set sets an object's member.
 func (v *Value) Set(key string, value *Value) {
 	if v != nil && v.t == TypeObject {
 		v.o.Set(key, value)
-	}
-}
-
-// Del removes an object's member or an array's element.
-func (v *Value) Del(key string) {
-	if v == nil {
-		return
-	}
-	switch v.t {
-	case TypeObject:
-		v.o.Del(key)
-	case TypeArray:
-		n, err := strconv.Atoi(key)
-		if err == nil && n >= 0 && n < len(v.a) {
-			v.a = append(v.a[:n], v.a[n+1:]...)
-		}
 	}
 }
 
