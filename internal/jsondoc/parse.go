@@ -253,6 +253,7 @@ func (p *Parser) object(i, depth int) (*Value, int) {
 	o := p.next()
 	o.t = TypeObject
 	b := p.b
+	base := unsafe.Pointer(unsafe.SliceData(b))
 	i = skipSpace(b, i)
 	if i < len(b) && b[i] == '}' {
 		return o, i + 1
@@ -268,7 +269,7 @@ func (p *Parser) object(i, depth int) (*Value, int) {
 		// have no escape, rather than by a call to str or value: see str.
 		k, j := "", nextSpecial(b, i+1)
 		if j < len(b) && b[j] == '"' && !p.Strict {
-			k, j = unsafeString(b[i+1:j]), j+1
+			k, j = textAt(base, i+1, j), j+1
 		} else if k, j = p.str(i + 1); j < 0 {
 			return nil, j
 		}
@@ -280,7 +281,7 @@ func (p *Parser) object(i, depth int) (*Value, int) {
 		if i = skipSpace(b, i+1); i < len(b) && b[i] == '"' {
 			s, j := "", nextSpecial(b, i+1)
 			if j < len(b) && b[j] == '"' && !p.Strict {
-				s, j = unsafeString(b[i+1:j]), j+1
+				s, j = textAt(base, i+1, j), j+1
 			} else if s, j = p.str(i + 1); j < 0 {
 				return nil, j
 			}
@@ -374,6 +375,13 @@ func nextSpecial(b []byte, i int) int {
 		}
 		i += 8
 	}
+}
+
+// textAt is the text from offset from to offset to of the text at base,
+// which the caller has checked to be within it: slicing the text instead
+// costs bounds checks that the scan already made.
+func textAt(base unsafe.Pointer, from, to int) string {
+	return unsafe.String((*byte)(unsafe.Add(base, from)), to-from)
 }
 
 // str reads the string whose text starts at b[i] (after the opening quote)
