@@ -273,12 +273,18 @@ func (p *Parser) object(i, depth int) (*Value, int) {
 		} else if k, j = p.str(i + 1); j < 0 {
 			return nil, j
 		}
-		i = skipSpace(b, j)
-		if i >= len(b) || b[i] != ':' {
-			return nil, p.fail(i, errColon)
+		// Compact text has no white space around the colon and the
+		// comma: the tests for them come first.
+		if j >= len(b) || b[j] != ':' {
+			if j = skipSpaceSlow(b, j); j >= len(b) || b[j] != ':' {
+				return nil, p.fail(j, errColon)
+			}
 		}
 		var v *Value
-		if i = skipSpace(b, i+1); i < len(b) && b[i] == '"' {
+		if i = j + 1; i >= len(b) || b[i] <= ' ' {
+			i = skipSpaceSlow(b, i)
+		}
+		if i < len(b) && b[i] == '"' {
 			s, j := "", nextSpecial(b, i+1)
 			if j < len(b) && b[j] == '"' && !p.Strict {
 				s, j = textAt(base, i+1, j), j+1
@@ -296,18 +302,22 @@ func (p *Parser) object(i, depth int) (*Value, int) {
 			return nil, i
 		}
 		o.o.kvs = append(o.o.kvs, kv{k, v})
-		i = skipSpace(b, i)
+		if i >= len(b) || b[i] <= ' ' {
+			i = skipSpaceSlow(b, i)
+		}
+		if i < len(b) && b[i] == ',' {
+			if i++; i >= len(b) || b[i] != '"' {
+				i = skipSpaceSlow(b, i)
+			}
+			continue
+		}
+		if i < len(b) && b[i] == '}' {
+			return o, i + 1
+		}
 		if i >= len(b) {
 			return nil, p.fail(i, errEOF)
 		}
-		switch b[i] {
-		case ',':
-			i = skipSpace(b, i+1)
-		case '}':
-			return o, i + 1
-		default:
-			return nil, p.fail(i, errObjComma)
-		}
+		return nil, p.fail(i, errObjComma)
 	}
 }
 
