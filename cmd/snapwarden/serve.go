@@ -102,7 +102,7 @@ func runServe(ctx context.Context, e env, o serveOptions) error {
 	if err != nil {
 		return usageErr("snapwarden config check FILE", "serve.min_severity: %v", err)
 	}
-	hopts := hunt.Options{Config: cfg, RulePaths: o.rules, MinSeverity: minSev, ShowSuppressed: true}
+	hopts := hunt.Options{Config: cfg, RulePaths: o.rules, SkipBuiltinTests: true, MinSeverity: minSev, ShowSuppressed: true}
 	rs, _, errs := hunt.LoadRules(hopts)
 	det, cerrs := hunt.New(rs, hopts)
 	if errs = append(errs, cerrs...); len(errs) > 0 {

@@ -20,7 +20,6 @@ import (
 	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/finding"
 	"github.com/snapwarden/snapwarden/internal/rule"
-	"github.com/snapwarden/snapwarden/rules"
 )
 
 // Options choose the rules and how findings are filtered.
@@ -30,6 +29,9 @@ type Options struct {
 	RulePaths []string
 	// NoBuiltin leaves the embedded pack out.
 	NoBuiltin bool
+	// SkipBuiltinTests leaves the built-in rules' tests unread: a run
+	// does not need them, and they are most of the pack's text.
+	SkipBuiltinTests bool
 	// MinSeverity drops findings below it; detection rules whose findings
 	// would all be dropped are not evaluated, unless a correlation rule
 	// counts their matches.
@@ -70,7 +72,11 @@ type Detector struct {
 func LoadRules(opts Options) (rules []*rule.Rule, inactive int, errs rule.ErrorList) {
 	var all []*rule.Rule
 	if !opts.NoBuiltin {
-		rs, es := BuiltinRules()
+		load := BuiltinRules
+		if opts.SkipBuiltinTests {
+			load = builtinRulesWithoutTests
+		}
+		rs, es := load()
 		all, errs = append(all, rs...), append(errs, es...)
 	}
 	if len(opts.RulePaths) > 0 {
@@ -85,11 +91,6 @@ func LoadRules(opts Options) (rules []*rule.Rule, inactive int, errs rule.ErrorL
 		rules = append(rules, r)
 	}
 	return rules, inactive, errs
-}
-
-// BuiltinRules parses the embedded pack.
-func BuiltinRules() ([]*rule.Rule, rule.ErrorList) {
-	return rule.LoadFS(rules.FS, ".")
 }
 
 // New compiles rules with the configuration. Compile errors are returned

@@ -11,7 +11,7 @@ import (
 // TestCatalog_roles checks the embedded catalog against what Yandex's role
 // reference says of the roles that matter most.
 func TestCatalog_roles(t *testing.T) {
-	c := defaultCatalog
+	c := defaultCatalog()
 	has := func(role string, rights ...string) {
 		t.Helper()
 		r, ok := c.role(role)
@@ -73,7 +73,7 @@ func TestCatalog_roles(t *testing.T) {
 // catalog or documented as absent for Yandex.
 func TestCatalog_shape(t *testing.T) {
 	in := map[entitlement.Capability]bool{}
-	for _, rule := range defaultCatalog.caps {
+	for _, rule := range defaultCatalog().caps {
 		in[rule.capability] = true
 		if len(rule.alts) == 0 {
 			t.Errorf("%s: no alternatives", rule.capability)
@@ -85,11 +85,11 @@ func TestCatalog_shape(t *testing.T) {
 			t.Errorf("capability %s in catalog = %v", c, in[c])
 		}
 	}
-	if defaultCatalog.token == 0 || defaultCatalog.use == 0 || defaultCatalog.runAs == 0 {
+	if defaultCatalog().token == 0 || defaultCatalog().use == 0 || defaultCatalog().runAs == 0 {
 		t.Error("impersonation rights missing")
 	}
 	// A right bound on a snapshot means only snapshot things.
-	got := defaultCatalog.list(defaultCatalog.applicable(Snapshot))
+	got := defaultCatalog().list(defaultCatalog().applicable(Snapshot))
 	if !slices.Equal(got, []string{"compute.snapshots.setAccessBindings", "compute.snapshots.use"}) {
 		t.Errorf("rights on a snapshot: %v", got)
 	}

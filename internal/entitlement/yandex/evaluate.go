@@ -40,7 +40,7 @@ type candidate struct {
 // Evaluate reads the access bindings (and the listings and group members
 // given) and returns, per principal and capability, how it is held.
 func Evaluate(in Input) (*entitlement.Report, error) {
-	return evaluate(in, defaultCatalog)
+	return evaluate(in, defaultCatalog())
 }
 
 type evaluator struct {
