@@ -246,12 +246,23 @@ func (d *Decoder) DecodeBytes(ctx context.Context, data []byte, file string, emi
 		d.split = new(Splitter)
 	}
 	d.split.ResetBytes(data)
-	st, err := d.decode(ctx, file, emit, bad)
-	// Hold nothing of data past the call: an idle decoder must not keep
-	// its last input (a serve batch) alive.
-	d.split.ResetBytes(nil)
-	d.lent = event.Event{}
-	return st, err
+	// Hold nothing of data past the call, even one a panic ends: an idle
+	// decoder must not keep its last input (a serve batch, a mapped file)
+	// alive, nor point into an unmapped one.
+	defer func() {
+		d.split.ResetBytes(nil)
+		d.lent = event.Event{}
+	}()
+	return d.decode(ctx, file, emit, bad)
+}
+
+// Offset returns how far into its current input the decoder has read, for
+// progress. Only the goroutine decoding may call it.
+func (d *Decoder) Offset() int64 {
+	if d.split == nil {
+		return 0
+	}
+	return d.split.Offset()
 }
 
 // decode reads the input d.split was given.

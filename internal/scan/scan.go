@@ -249,9 +249,13 @@ func (s *scanner) file(ctx context.Context, sl *slot, in source.Input) error {
 	}
 	defer r.Close()
 	fe := &fileErrors{name: in.Name, max: s.opts.MaxRecordErrorsPerFile}
+	mapped := r.Bytes()
 	var lastBytes int64
 	count := func() {
 		b := r.RawBytes()
+		if mapped != nil {
+			b = sl.decoder.Offset()
+		}
 		s.progress.Bytes.Add(b - lastBytes)
 		lastBytes = b
 	}
@@ -264,10 +268,22 @@ func (s *scanner) file(ctx context.Context, sl *slot, in source.Input) error {
 		}
 		return s.emitWrapped(e, sl)
 	}
-	st, err := sl.decoder.Decode(ctx, r, in.Name, emit, func(re *decode.RecordError) error {
+	bad := func(re *decode.RecordError) error {
 		fe.add(re)
 		return nil
-	})
+	}
+	var st decode.Stats
+	if mapped != nil {
+		err = source.ReadMapped(mapped, func() (err error) {
+			st, err = sl.decoder.DecodeBytes(ctx, mapped, in.Name, emit, bad)
+			return err
+		})
+		if errors.Is(err, source.ErrFileChanged) {
+			st.Records = emitted
+		}
+	} else {
+		st, err = sl.decoder.Decode(ctx, r, in.Name, emit, bad)
+	}
 	count()
 	s.progress.Records.Add(int64(emitted % 1024))
 

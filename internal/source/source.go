@@ -5,13 +5,16 @@ package source
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
+	"unsafe"
 
 	"github.com/klauspost/compress/gzip"
 )
@@ -121,21 +124,34 @@ func Expand(paths []string) (inputs []Input, skipped []Skipped, err error) {
 // Open opens an input for reading, decompressing gzip (recognised by its
 // magic bytes, whatever the file is called). stdin is read from os.Stdin.
 // Counting reports compressed bytes read so far, for progress.
+//
+// A plain regular file is mapped into memory where the system allows it
+// (Bytes): its records are then read where they lie instead of being
+// copied through read calls, which took a tenth of hunt's time.
 func Open(in Input, stdin io.Reader) (*Reader, error) {
 	var f io.ReadCloser
 	if in.Name == Stdin {
 		f = io.NopCloser(stdin)
 	} else {
-		var err error
-		if f, err = os.Open(in.Name); err != nil {
+		file, err := os.Open(in.Name)
+		if err != nil {
 			return nil, err
 		}
+		var magic [2]byte
+		if n, _ := file.ReadAt(magic[:], 0); !isGzip(magic[:n]) {
+			if data := mapFile(file); data != nil {
+				r := &Reader{r: bytes.NewReader(data), closer: file, mapped: data}
+				r.counted = &countingReader{}
+				r.counted.n.Store(int64(len(data)))
+				return r, nil
+			}
+		}
+		f = file
 	}
 	r := &Reader{closer: f}
 	r.counted = &countingReader{r: f}
 	br := bufio.NewReaderSize(r.counted, 64<<10)
-	magic, _ := br.Peek(2)
-	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+	if magic, _ := br.Peek(2); isGzip(magic) {
 		gz, err := gzip.NewReader(br)
 		if err != nil {
 			f.Close()
@@ -149,21 +165,70 @@ func Open(in Input, stdin io.Reader) (*Reader, error) {
 	return r, nil
 }
 
+func isGzip(magic []byte) bool {
+	return len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b
+}
+
 // Reader reads one input's decompressed bytes.
 type Reader struct {
 	r       io.Reader
 	counted *countingReader
 	closer  io.Closer
+	mapped  []byte
 	Gzip    bool
 }
 
 func (r *Reader) Read(p []byte) (int, error) { return r.r.Read(p) }
 
-// Close closes the underlying file.
-func (r *Reader) Close() error { return r.closer.Close() }
+// Bytes returns the whole input when it is a file mapped into memory, and
+// nil otherwise. The bytes are read-only and valid until Close. Should the
+// file shrink meanwhile, reading past its new end faults: read them with
+// ReadMapped.
+func (r *Reader) Bytes() []byte { return r.mapped }
 
-// RawBytes returns how many bytes of the file (compressed, when gzip) were read.
+// Close closes the underlying file and unmaps it.
+func (r *Reader) Close() error {
+	if r.mapped != nil {
+		unmap(r.mapped)
+		r.mapped = nil
+	}
+	return r.closer.Close()
+}
+
+// RawBytes returns how many bytes of the file (compressed, when gzip) were
+// read; all of a mapped file.
 func (r *Reader) RawBytes() int64 { return r.counted.n.Load() }
+
+// ErrFileChanged reports a mapped file that shrank while it was read.
+var ErrFileChanged = errors.New("the file shrank while it was read")
+
+// ReadMapped runs read, which reads data, the Bytes of a mapped file. The
+// memory fault of a read in data past the end of a file that shrank
+// meanwhile (another process truncated it) becomes ErrFileChanged instead
+// of a crash; read must leave no shared state half changed when it stops
+// at such a read. Every other panic goes on.
+func ReadMapped(data []byte, read func() error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if p := recover(); p != nil {
+			if !faultIn(p, data) {
+				panic(p)
+			}
+			err = ErrFileChanged
+		}
+	}()
+	return read()
+}
+
+// faultIn reports whether p is the panic of a memory fault inside data.
+func faultIn(p any, data []byte) bool {
+	f, ok := p.(interface{ Addr() uintptr })
+	if !ok || len(data) == 0 {
+		return false
+	}
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(data)))
+	return f.Addr() >= start && f.Addr()-start < uintptr(len(data))
+}
 
 // ErrTruncatedGzip marks a gzip stream that ends before its trailer.
 var ErrTruncatedGzip = errors.New("truncated gzip stream")
