@@ -17,6 +17,9 @@ trap 'rm -rf "$work"' EXIT
 go build -o "$work/snapwarden" ./cmd/snapwarden
 go build -o "$work/benchcorpus" ./scripts/benchcorpus
 "$work/benchcorpus" -samples "$shared/samples" -out "$work/corpus.ndjson" -n "$n"
+# The corpus was just written: wait for its write-back, which would
+# otherwise run during the first timed runs and slow them by a fifth.
+sync "$work/corpus.ndjson"
 size=$(stat -c %s "$work/corpus.ndjson")
 echo "corpus: $n records, $((size / n)) bytes a record on average"
 
