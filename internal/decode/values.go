@@ -264,15 +264,17 @@ func parseUTC(s string) (time.Time, bool) {
 	if n < 20 || s[n-1] != 'Z' || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
 		return time.Time{}, false
 	}
-	year, ok1 := atoiDigits(s[0:4])
-	month, ok2 := atoiDigits(s[5:7])
-	day, ok3 := atoiDigits(s[8:10])
-	hour, ok4 := atoiDigits(s[11:13])
-	minute, ok5 := atoiDigits(s[14:16])
-	sec, ok6 := atoiDigits(s[17:19])
-	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 {
+	// The digits less '0', tested at once: any byte that is not a digit
+	// makes its value, and so the largest, exceed 9.
+	y0, y1, y2, y3 := s[0]-'0', s[1]-'0', s[2]-'0', s[3]-'0'
+	mo0, mo1, d0, d1 := s[5]-'0', s[6]-'0', s[8]-'0', s[9]-'0'
+	h0, h1, mi0, mi1, s0, s1 := s[11]-'0', s[12]-'0', s[14]-'0', s[15]-'0', s[17]-'0', s[18]-'0'
+	if max(y0, y1, y2, y3, mo0, mo1, d0, d1, h0, h1, mi0, mi1, s0, s1) > 9 {
 		return time.Time{}, false
 	}
+	year := int(y0)*1000 + int(y1)*100 + int(y2)*10 + int(y3)
+	month, day := int(mo0)*10+int(mo1), int(d0)*10+int(d1)
+	hour, minute, sec := int(h0)*10+int(h1), int(mi0)*10+int(mi1), int(s0)*10+int(s1)
 	nsec := 0
 	if frac := s[19 : n-1]; frac != "" {
 		if frac[0] != '.' || len(frac) < 2 || len(frac) > 10 {
