@@ -81,9 +81,29 @@ func orderedLess(a, b *ordered) bool {
 	return false
 }
 
-type actorKey struct {
-	cloud event.Cloud
-	id    string
+// firstSeen is when each actor of a worker's events first acted, per
+// cloud: a feed is mostly one cloud, so the cloud's map is kept at hand and
+// an event costs one lookup by a string key, which Go's maps do fastest.
+type firstSeen struct {
+	byCloud map[event.Cloud]map[string]int64
+	cloud   event.Cloud
+	ids     map[string]int64 // byCloud[cloud]
+}
+
+func (s *firstSeen) note(cloud event.Cloud, id string, t int64) {
+	if s.ids == nil || cloud != s.cloud {
+		if s.byCloud == nil {
+			s.byCloud = map[event.Cloud]map[string]int64{}
+		}
+		if s.ids = s.byCloud[cloud]; s.ids == nil {
+			s.ids = map[string]int64{}
+			s.byCloud[cloud] = s.ids
+		}
+		s.cloud = cloud
+	}
+	if old, ok := s.ids[id]; !ok || t < old {
+		s.ids[strings.Clone(id)] = t
+	}
 }
 
 // NewCorrelator returns a Correlator for one run, or nil when there are no
@@ -129,7 +149,7 @@ func (c *Correlator) Attach(w *Worker) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	w.corr, w.seen = c, map[actorKey]int64{}
+	w.corr = c
 	c.workers = append(c.workers, w)
 }
 
@@ -137,10 +157,7 @@ func (c *Correlator) Attach(w *Worker) {
 // rules may need.
 func (c *Correlator) observe(w *Worker, ev *event.Event) error {
 	if !ev.Time.IsZero() {
-		t := ev.Time.UnixNano()
-		if old, ok := w.seen[actorKey{ev.Cloud, ev.Actor.ID}]; !ok || t < old {
-			w.seen[actorKey{ev.Cloud, strings.Clone(ev.Actor.ID)}] = t
-		}
+		w.seen.note(ev.Cloud, ev.Actor.ID, ev.Time.UnixNano())
 	}
 	if !chain.Wants(ev) {
 		return nil
@@ -176,8 +193,10 @@ func (c *Correlator) Finish(ctx context.Context, yield func(finding.Finding) err
 		}
 	}
 	for _, w := range c.workers {
-		for k, t := range w.seen {
-			c.engine.Seen(k.cloud, k.id, time.Unix(0, t))
+		for cloud, ids := range w.seen.byCloud {
+			for id, t := range ids {
+				c.engine.Seen(cloud, id, time.Unix(0, t))
+			}
 		}
 	}
 	last := map[string]finding.Finding{}

@@ -211,7 +211,7 @@ type Worker struct {
 	// corr, when set, also receives the events chain and correlation rules
 	// need: a Correlator (hunt) or a Stream (serve).
 	corr sequencer
-	seen map[actorKey]int64 // earliest time each actor acted, for a Correlator
+	seen firstSeen // earliest time each actor acted, for a Correlator
 	obs  []correlate.Observation
 }
 
