@@ -39,7 +39,7 @@ func normalize(v *jsondoc.Value, f *fields, out *decode.Output) (*event.Event, e
 		return nil, errNoOperation
 	}
 	// Most records (reads) have no handler.
-	h := handlers[opKey{f.source, f.name}]
+	h := handlerOf(f.source, f.name)
 	var e *event.Event
 	if h == nil {
 		e = out.Scratch()

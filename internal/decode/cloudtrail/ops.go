@@ -34,6 +34,32 @@ type rec struct {
 // handler fills the action, resources, shares and ingress of one operation.
 type handler func(r *rec)
 
+// handlerOf returns the handler of an operation, or nil.
+func handlerOf(source, name string) handler {
+	for _, h := range handlersByName[name] {
+		if h.source == source {
+			return h.h
+		}
+	}
+	return nil
+}
+
+// handlersByName is handlers by event name alone: most records are of
+// operations without a handler, and a miss by one string key costs less
+// than by a pair of them.
+var handlersByName = func() map[string][]sourcedHandler {
+	m := map[string][]sourcedHandler{}
+	for k, h := range handlers {
+		m[k.name] = append(m[k.name], sourcedHandler{k.source, h})
+	}
+	return m
+}()
+
+type sourcedHandler struct {
+	source string
+	h      handler
+}
+
 // handlers maps the operations that matter for snapshot abuse. Any other
 // operation keeps an empty action.
 var handlers = map[opKey]handler{
