@@ -73,3 +73,44 @@ func TestRunFileShrinksWhileMapped(t *testing.T) {
 		t.Errorf("read %d events, ending %v; want a.json's first ones, then b.json's", n, ids[max(0, n-3):])
 	}
 }
+
+// Progress through a mapped file follows the decoder, and ends at the
+// file's size.
+func TestRunProgressOfMappedFile(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := range 5000 {
+		fmt.Fprintf(&b, `{"op":"Describe","id":"a%d"}`+"\n", i)
+	}
+	writeFile(t, filepath.Join(dir, "a.json"), b.String(), false)
+	inputs, _, err := source.Expand([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var progress scan.Progress
+	var seen []int64 // progress bytes at every 1000th event
+	events := 0
+	_, err = scan.Run(context.Background(), inputs, scan.Options{Formats: []decode.Format{toyFormat{}}, Workers: 1}, &progress,
+		func() scan.Emit {
+			return func(*event.Event) error {
+				if events++; events%1000 == 0 {
+					seen = append(seen, progress.Bytes.Load())
+				}
+				return nil
+			}
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(seen); i++ {
+		if seen[i] < seen[i-1] {
+			t.Errorf("progress went back: %v", seen)
+		}
+	}
+	if len(seen) < 5 || seen[len(seen)-1] == 0 {
+		t.Errorf("progress during the file: %v", seen)
+	}
+	if got := progress.Bytes.Load(); got != int64(b.Len()) {
+		t.Errorf("progress at the end: %d bytes, want %d", got, b.Len())
+	}
+}

@@ -251,11 +251,7 @@ func (s *scanner) file(ctx context.Context, sl *slot, in source.Input) error {
 	fe := &fileErrors{name: in.Name, max: s.opts.MaxRecordErrorsPerFile}
 	mapped := r.Bytes()
 	var lastBytes int64
-	count := func() {
-		b := r.RawBytes()
-		if mapped != nil {
-			b = sl.decoder.Offset()
-		}
+	count := func(b int64) {
 		s.progress.Bytes.Add(b - lastBytes)
 		lastBytes = b
 	}
@@ -263,7 +259,13 @@ func (s *scanner) file(ctx context.Context, sl *slot, in source.Input) error {
 	emit := func(e *event.Event) error {
 		emitted++
 		if emitted%1024 == 0 {
-			count()
+			if mapped != nil {
+				at := sl.decoder.Offset()
+				count(at)
+				r.Release(at)
+			} else {
+				count(r.RawBytes())
+			}
 			s.progress.Records.Add(1024)
 		}
 		return s.emitWrapped(e, sl)
@@ -284,7 +286,7 @@ func (s *scanner) file(ctx context.Context, sl *slot, in source.Input) error {
 	} else {
 		st, err = sl.decoder.Decode(ctx, r, in.Name, emit, bad)
 	}
-	count()
+	count(r.RawBytes())
 	s.progress.Records.Add(int64(emitted % 1024))
 
 	s.mu.Lock()

@@ -8,3 +8,5 @@ import "os"
 func mapFile(*os.File) []byte { return nil }
 
 func unmap([]byte) {}
+
+func release([]byte) {}

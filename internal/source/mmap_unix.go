@@ -24,3 +24,6 @@ func mapFile(f *os.File) []byte {
 }
 
 func unmap(data []byte) { _ = syscall.Munmap(data) }
+
+// release drops the pages of part of a mapping from the resident set.
+func release(data []byte) { _ = syscall.Madvise(data, syscall.MADV_DONTNEED) }

@@ -171,11 +171,12 @@ func isGzip(magic []byte) bool {
 
 // Reader reads one input's decompressed bytes.
 type Reader struct {
-	r       io.Reader
-	counted *countingReader
-	closer  io.Closer
-	mapped  []byte
-	Gzip    bool
+	r        io.Reader
+	counted  *countingReader
+	closer   io.Closer
+	mapped   []byte
+	released int64 // mapped[:released] was given back (Release)
+	Gzip     bool
 }
 
 func (r *Reader) Read(p []byte) (int, error) { return r.r.Read(p) }
@@ -185,6 +186,25 @@ func (r *Reader) Read(p []byte) (int, error) { return r.r.Read(p) }
 // file shrink meanwhile, reading past its new end faults: read them with
 // ReadMapped.
 func (r *Reader) Bytes() []byte { return r.mapped }
+
+// Release tells the system that a mapped file's bytes before offset will
+// not be read again: their pages leave the process's resident set, in
+// steps of 32 MiB (they stay in the page cache, and would come back if
+// read). Without it every page of a mapped file read would count as the
+// process's memory to the end of the file. It does nothing for a file read
+// by calls.
+func (r *Reader) Release(offset int64) {
+	const step, margin = 32 << 20, 1 << 20 // margin: the record being read
+	if r.mapped == nil {
+		return
+	}
+	upto := (offset - margin) &^ (step - 1)
+	if upto <= r.released {
+		return
+	}
+	release(r.mapped[r.released:upto])
+	r.released = upto
+}
 
 // Close closes the underlying file and unmaps it.
 func (r *Reader) Close() error {
