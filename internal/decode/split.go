@@ -435,13 +435,22 @@ func (s *Splitter) skipRestOfLine() {
 // wholeLine is the NDJSON fast path: an object that starts a line and whose
 // line ends (with '}') within the buffer is returned whole, found with one
 // newline search instead of a scan of every byte. The parser validates it.
+//
+// A borrowed input (ResetBytes) is searched no further than a streamed one
+// would hold (readChunk): a file of one long line, a {"Records":[…]} object
+// of megabytes, is otherwise searched and parsed whole before it is read
+// the careful way, element by element.
 func (s *Splitter) wholeLine() (Chunk, bool) {
 	start := s.pos
+	end, eof := s.end, s.eof
+	if s.borrowed && end-start > readChunk {
+		end, eof = start+readChunk, false
+	}
 	var e int
-	if j := bytes.IndexByte(s.buf[start:s.end], '\n'); j >= 0 {
+	if j := bytes.IndexByte(s.buf[start:end], '\n'); j >= 0 {
 		e = start + j
-	} else if s.eof {
-		e = s.end
+	} else if eof {
+		e = end
 	} else {
 		return Chunk{}, false
 	}

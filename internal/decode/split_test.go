@@ -257,3 +257,44 @@ func FuzzSplitterArray(f *testing.F) {
 		}
 	})
 }
+
+// A long one-line envelope held in memory is read element by element at
+// once, as a streamed one is, rather than offered whole first: parsing
+// megabytes only to find a container read everything twice.
+func TestSplitterBytesLongEnvelope(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"Records":[`)
+	for i := range 3000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"eventName":"Describe%d","pad":"%s"}`, i, strings.Repeat("x", 100))
+	}
+	b.WriteString("]}\n")
+	for _, borrowed := range []bool{false, true} {
+		var s *Splitter
+		if borrowed {
+			s = new(Splitter)
+			s.ResetBytes([]byte(b.String()))
+		} else {
+			s = NewSplitter(strings.NewReader(b.String()))
+		}
+		n := 0
+		for {
+			ch, err := s.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ch.Whole {
+				t.Fatalf("borrowed %v: the envelope offered whole (%d bytes)", borrowed, len(ch.Bytes))
+			}
+			n++
+		}
+		if n != 3000 {
+			t.Errorf("borrowed %v: %d records, want 3000", borrowed, n)
+		}
+	}
+}
