@@ -458,7 +458,7 @@ func (s *Splitter) wholeLine() (Chunk, bool) {
 	for last > start && (s.buf[last-1] == ' ' || s.buf[last-1] == '\t' || s.buf[last-1] == '\r') {
 		last--
 	}
-	if last-start > s.max || s.buf[last-1] != '}' {
+	if last-start > s.max || s.buf[last-1] != '}' || opensEnvelope(s.buf[start:last]) {
 		return Chunk{}, false
 	}
 	s.countLines(start)
@@ -472,6 +472,33 @@ func (s *Splitter) wholeLine() (Chunk, bool) {
 		s.lineAt = s.pos
 	}
 	return ch, true
+}
+
+// opensEnvelope reports whether an object's first member is a list of
+// records under a wrapper key ({"Records":[…]): such a line is read element
+// by element at once, not parsed whole first only to be read again.
+func opensEnvelope(obj []byte) bool {
+	i := skipJSONSpace(obj, 1)
+	if i >= len(obj) || obj[i] != '"' {
+		return false
+	}
+	j := bytes.IndexByte(obj[i+1:], '"')
+	if j < 0 || !wrapperKeys[string(obj[i+1:i+1+j])] {
+		return false
+	}
+	i = skipJSONSpace(obj, i+j+2)
+	if i >= len(obj) || obj[i] != ':' {
+		return false
+	}
+	i = skipJSONSpace(obj, i+1)
+	return i < len(obj) && obj[i] == '['
+}
+
+func skipJSONSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
+		i++
+	}
+	return i
 }
 
 // Rewind undoes the last Whole chunk: the next call to Next reads that

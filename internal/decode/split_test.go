@@ -298,3 +298,21 @@ func TestSplitterBytesLongEnvelope(t *testing.T) {
 		}
 	}
 }
+
+func TestOpensEnvelope(t *testing.T) {
+	for in, want := range map[string]bool{
+		`{"Records":[{"a":1}]}`:                true,
+		`{ "value" : [ ] }`:                    true,
+		"{\n\t\"logs\":\r\n[]}":                true,
+		`{"Records":{"a":1}}`:                  false,
+		`{"eventName":"x","Records":[]}`:       false,
+		`{"Rec\"ords":[]}`:                     false,
+		`{"records"`:                           false,
+		`{}`:                                   false,
+		`{"eventVersion":"1.08","records":[]}`: false,
+	} {
+		if got := opensEnvelope([]byte(in)); got != want {
+			t.Errorf("opensEnvelope(%s) = %v, want %v", in, got, want)
+		}
+	}
+}
