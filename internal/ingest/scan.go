@@ -73,8 +73,8 @@ func valueEnd(b []byte, start int) int {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' }
 
-// syntaxError locates and explains the first JSON error in b, a value that
-// parse refused. encoding/json is used for its offsets and messages; it
+// syntaxError locates and explains the first JSON error in b, a value the
+// strict parser refused. encoding/json is used for its offsets and messages; it
 // runs only on this error path.
 func syntaxError(b []byte, parseErr error) (off int, msg string) {
 	var raw json.RawMessage

@@ -2,6 +2,8 @@ package source_test
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -64,4 +66,31 @@ func rssFile(t *testing.T) int {
 	}
 	t.Skip("no RssFile in /proc/self/status")
 	return 0
+}
+
+// Read, too, reports a mapped file that another process cut short, rather
+// than crash on the next page.
+func TestReadOfMappedFileThatShrinks(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.json")
+	if err := os.WriteFile(path, bytes.Repeat([]byte("{}\n"), 1<<18), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := source.Open(source.Input{Name: path}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if r.Bytes() == nil {
+		t.Fatal("not mapped")
+	}
+	buf := make([]byte, 4096)
+	if _, err := io.ReadFull(r, buf); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadAll(r); !errors.Is(err, source.ErrFileChanged) {
+		t.Errorf("read after the file shrank: %v, want ErrFileChanged", err)
+	}
 }

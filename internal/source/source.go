@@ -5,7 +5,6 @@ package source
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -140,7 +139,7 @@ func Open(in Input, stdin io.Reader) (*Reader, error) {
 		var magic [2]byte
 		if n, _ := file.ReadAt(magic[:], 0); !isGzip(magic[:n]) {
 			if data := mapFile(file); data != nil {
-				r := &Reader{r: bytes.NewReader(data), closer: file, mapped: data}
+				r := &Reader{r: &mappedReader{data: data, rest: data}, closer: file, mapped: data}
 				r.counted = &countingReader{}
 				r.counted.n.Store(int64(len(data)))
 				return r, nil
@@ -181,10 +180,28 @@ type Reader struct {
 
 func (r *Reader) Read(p []byte) (int, error) { return r.r.Read(p) }
 
+// mappedReader reads a mapped file through ReadMapped, so that Read, too,
+// reports a file that shrank instead of crashing.
+type mappedReader struct {
+	data, rest []byte
+}
+
+func (m *mappedReader) Read(p []byte) (n int, err error) {
+	if len(m.rest) == 0 {
+		return 0, io.EOF
+	}
+	err = ReadMapped(m.data, func() error {
+		n = copy(p, m.rest)
+		return nil
+	})
+	m.rest = m.rest[n:]
+	return n, err
+}
+
 // Bytes returns the whole input when it is a file mapped into memory, and
 // nil otherwise. The bytes are read-only and valid until Close. Should the
 // file shrink meanwhile, reading past its new end faults: read them with
-// ReadMapped.
+// ReadMapped (Read does).
 func (r *Reader) Bytes() []byte { return r.mapped }
 
 // Release tells the system that a mapped file's bytes before offset will
