@@ -277,6 +277,27 @@ func TestValue_accessors(t *testing.T) {
 	}
 }
 
+// TestObject_getByWords covers Get's word compare for keys of 8 to 16
+// bytes: keys of one length that differ in the middle only, at either end,
+// duplicates, escaped keys and keys too short or long for the words.
+func TestObject_getByWords(t *testing.T) {
+	v := MustParse(`{"eventTime":1,"eventType":2,"eventName":3,"eventXame":4,"eventName":5,` +
+		`"Event\u004eame":6,"abcdefghijklmnop":7,"abcdefghXjklmnop":8,"short":9,"abcdefghijklmnopq":10}`)
+	for key, want := range map[string]string{
+		"eventTime": "1", "eventType": "2", "eventName": "3", "eventXame": "4", "EventName": "6",
+		"abcdefghijklmnop": "7", "abcdefghXjklmnop": "8", "short": "9", "abcdefghijklmnopq": "10",
+	} {
+		if got := v.Get(key).String(); got != want {
+			t.Errorf("Get(%q) = %s, want %s", key, got, want)
+		}
+	}
+	for _, key := range []string{"eventNamf", "fventName", "eventName ", "abcdefghijklmnoP", "Abcdefghijklmnop", "eventNam"} {
+		if v.Get(key) != nil {
+			t.Errorf("Get(%q) found a member", key)
+		}
+	}
+}
+
 func TestValue_setMarshal(t *testing.T) {
 	var a Arena
 	o := a.NewObject()

@@ -241,12 +241,28 @@ func (o *Object) Get(key string) *Value {
 	if o == nil {
 		return nil
 	}
+	if n := len(key); n >= 8 && n <= 16 {
+		// Most keys are 8 to 16 bytes long, and many of one length: two
+		// overlapping words compare them whole without a call.
+		head, tail := word(key, 0), word(key, n-8)
+		for i := range o.kvs {
+			if k := o.kvs[i].k; len(k) == n && word(k, 0) == head && word(k, n-8) == tail {
+				return o.kvs[i].v
+			}
+		}
+		return nil
+	}
 	for i := range o.kvs {
 		if o.kvs[i].k == key {
 			return o.kvs[i].v
 		}
 	}
 	return nil
+}
+
+// word is the eight bytes of s at i; the caller keeps i+8 <= len(s).
+func word(s string, i int) uint64 {
+	return *(*uint64)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))
 }
 
 // Visit calls f for each member in order. key belongs to the parser: f
