@@ -94,6 +94,7 @@ type group struct {
 	format string
 	index  int // field id of the operation field; -1 without index
 	byKey  map[string][]int32
+	ops    opTable // byKey's ASCII keys, looked up without folding
 	always []int32
 }
 

@@ -172,6 +172,7 @@ func (c *compiler) buildIndex() {
 	}
 	e.product = e.groups[Product]
 	for f, g := range e.groups {
+		g.ops = newOpTable(g.byKey)
 		st := e.stats.Sources[f]
 		st.Keys = len(g.byKey)
 		e.stats.Sources[f] = st

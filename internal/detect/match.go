@@ -202,7 +202,11 @@ func (m *Matcher) selectRules(g *group) {
 		if v.kind != vString {
 			continue
 		}
-		for _, r := range g.byKey[m.folded(v)] {
+		rules, ok := g.ops.lookup(v.s)
+		if !ok {
+			rules = g.byKey[m.folded(v)]
+		}
+		for _, r := range rules {
 			m.cand[r>>6] |= 1 << (r & 63)
 		}
 	}

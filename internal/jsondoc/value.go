@@ -1,6 +1,7 @@
 package jsondoc
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"unsafe"
@@ -262,7 +263,7 @@ func (o *Object) Get(key string) *Value {
 
 // word is the eight bytes of s at i; the caller keeps i+8 <= len(s).
 func word(s string, i int) uint64 {
-	return *(*uint64)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))
+	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))[:])
 }
 
 // Visit calls f for each member in order. key belongs to the parser: f
