@@ -380,7 +380,8 @@ func huntSummary(w io.Writer, det *hunt.Detector, workers []*hunt.Worker, corr *
 		candidates += x.Counts().Candidates
 	}
 	chains, corrs := det.Sequences()
-	fmt.Fprintf(w, "rules: %d active (%d indexed by operation, %d on every event), %d chain, %d correlation", st.Rules, st.Indexed, st.Always, chains, corrs)
+	fmt.Fprintf(w, "rules: %d active (%d indexed by operation, %d by another field, %d on every event), %d chain, %d correlation",
+		st.Rules, st.Indexed, st.ByField, st.Always, chains, corrs)
 	if inactive > 0 {
 		fmt.Fprintf(w, ", %d inactive (log sources not read)", inactive)
 	}

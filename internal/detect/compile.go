@@ -23,7 +23,6 @@ type crule struct {
 	format   string // decoder name, or Product
 	searches []csearch
 	cond     *cond
-	keys     keySet // operations the condition requires (index)
 }
 
 // csearch is a compiled search identifier: any map whose matchers all

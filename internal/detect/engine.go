@@ -60,8 +60,10 @@ type Hit struct {
 type Stats struct {
 	Rules int // active rules
 	// Indexed rules run only for events whose operation they name;
-	// Always rules run for every event of their log source.
-	Indexed, Always int
+	// ByField rules, naming no operation, only for events with a value they
+	// require of another field; Always rules for every event of their log
+	// source.
+	Indexed, ByField, Always int
 	// Keys counts distinct (log source, operation) index entries.
 	Keys int
 	// Sources break the counts down by format (and Product).
@@ -70,7 +72,7 @@ type Stats struct {
 
 // SourceStats are the counts of one format.
 type SourceStats struct {
-	Rules, Indexed, Always, Keys int
+	Rules, Indexed, ByField, Always, Keys int
 }
 
 // Engine holds compiled rules. It is immutable and safe for concurrent
@@ -82,6 +84,7 @@ type Engine struct {
 	topKeys         []string          // first segments of the fields' raw paths
 	groups          map[string]*group // by format; Product for normalized rules
 	product         *group            // groups[Product]
+	nIndexes        int               // field indexes of every group
 	maxSearches     int
 	adminPorts      []int
 	trustedAccounts map[string]struct{}
@@ -89,13 +92,24 @@ type Engine struct {
 	pool            sync.Pool
 }
 
-// group is the rules of one format with their operation index.
+// group is the rules of one format with their indexes.
 type group struct {
 	format string
-	index  int // field id of the operation field; -1 without index
-	byKey  map[string][]int32
-	ops    opTable // byKey's ASCII keys, looked up without folding
-	always []int32
+	op     int // field id of the operation field; -1 without its index
+	// indexes list rules under values of a field they require: the
+	// operation field's index first, then other fields' for rules that do
+	// not name an operation.
+	indexes []*fieldIndex
+	always  []int32 // rules run for every event
+}
+
+// fieldIndex lists rules under the folded values of one field, each rule
+// under every value it requires.
+type fieldIndex struct {
+	id    int // among the engine's field indexes, for Matcher.Skip
+	field int // field id
+	byKey map[string][]int32
+	ops   opTable // byKey's ASCII keys, looked up without folding
 }
 
 // Compile compiles detection rules. Rules of other kinds (correlation,

@@ -130,52 +130,134 @@ func foldKeys(kids []*cond, searches []keySet, f func(a, b keySet) keySet) keySe
 	return out
 }
 
-// buildIndex groups the compiled rules by format and indexes them.
+// buildIndex groups the compiled rules by format and indexes them: by the
+// operations a rule requires, or, for a rule that requires none, by the
+// values it requires of another field.
 func (c *compiler) buildIndex() {
 	e := c.e
 	for _, r := range e.rules {
 		g := e.groups[r.format]
 		if g == nil {
-			g = &group{format: r.format, index: -1, byKey: map[string][]int32{}}
+			g = &group{format: r.format, op: -1}
 			if name, ok := indexFields[r.format]; ok && !e.opts.DisableIndex {
 				c.format = r.format
 				if id, err := c.resolve(name); err == nil {
-					g.index = id
+					g.op = id
+					g.indexes = append(g.indexes, c.newFieldIndex(id))
 				}
 			}
 			e.groups[r.format] = g
 		}
-		ks := anyKey
-		if g.index >= 0 {
-			sk := make([]keySet, len(r.searches))
-			for i := range r.searches {
-				sk[i] = searchKeys(&r.searches[i], g.index)
-			}
-			ks = condKeys(r.cond, sk)
-		}
-		r.keys = ks
 		st := e.stats.Sources[r.format]
 		st.Rules++
 		e.stats.Rules++
-		if ks.any {
+		fi, ks := c.indexFor(g, r)
+		switch {
+		case fi == nil:
 			g.always = append(g.always, int32(r.idx))
 			st.Always++
 			e.stats.Always++
-		} else {
-			for _, k := range ks.keys {
-				g.byKey[k] = append(g.byKey[k], int32(r.idx))
-			}
+		case fi.field == g.op:
 			st.Indexed++
 			e.stats.Indexed++
+		default:
+			st.ByField++
+			e.stats.ByField++
+		}
+		if fi != nil {
+			for _, k := range ks.keys {
+				fi.byKey[k] = append(fi.byKey[k], int32(r.idx))
+			}
 		}
 		e.stats.Sources[r.format] = st
 	}
 	e.product = e.groups[Product]
 	for f, g := range e.groups {
-		g.ops = newOpTable(g.byKey)
 		st := e.stats.Sources[f]
-		st.Keys = len(g.byKey)
+		for _, fi := range g.indexes {
+			fi.ops = newOpTable(fi.byKey)
+			st.Keys += len(fi.byKey)
+			e.stats.Keys += len(fi.byKey)
+		}
 		e.stats.Sources[f] = st
-		e.stats.Keys += len(g.byKey)
 	}
+}
+
+func (c *compiler) newFieldIndex(field int) *fieldIndex {
+	fi := &fieldIndex{id: c.e.nIndexes, field: field, byKey: map[string][]int32{}}
+	c.e.nIndexes++
+	return fi
+}
+
+// indexFor picks the index a rule is listed in and the keys it is listed
+// under, or nil: the operation's when the rule requires operations, else
+// the field among those it compares for equality that it requires fewest
+// values of, an already indexed one first (one fetch an event serves all
+// its rules).
+func (c *compiler) indexFor(g *group, r *crule) (*fieldIndex, keySet) {
+	if c.e.opts.DisableIndex {
+		return nil, anyKey
+	}
+	keysOf := func(field int) keySet {
+		sk := make([]keySet, len(r.searches))
+		for i := range r.searches {
+			sk[i] = searchKeys(&r.searches[i], field)
+		}
+		return condKeys(r.cond, sk)
+	}
+	if g.op >= 0 {
+		if ks := keysOf(g.op); !ks.any {
+			return g.index(g.op), ks
+		}
+	}
+	bestKeys, bestField, bestShared := anyKey, -1, false
+	for _, field := range equalityFields(r) {
+		if field == g.op {
+			continue
+		}
+		ks := keysOf(field)
+		if ks.any {
+			continue
+		}
+		shared := g.index(field) != nil
+		if bestField < 0 || shared && !bestShared || shared == bestShared && len(ks.keys) < len(bestKeys.keys) {
+			bestKeys, bestField, bestShared = ks, field, shared
+		}
+	}
+	if bestField < 0 {
+		return nil, anyKey
+	}
+	best := g.index(bestField)
+	if best == nil {
+		best = c.newFieldIndex(bestField)
+		g.indexes = append(g.indexes, best)
+	}
+	return best, bestKeys
+}
+
+// index is the group's index of a field, or nil.
+func (g *group) index(field int) *fieldIndex {
+	for _, fi := range g.indexes {
+		if fi.field == field {
+			return fi
+		}
+	}
+	return nil
+}
+
+// equalityFields are the fields a rule compares for equality with plain
+// strings, in field id order.
+func equalityFields(r *crule) []int {
+	var out []int
+	for i := range r.searches {
+		for _, ms := range r.searches[i].maps {
+			for _, m := range ms {
+				if len(matcherKeys(m, m.field).keys) > 0 {
+					out = append(out, m.field)
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

@@ -65,7 +65,7 @@ func TestIndex_Keys(t *testing.T) {
 			r := mkRule("r", "aws", "cloudtrail", tt.d, tt.cond)
 			e := compile(t, detect.Options{}, r)
 			st := e.Stats()
-			if got := st.Indexed == 1; got != tt.indexed || st.Indexed+st.Always != 1 {
+			if got := st.Indexed == 1; got != tt.indexed || st.Indexed+st.ByField+st.Always != 1 {
 				t.Errorf("stats %+v, want indexed %v", st, tt.indexed)
 			}
 			plain := compile(t, detect.Options{DisableIndex: true}, r)
@@ -79,6 +79,81 @@ func TestIndex_Keys(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestIndex_OtherField checks the index of rules that name no operation by
+// another field they compare for equality, and that it never loses a
+// match: every case is also matched without the index.
+func TestIndex_OtherField(t *testing.T) {
+	typ := func(v ...any) *rule.FieldMatcher { return fm("userIdentity.type", v...) }
+	ua := func(v ...any) *rule.FieldMatcher { return fm("userAgent", v...) }
+	evType := fm("eventType", "AwsServiceEvent")
+	tests := []struct {
+		name    string
+		d       D
+		cond    rule.Expr
+		byField bool
+	}{
+		{"equality", D{"selection": sel(typ("Root"))}, nil, true},
+		{"and not", D{"s": sel(typ("Root")), "f": sel(evType)}, and(ref("s"), not(ref("f"))), true},
+		{"list", D{"selection": sel(ua("TruffleHog", "Pacu"))}, nil, true},
+		{"two fields", D{"selection": sel(typ("Root"), ua("TruffleHog"))}, nil, true},
+		{"contains", D{"selection": sel(fm("userAgent|contains", "TruffleHog"))}, nil, false},
+		{"wildcard", D{"selection": sel(ua("Truffle*"))}, nil, false},
+		{"numeric string", D{"selection": sel(typ("42"))}, nil, false},
+		{"boolean string", D{"selection": sel(typ("true"))}, nil, false},
+		{"not", D{"selection": sel(typ("Root"))}, not(ref("selection")), false},
+		{"or with unconstrained", D{"a": sel(typ("Root")), "b": sel(fm("userAgent|contains", "x"))}, or(ref("a"), ref("b")), false},
+		{"or of two fields", D{"a": sel(typ("Root")), "b": sel(ua("TruffleHog"))}, or(ref("a"), ref("b")), false},
+		{"keywords", D{"keywords": kw("", "Root")}, nil, false},
+		{"operation wins", D{"selection": sel(typ("Root"), fm("eventName", "CreateSnapshot"))}, nil, false},
+	}
+	events := []string{
+		ctEvent,
+		`{"eventName":"GetObject","userIdentity":{"type":"Root"},"userAgent":"TruffleHog"}`,
+		`{"eventName":"GetObject","userIdentity":{"type":"ROOT"},"eventType":"AwsServiceEvent"}`,
+		`{"eventName":"GetObject","userIdentity":[{"type":"IAMUser"},{"type":"root"}],"userAgent":["x","pacu"]}`,
+		`{"eventName":"GetObject","userIdentity":{"type":42},"userAgent":"truffleHog "}`,
+		`{"eventName":"GetObject","userIdentity":{"type":"true"},"userAgent":null}`,
+		`{"eventName":"GetObject","userIdentity":{"type":true}}`,
+		`{"eventName":"GetObject","userIdentity":{"type":{"a":"Root"}}}`,
+		`{"eventName":"GetObject","userIdentity":"Root"}`,
+		`{"eventName":"GetObject"}`,
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := mkRule("r", "aws", "cloudtrail", tt.d, tt.cond)
+			e := compile(t, detect.Options{}, r)
+			st := e.Stats()
+			if got := st.ByField == 1; got != tt.byField || st.Indexed+st.ByField+st.Always != 1 {
+				t.Errorf("stats %+v, want by field %v", st, tt.byField)
+			}
+			plain := compile(t, detect.Options{DisableIndex: true}, r)
+			for _, js := range events {
+				ev := rawEvent(t, "cloudtrail", js)
+				if a, b := len(e.Match(ev, nil)), len(plain.Match(ev, nil)); a != b {
+					t.Errorf("event %.70s: %d hits with the index, %d without", js, a, b)
+				}
+			}
+		})
+	}
+	// Rules share a field's index, and a skipped rule's index is not read.
+	e := compile(t, detect.Options{},
+		mkRule("root", "aws", "cloudtrail", D{"selection": sel(typ("Root"))}, nil),
+		mkRule("assumed", "aws", "cloudtrail", D{"selection": sel(typ("AssumedRole"), fm("userIdentity.sessionContext.sessionIssuer.type", "Role"))}, nil),
+		mkRule("ua", "aws", "cloudtrail", D{"selection": sel(ua("TruffleHog"))}, nil))
+	if s := e.Stats().Sources["cloudtrail"]; s != (detect.SourceStats{Rules: 3, ByField: 3, Keys: 3}) {
+		t.Errorf("stats %+v, want three rules under two fields' three values", s)
+	}
+	m := e.NewMatcher()
+	m.Skip(func(r *rule.Rule) bool { return r.ID == "ua" })
+	ev := rawEvent(t, "cloudtrail", `{"eventName":"GetObject","userIdentity":{"type":"root"},"userAgent":"TruffleHog"}`)
+	if got := ids(m.Match(ev, nil)); len(got) != 1 || got[0] != "root" {
+		t.Errorf("hits %v, want root", got)
+	}
+	if c := m.Counts(); c.Candidates != 1 {
+		t.Errorf("%d candidates, want 1", c.Candidates)
 	}
 }
 

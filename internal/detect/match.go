@@ -35,7 +35,8 @@ type Matcher struct {
 		name string
 		g    *group
 	}
-	skip []uint64 // rules never evaluated (Skip), one bit each
+	skip      []uint64 // rules never evaluated (Skip), one bit each
+	deadIndex []bool   // per field index: every rule listed is skipped
 
 	// Raw records parsed when an event carries Raw but no Docs.
 	parsers []jsondoc.Parser
@@ -108,6 +109,19 @@ func (m *Matcher) Skip(skip func(*rule.Rule) bool) {
 	for i, r := range m.e.rules {
 		if skip(r.rule) {
 			m.skip[i>>6] |= 1 << (i & 63)
+		}
+	}
+	// An index whose rules are all skipped need not be looked up.
+	m.deadIndex = make([]bool, m.e.nIndexes)
+	for _, g := range m.e.groups {
+		for _, fi := range g.indexes {
+			dead := true
+			for _, rules := range fi.byKey {
+				for _, r := range rules {
+					dead = dead && m.skip[r>>6]&(1<<(r&63)) != 0
+				}
+			}
+			m.deadIndex[fi.id] = dead
 		}
 	}
 }
@@ -188,26 +202,28 @@ func (m *Matcher) parseRaw(ev *event.Event) []*jsondoc.Value {
 }
 
 // selectRules marks a group's candidate rules: the ones listed under the
-// event's operation, and the ones that always run.
+// event's values of the indexed fields, and the ones that always run.
 func (m *Matcher) selectRules(g *group) {
 	for _, i := range g.always {
 		m.cand[i>>6] |= 1 << (i & 63)
 	}
-	if g.index < 0 || len(g.byKey) == 0 {
-		return
-	}
-	vals, _ := m.fetch(g.index)
-	for i := range vals {
-		v := &vals[i]
-		if v.kind != vString {
+	for _, fi := range g.indexes {
+		if len(fi.byKey) == 0 || m.deadIndex != nil && m.deadIndex[fi.id] {
 			continue
 		}
-		rules, ok := g.ops.lookup(v.s)
-		if !ok {
-			rules = g.byKey[m.folded(v)]
-		}
-		for _, r := range rules {
-			m.cand[r>>6] |= 1 << (r & 63)
+		vals, _ := m.fetch(fi.field)
+		for i := range vals {
+			v := &vals[i]
+			if v.kind != vString {
+				continue
+			}
+			rules, ok := fi.ops.lookup(v.s)
+			if !ok {
+				rules = fi.byKey[m.folded(v)]
+			}
+			for _, r := range rules {
+				m.cand[r>>6] |= 1 << (r & 63)
+			}
 		}
 	}
 }
