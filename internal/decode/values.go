@@ -58,13 +58,13 @@ func Str(v *jsondoc.Value, path ...string) string {
 // again. A decoder reads with View what it may drop; an event made of views
 // is scratch until event.Own copies them.
 func View(v *jsondoc.Value) string {
+	if s, ok := v.Str(); ok {
+		return s
+	}
 	if v == nil {
 		return ""
 	}
 	switch v.Type() {
-	case jsondoc.TypeString:
-		b, _ := v.StringBytes()
-		return unsafe.String(unsafe.SliceData(b), len(b))
 	case jsondoc.TypeNumber, jsondoc.TypeTrue, jsondoc.TypeFalse:
 		return v.String()
 	}

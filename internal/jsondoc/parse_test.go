@@ -259,6 +259,15 @@ func TestValue_accessors(t *testing.T) {
 	if string(v.GetStringBytes("s")) != "str" || v.GetStringBytes("n") != nil {
 		t.Error("GetStringBytes")
 	}
+	if s, ok := v.Get("s").Str(); s != "str" || !ok {
+		t.Errorf("Str of a string: %q %v", s, ok)
+	}
+	if s, ok := v.Get("n").Str(); s != "" || ok {
+		t.Errorf("Str of a number: %q %v", s, ok)
+	}
+	if s, ok := v.Get("missing").Str(); s != "" || ok {
+		t.Errorf("Str of nil: %q %v", s, ok)
+	}
 	if len(v.GetArray("a", "b")) != 3 || v.GetArray("a") != nil || v.GetObject("a").Len() != 1 {
 		t.Error("GetArray, GetObject")
 	}

@@ -185,6 +185,16 @@ func (v *Value) StringBytes() ([]byte, error) {
 	return unsafeBytes(v.s), nil
 }
 
+// Str is v's string, or "" and false for another type or a nil v. The
+// string shares the parser's buffer: it is valid until the parser parses
+// again, and its bytes must not be changed.
+func (v *Value) Str() (string, bool) {
+	if v == nil || v.t != TypeString {
+		return "", false
+	}
+	return v.s, true
+}
+
 // Float64 is v's number.
 func (v *Value) Float64() (float64, error) {
 	if v.t != TypeNumber {
