@@ -15,6 +15,10 @@ import (
 // ASCII, so such a value can only equal a key that is not).
 type opTable struct {
 	slots []opSlot // a power of two, at most half full
+	// The shortest and longest key, of all the map's: a value that cannot
+	// fold to a length between them is no key, and is not even hashed (a
+	// user agent of 100 bytes against a rule's one name, say).
+	minLen, maxLen int
 }
 
 type opSlot struct {
@@ -27,8 +31,12 @@ func newOpTable(byKey map[string][]int32) opTable {
 	for n < 2*len(byKey) {
 		n *= 2
 	}
-	t := opTable{slots: make([]opSlot, n)}
+	t := opTable{slots: make([]opSlot, n), minLen: -1}
 	for k, rules := range byKey {
+		if t.minLen < 0 || len(k) < t.minLen {
+			t.minLen = len(k)
+		}
+		t.maxLen = max(t.maxLen, len(k))
 		if !isASCII(k) {
 			continue
 		}
@@ -47,6 +55,11 @@ func newOpTable(byKey map[string][]int32) opTable {
 // lookup returns the rules listed under the fold of s; ok is false when s
 // is not ASCII and the caller must fold it and use the map.
 func (t *opTable) lookup(s string) (rules []int32, ok bool) {
+	// Lowering a rune changes its length at most 3 to 1 or 2 to 3 (see
+	// cmatcher.mayFit): n bytes fold to between ⌈n/3⌉ and ⌊3n/2⌋.
+	if n := len(s); 3*n/2 < t.minLen || (n+2)/3 > t.maxLen {
+		return nil, true
+	}
 	h, ascii := foldHash(s)
 	if !ascii {
 		return nil, false

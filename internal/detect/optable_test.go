@@ -45,6 +45,18 @@ func TestOpTable(t *testing.T) {
 			t.Errorf("lookup(%q) = %v, want %v (the map's, folded %q)", q, got, want, fold(q))
 		}
 	}
+	// Values too long or too short to fold to any key are answered at once,
+	// the Kelvin sign (three bytes, folding to one) included.
+	short := newOpTable(map[string][]int32{"kkk": {1}, "trufflehog": {2}})
+	for q, want := range map[string][]int32{"KKK": {1}, strings.Repeat("x", 31): nil, "": nil, "TruffleHog": {2}} {
+		if got, ok := short.lookup(q); !ok || !slices.Equal(got, want) {
+			t.Errorf("lookup(%q) = %v %v, want %v", q, got, ok, want)
+		}
+	}
+	if _, ok := short.lookup("\u212a\u212a\u212a"); ok {
+		t.Error("three Kelvin signs (9 bytes) were answered without the map")
+	}
+
 	// A table of many keys: every key is found in upper case, nothing else.
 	many := map[string][]int32{}
 	for i := range 500 {
