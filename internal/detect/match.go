@@ -745,24 +745,30 @@ func (m *Matcher) top(d *jsondoc.Value, id int32, key string) *jsondoc.Value {
 // collect appends the values at path under v, descending into arrays
 // (any element), and reports whether the path exists.
 func (m *Matcher) collect(v *jsondoc.Value, path []string) bool {
+	for len(path) > 0 && v.Type() == jsondoc.TypeObject {
+		obj, _ := v.Object()
+		if v = obj.Get(path[0]); v == nil {
+			return false
+		}
+		path = path[1:]
+	}
 	if len(path) == 0 {
+		if s, ok := v.Str(); ok { // the commonest value, without addJSON's calls
+			m.vals = append(m.vals, val{kind: vString, s: s})
+			return true
+		}
 		m.addJSON(v)
 		return true
 	}
-	switch v.Type() {
-	case jsondoc.TypeObject:
-		obj, _ := v.Object()
-		c := obj.Get(path[0])
-		return c != nil && m.collect(c, path[1:])
-	case jsondoc.TypeArray:
-		arr, _ := v.Array()
-		found := false
-		for _, c := range arr {
-			found = m.collect(c, path) || found
-		}
-		return found
+	if v.Type() != jsondoc.TypeArray {
+		return false
 	}
-	return false
+	arr, _ := v.Array()
+	found := false
+	for _, c := range arr {
+		found = m.collect(c, path) || found
+	}
+	return found
 }
 
 // addJSON appends a JSON value; an array's elements are values of their own.
