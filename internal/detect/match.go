@@ -708,6 +708,11 @@ func (m *Matcher) fetch(id int) ([]val, bool) {
 // wins (the last first for Last mappings), and within a record the first
 // path present.
 func (m *Matcher) fetchRaw(f *fieldSpec) bool {
+	if len(m.docs) == 1 && len(f.paths) == 1 && f.tops != nil && m.docs[0].Type() == jsondoc.TypeObject {
+		// The commonest case, one record and one path, without the loops.
+		c := m.top(m.docs[0], f.tops[0], f.paths[0][0])
+		return c != nil && m.collect(c, f.paths[0][1:])
+	}
 	n := len(m.docs)
 	for k := range n {
 		i := k
