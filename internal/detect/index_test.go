@@ -128,6 +128,20 @@ func TestIndex_OtherField(t *testing.T) {
 		`{"eventName":"GetObject"}`,
 	}
 	checkIndex(t, tests, events, func(st detect.Stats) int { return st.ByField })
+	// A normalized time is a time, not a string, yet equals one by its text.
+	at := mkRule("at", "snapwarden", "", D{"selection": sel(fm("time", "2026-03-01T22:15:30Z"))}, nil)
+	byTime := compile(t, detect.Options{}, at)
+	if st := byTime.Stats(); st.ByField != 1 {
+		t.Errorf("time rule: stats %+v", st)
+	}
+	for _, js := range []string{`{"time":"2026-03-01T22:15:30Z"}`, `{"time":"2026-03-01T22:15:31Z"}`} {
+		ev := normEvent(t, js)
+		plain := compile(t, detect.Options{DisableIndex: true}, at)
+		if a, b := len(byTime.Match(ev, nil)), len(plain.Match(ev, nil)); a != b {
+			t.Errorf("event %s: %d hits with the index, %d without", js, a, b)
+		}
+	}
+
 	// Rules share a field's index, and a skipped rule's index is not read.
 	e := compile(t, detect.Options{},
 		mkRule("root", "aws", "cloudtrail", D{"selection": sel(typ("Root"))}, nil),

@@ -214,12 +214,17 @@ func (m *Matcher) selectRules(g *group) {
 		vals, _ := m.fetch(fi.field)
 		for i := range vals {
 			v := &vals[i]
-			if v.kind != vString {
-				continue
-			}
-			rules, ok := fi.ops.lookup(v.s)
-			if !ok {
+			var rules []int32
+			switch v.kind {
+			case vString:
+				var ok bool
+				if rules, ok = fi.ops.lookup(v.s); !ok {
+					rules = fi.byKey[m.folded(v)]
+				}
+			case vTime: // a normalized time equals a plain string by its text
 				rules = fi.byKey[m.folded(v)]
+			default: // numbers, booleans, null and objects never equal a plain string
+				continue
 			}
 			for _, r := range rules {
 				m.cand[r>>6] |= 1 << (r & 63)
