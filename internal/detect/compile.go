@@ -55,11 +55,15 @@ type cmatcher struct {
 }
 
 // mayFit reports whether a string of n bytes could fold to a length some
-// pattern of a plain matcher accepts. Lowering a rune changes its UTF-8
-// length at most 3 to 1 (U+212A KELVIN SIGN to k) or 2 to 3 (U+023A to
-// U+2C65), so n bytes fold to between ⌈n/3⌉ and ⌊3n/2⌋ bytes.
-func (m *cmatcher) mayFit(n int) bool {
-	return 3*n/2 >= m.foldMin && (m.foldMax < 0 || (n+2)/3 <= m.foldMax)
+// pattern of a plain matcher accepts.
+func (m *cmatcher) mayFit(n int) bool { return mayFoldTo(n, m.foldMin, m.foldMax) }
+
+// mayFoldTo reports whether a string of n bytes could fold to a length from
+// lo to hi (hi -1: no longest). Lowering a rune changes its UTF-8 length at
+// most 3 to 1 (U+212A KELVIN SIGN to k) or 2 to 3 (U+023A to U+2C65), so n
+// bytes fold to between ⌈n/3⌉ and ⌊3n/2⌋ bytes.
+func mayFoldTo(n, lo, hi int) bool {
+	return 3*n/2 >= lo && (hi < 0 || (n+2)/3 <= hi)
 }
 
 type mkind uint8

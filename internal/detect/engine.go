@@ -109,7 +109,7 @@ type fieldIndex struct {
 	id    int // among the engine's field indexes, for Matcher.Skip
 	field int // field id
 	byKey map[string][]int32
-	ops   opTable // byKey's ASCII keys, looked up without folding
+	keys  keyTable // byKey's ASCII keys, looked up without folding
 }
 
 // Compile compiles detection rules. Rules of other kinds (correlation,

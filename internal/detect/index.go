@@ -175,7 +175,7 @@ func (c *compiler) buildIndex() {
 	for f, g := range e.groups {
 		st := e.stats.Sources[f]
 		for _, fi := range g.indexes {
-			fi.ops = newOpTable(fi.byKey)
+			fi.keys = newKeyTable(fi.byKey)
 			st.Keys += len(fi.byKey)
 			e.stats.Keys += len(fi.byKey)
 		}

@@ -218,7 +218,7 @@ func (m *Matcher) selectRules(g *group) {
 			switch v.kind {
 			case vString:
 				var ok bool
-				if rules, ok = fi.ops.lookup(v.s); !ok {
+				if rules, ok = fi.keys.lookup(v.s); !ok {
 					rules = fi.byKey[m.folded(v)]
 				}
 			case vTime: // a normalized time equals a plain string by its text

@@ -7,16 +7,16 @@ import (
 	"testing"
 )
 
-// TestOpTable checks the unfolded lookup against folding and the map, for
+// TestKeyTable checks the unfolded lookup against folding and the map, for
 // operations of every length around the word size, in any case.
-func TestOpTable(t *testing.T) {
+func TestKeyTable(t *testing.T) {
 	keys := []string{"", "a", "getobject", "createsnapshot", "modifysnapshotattribute", "x.y-z_1",
 		"abcdefgh", "abcdefghi", "abcdefg", "snapshot.create", "compute.disks.createsnapshot", "ümlaut", "k"}
 	byKey := map[string][]int32{}
 	for i, k := range keys {
 		byKey[k] = []int32{int32(i)}
 	}
-	tab := newOpTable(byKey)
+	tab := newKeyTable(byKey)
 	rng := rand.New(rand.NewPCG(1, 2))
 	mixCase := func(s string) string {
 		b := []byte(s)
@@ -47,7 +47,7 @@ func TestOpTable(t *testing.T) {
 	}
 	// Values too long or too short to fold to any key are answered at once,
 	// the Kelvin sign (three bytes, folding to one) included.
-	short := newOpTable(map[string][]int32{"kkk": {1}, "trufflehog": {2}})
+	short := newKeyTable(map[string][]int32{"kkk": {1}, "trufflehog": {2}})
 	for q, want := range map[string][]int32{"KKK": {1}, strings.Repeat("x", 31): nil, "": nil, "TruffleHog": {2}} {
 		if got, ok := short.lookup(q); !ok || !slices.Equal(got, want) {
 			t.Errorf("lookup(%q) = %v %v, want %v", q, got, ok, want)
@@ -62,7 +62,7 @@ func TestOpTable(t *testing.T) {
 	for i := range 500 {
 		many[strings.Repeat("op", i%7)+string(rune('a'+i%26))+strings.Repeat("x", i/26)] = []int32{int32(i)}
 	}
-	big := newOpTable(many)
+	big := newKeyTable(many)
 	for k, want := range many {
 		if got, _ := big.lookup(strings.ToUpper(k)); !slices.Equal(got, want) {
 			t.Errorf("lookup(%q) = %v, want %v", strings.ToUpper(k), got, want)

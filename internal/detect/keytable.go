@@ -3,35 +3,35 @@ package detect
 import (
 	"encoding/binary"
 	"math/bits"
-	"unsafe"
 )
 
-// opTable finds the rules listed under an operation without folding the
-// event's value first: it hashes and compares the value's bytes lowered on
-// the fly. Every event looks its operation up, and most operations are no
-// rule's, so the fold and the map lookup it spares are most of the index's
-// cost. It holds the ASCII keys only; a value that is not ASCII is folded
-// and looked up in the group's map, where every key is (folding ASCII gives
-// ASCII, so such a value can only equal a key that is not).
-type opTable struct {
-	slots []opSlot // a power of two, at most half full
+// keyTable finds the rules a field index lists under an event's value (its
+// operation, say) without folding the value first: it hashes and compares
+// the value's bytes lowered on the fly. Every event looks its indexed
+// fields up, and most values are no rule's, so the fold and the map lookup
+// it spares are most of the index's cost. It holds the ASCII keys only; a
+// value that is not ASCII is folded and looked up in the index's map, where
+// every key is (folding ASCII gives ASCII, so such a value can only equal a
+// key that is not).
+type keyTable struct {
+	slots []keySlot // a power of two, at most half full
 	// The shortest and longest key, of all the map's: a value that cannot
 	// fold to a length between them is no key, and is not even hashed (a
 	// user agent of 100 bytes against a rule's one name, say).
 	minLen, maxLen int
 }
 
-type opSlot struct {
+type keySlot struct {
 	key   string // folded
 	rules []int32
 }
 
-func newOpTable(byKey map[string][]int32) opTable {
+func newKeyTable(byKey map[string][]int32) keyTable {
 	n := 8
 	for n < 2*len(byKey) {
 		n *= 2
 	}
-	t := opTable{slots: make([]opSlot, n), minLen: -1}
+	t := keyTable{slots: make([]keySlot, n), minLen: -1}
 	for k, rules := range byKey {
 		if t.minLen < 0 || len(k) < t.minLen {
 			t.minLen = len(k)
@@ -44,7 +44,7 @@ func newOpTable(byKey map[string][]int32) opTable {
 		for i := h; ; i++ {
 			s := &t.slots[i&uint64(n-1)]
 			if s.rules == nil {
-				*s = opSlot{key: k, rules: rules}
+				*s = keySlot{key: k, rules: rules}
 				break
 			}
 		}
@@ -54,10 +54,8 @@ func newOpTable(byKey map[string][]int32) opTable {
 
 // lookup returns the rules listed under the fold of s; ok is false when s
 // is not ASCII and the caller must fold it and use the map.
-func (t *opTable) lookup(s string) (rules []int32, ok bool) {
-	// Lowering a rune changes its length at most 3 to 1 or 2 to 3 (see
-	// cmatcher.mayFit): n bytes fold to between ⌈n/3⌉ and ⌊3n/2⌋.
-	if n := len(s); 3*n/2 < t.minLen || (n+2)/3 > t.maxLen {
+func (t *keyTable) lookup(s string) (rules []int32, ok bool) {
+	if !mayFoldTo(len(s), t.minLen, t.maxLen) {
 		return nil, true
 	}
 	h, ascii := foldHash(s)
@@ -116,9 +114,10 @@ func equalFoldASCII(key, s string) bool {
 	return true
 }
 
-// wordAt is the eight bytes of s at i, little-endian; i+8 <= len(s).
+// wordAt is the eight bytes of s at i, little-endian, read as appendFold
+// reads them; i+8 <= len(s).
 func wordAt(s string, i int) uint64 {
-	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))[:])
+	return binary.LittleEndian.Uint64([]byte(s[i : i+8]))
 }
 
 // tailWord packs the last, fewer than eight, bytes of a string into a word.
