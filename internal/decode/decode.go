@@ -106,6 +106,11 @@ type Output struct {
 	raw    [1]json.RawMessage
 	// scratch is the Decoder's reusable event (Options.Scratch), or nil.
 	scratch *event.Event
+	// batch, when the input is held in memory, keeps the record's event
+	// waiting to be emitted with those of the records after it, at slot:
+	// the place whose parser and lent event the record was given.
+	batch *batch
+	slot  int
 }
 
 // Scratch returns the Decoder's reusable event, cleared and marked
@@ -113,8 +118,8 @@ type Output struct {
 // Options.Scratch); nil when the Decoder lends none (o may be nil), and the
 // format then allocates the event and owns its strings.
 func (o *Output) Scratch() *event.Event {
-	if o == nil || o.scratch == nil {
-		return nil
+	if o == nil || o.scratch == nil || o.batch != nil && o.batch.n > o.slot {
+		return nil // the record's lent event waits in the batch
 	}
 	*o.scratch = event.Event{Scratch: true}
 	return o.scratch
@@ -142,9 +147,18 @@ func (o *Output) Failed() { o.count++ }
 // its Normalize would), sparing a second pass over the record.
 func (o *Output) Event(ev *event.Event, v *jsondoc.Value, raw []byte) error {
 	o.count++
-	o.docs[0] = v
 	ev.Format = o.format.Name()
 	ev.Source = event.Source{File: o.file, Line: o.chunk.Line, Offset: o.chunk.Offset}
+	// The batch's n-th event keeps the n-th parser's values: only a
+	// record's first event may wait, and only before any of it was emitted.
+	if o.batch != nil && o.batch.n == o.slot && v == o.top && raw == nil {
+		o.batch.add(ev, v, o.chunk.Bytes)
+		return nil
+	}
+	if err := o.flush(); err != nil {
+		return err
+	}
+	o.docs[0] = v
 	o.raw[0] = o.rawOf(v, raw)
 	ev.Raw = o.raw[:1:1] // reused for the next record; Detach copies it
 	ev.Docs = o.docs[:1:1]
@@ -159,6 +173,9 @@ func (o *Output) Half(v *jsondoc.Value, raw []byte, key string, part Part, t tim
 	if o.pairer == nil || part == Alone || key == "" {
 		return o.Record(v, raw)
 	}
+	if err := o.flush(); err != nil { // the pairer emits at once
+		return err
+	}
 	o.count++
 	h := half{
 		key:  o.format.Name() + "\x00" + key,
@@ -168,6 +185,18 @@ func (o *Output) Half(v *jsondoc.Value, raw []byte, key string, part Part, t tim
 		src:  event.Source{File: o.file, Line: o.chunk.Line, Offset: o.chunk.Offset},
 	}
 	return o.pairer.add(o.format, h, o.emit)
+}
+
+// flush emits the events waiting in the batch, before an event that is
+// emitted at once.
+func (o *Output) flush() error {
+	if o.batch == nil {
+		return nil
+	}
+	if err := o.batch.flush(); err != nil {
+		return stopError{err}
+	}
+	return nil
 }
 
 // rawOf returns a record's text without copying it: it may point into the
@@ -213,11 +242,15 @@ type Stats struct {
 // Decoder decodes inputs one after another. It is not safe for concurrent
 // use: give each worker its own.
 type Decoder struct {
-	opts   Options
-	parser jsondoc.Parser
-	last   Format
-	split  *Splitter   // reused from input to input, with its buffer
-	lent   event.Event // the event of Options.Scratch
+	opts  Options
+	last  Format
+	split *Splitter // reused from input to input, with its buffer
+	// An input held in memory is decoded in batches: each record of a
+	// batch has its parser and its lent event (Options.Scratch); other
+	// input uses the first.
+	parsers [batchRecords]jsondoc.Parser
+	lent    [batchRecords]event.Event
+	batch   batch
 }
 
 // NewDecoder returns a Decoder.
@@ -251,16 +284,22 @@ func (d *Decoder) DecodeBytes(ctx context.Context, data []byte, file string, emi
 	// alive, nor point into an unmapped one.
 	defer func() {
 		d.split.ResetBytes(nil)
-		d.lent = event.Event{}
+		d.batch.clear()
+		d.lent = [batchRecords]event.Event{}
 	}()
 	return d.decode(ctx, file, emit, bad)
 }
 
 // Offset returns how far into its current input the decoder has read, for
-// progress. Only the goroutine decoding may call it.
+// progress: where the first record whose event waits in a batch starts, or
+// else the end of the last record read. Only the goroutine decoding may
+// call it.
 func (d *Decoder) Offset() int64 {
 	if d.split == nil {
 		return 0
+	}
+	if at, ok := d.batch.waiting(); ok {
+		return at
 	}
 	return d.split.Offset()
 }
@@ -273,46 +312,87 @@ func (d *Decoder) decode(ctx context.Context, file string, emit func(*event.Even
 		sp.SetMaxRecord(d.opts.MaxRecord)
 	}
 	out := &Output{file: file, pairer: d.opts.Pairer}
-	if d.opts.Scratch {
-		out.scratch = &d.lent
-	}
 	out.emit = func(e *event.Event) error {
 		if err := emit(e); err != nil {
 			return stopError{err} // tells a failing emit from a bad record
 		}
 		return nil
 	}
+	if sp.borrowed {
+		// The records' text stays where it is until the call returns.
+		b := &d.batch
+		b.clear()
+		b.emit = emit
+		b.failed = func(e *event.Event, err error) error {
+			st.PerFormat[e.Format]--
+			st.Malformed++
+			return bad(&RecordError{File: file, Line: e.Source.Line, Offset: e.Source.Offset, Format: e.Format, Err: err})
+		}
+		out.batch = b
+	}
+	err := d.records(ctx, &st, out, bad)
+	if stop, ok := err.(stopError); ok {
+		return st, stop.err
+	}
+	// What waits was decoded: it is emitted even when decoding ends early.
+	if out.batch != nil {
+		if ferr := out.batch.flush(); ferr != nil {
+			return st, ferr
+		}
+	}
+	if err == io.EOF {
+		err = nil
+	}
+	return st, err
+}
+
+// records decodes the records of the input into out. It ends with io.EOF
+// at the end of the input, a stopError when emit or bad fails, or the
+// error that ended the input early.
+func (d *Decoder) records(ctx context.Context, st *Stats, out *Output, bad func(*RecordError) error) error {
+	sp := d.split
+	defer func() { st.Bytes = sp.Offset() }()
 	for n := 0; ; n++ {
 		if n%4096 == 0 && ctx.Err() != nil {
-			st.Bytes = sp.Offset()
-			return st, ctx.Err()
+			return ctx.Err()
 		}
 		ch, err := sp.Next()
 		if err != nil {
-			st.Bytes = sp.Offset()
 			var re *RecordError
 			if errors.As(err, &re) {
 				st.Malformed++
-				re.File = file
+				re.File = out.file
 				if err := bad(re); err != nil {
-					return st, err
+					return stopError{err}
 				}
 				continue
 			}
-			if err == io.EOF {
-				return st, nil
+			return err
+		}
+		// The record's parser and lent event are the batch's next ones.
+		slot := 0
+		if b := out.batch; b != nil {
+			if b.full() || b.n > 0 && len(ch.Bytes) > maxBatchedRecord {
+				if err := out.flush(); err != nil {
+					return err
+				}
 			}
-			return st, err
+			slot = b.n
+		}
+		out.slot = slot
+		parser := &d.parsers[slot]
+		if d.opts.Scratch {
+			out.scratch = &d.lent[slot]
 		}
 		var v *jsondoc.Value
 		if ch.Whole {
 			var perr error
-			if v, perr = d.parser.ParseBytes(ch.Bytes); perr != nil || isContainer(v) {
+			if v, perr = parser.ParseBytes(ch.Bytes); perr != nil || isContainer(v) {
 				sp.Rewind() // read it again the careful way
 				continue
 			}
 		}
-		f, count, derr := d.record(&ch, v, out)
+		f, count, derr := d.record(&ch, v, out, parser)
 		st.Records += max(count, 1)
 		if derr == nil && count == 0 {
 			// A format claimed the record but found no operation in it: say
@@ -322,15 +402,15 @@ func (d *Decoder) decode(ctx context.Context, file string, emit func(*event.Even
 		if derr != nil {
 			var stop stopError
 			if errors.As(derr, &stop) {
-				return st, stop.err
+				return stop
 			}
 			st.Malformed++
-			re := &RecordError{File: file, Line: ch.Line, Offset: ch.Offset, Err: derr}
+			re := &RecordError{File: out.file, Line: ch.Line, Offset: ch.Offset, Err: derr}
 			if f != nil {
 				re.Format = f.Name()
 			}
 			if err := bad(re); err != nil {
-				return st, err
+				return stopError{err}
 			}
 			continue
 		}
@@ -344,13 +424,13 @@ type stopError struct{ err error }
 func (e stopError) Error() string { return e.err.Error() }
 func (e stopError) Unwrap() error { return e.err }
 
-// record decodes one chunk and returns its format and how many provider
-// records it held.
-func (d *Decoder) record(ch *Chunk, v *jsondoc.Value, out *Output) (f Format, count int, err error) {
+// record decodes one chunk, parsing it with parser unless v is given, and
+// returns its format and how many provider records it held.
+func (d *Decoder) record(ch *Chunk, v *jsondoc.Value, out *Output, parser *jsondoc.Parser) (f Format, count int, err error) {
 	defer func() {
 		// Decoders are fuzzed, but a bug must cost one record, not the run.
 		if r := recover(); r != nil {
-			err = fmt.Errorf("internal error decoding record: %v", r)
+			err = internalError(r)
 		}
 	}()
 	out.chunk, out.count = *ch, 0
@@ -364,7 +444,7 @@ func (d *Decoder) record(ch *Chunk, v *jsondoc.Value, out *Output) (f Format, co
 		return f, out.count, err
 	}
 	if v == nil {
-		if v, err = d.parser.ParseBytes(ch.Bytes); err != nil {
+		if v, err = parser.ParseBytes(ch.Bytes); err != nil {
 			return nil, 1, fmt.Errorf("invalid JSON: %v", err)
 		}
 	}
