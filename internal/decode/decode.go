@@ -351,7 +351,16 @@ func (d *Decoder) decode(ctx context.Context, file string, emit func(*event.Even
 // error that ended the input early.
 func (d *Decoder) records(ctx context.Context, st *Stats, out *Output, bad func(*RecordError) error) error {
 	sp := d.split
-	defer func() { st.Bytes = sp.Offset() }()
+	// Records are counted per format in the map when the format changes
+	// (and at the end), not with a map update per record.
+	var counted Format
+	count := 0
+	defer func() {
+		st.Bytes = sp.Offset()
+		if counted != nil {
+			st.PerFormat[counted.Name()] += count
+		}
+	}()
 	for n := 0; ; n++ {
 		if n%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
@@ -392,9 +401,9 @@ func (d *Decoder) records(ctx context.Context, st *Stats, out *Output, bad func(
 				continue
 			}
 		}
-		f, count, derr := d.record(&ch, v, out, parser)
-		st.Records += max(count, 1)
-		if derr == nil && count == 0 {
+		f, records, derr := d.record(&ch, v, out, parser)
+		st.Records += max(records, 1)
+		if derr == nil && records == 0 {
 			// A format claimed the record but found no operation in it: say
 			// so rather than let it vanish.
 			derr = errors.New("record holds no audit record")
@@ -414,7 +423,13 @@ func (d *Decoder) records(ctx context.Context, st *Stats, out *Output, bad func(
 			}
 			continue
 		}
-		st.PerFormat[f.Name()] += count
+		if f != counted {
+			if counted != nil {
+				st.PerFormat[counted.Name()] += count
+			}
+			counted, count = f, 0
+		}
+		count += records
 	}
 }
 

@@ -483,15 +483,17 @@ func opensEnvelope(obj []byte) bool {
 		return false
 	}
 	j := bytes.IndexByte(obj[i+1:], '"')
-	if j < 0 || !wrapperKeys[string(obj[i+1:i+1+j])] {
+	if j < 0 {
 		return false
 	}
+	key := obj[i+1 : i+1+j]
 	i = skipJSONSpace(obj, i+j+2)
 	if i >= len(obj) || obj[i] != ':' {
 		return false
 	}
 	i = skipJSONSpace(obj, i+1)
-	return i < len(obj) && obj[i] == '['
+	// The key is looked up last: a record's first member is rarely a list.
+	return i < len(obj) && obj[i] == '[' && wrapperKeys[string(key)]
 }
 
 func skipJSONSpace(b []byte, i int) int {
