@@ -94,6 +94,43 @@ func TestHuntEventsAndBadInput(t *testing.T) {
 	}
 }
 
+// TestHuntOverlappingInputs: records read twice (the same file under two
+// names, overlapping exports) give each finding once; other findings of
+// the same events are kept.
+func TestHuntOverlappingInputs(t *testing.T) {
+	dir := t.TempDir()
+	body := record("e1", "aws-cli/2.0") + "\n" + record("e2", "aws-cli/2.0") + "\n"
+	for _, name := range []string{"a.ndjson", "b.ndjson"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := func(paths ...string) map[string]int {
+		code, out, stderr := runCLI(t, "", append([]string{"hunt", "--output", "jsonl", "--min-severity", "info"}, paths...)...)
+		if code != exitOK {
+			t.Fatalf("code %d, stderr %s", code, stderr)
+		}
+		n := map[string]int{}
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			var f struct{ ID string }
+			if err := json.Unmarshal([]byte(line), &f); err != nil || f.ID == "" {
+				t.Fatalf("%v: %s", err, line)
+			}
+			n[f.ID]++
+		}
+		return n
+	}
+	once, twice := ids(filepath.Join(dir, "a.ndjson")), ids(dir)
+	if len(once) < 2 || fmt.Sprint(once) != fmt.Sprint(twice) {
+		t.Errorf("one file: %v; the same records twice: %v", once, twice)
+	}
+	for id, n := range twice {
+		if n != 1 {
+			t.Errorf("finding %s written %d times", id, n)
+		}
+	}
+}
+
 func TestHuntStdinAndHostileText(t *testing.T) {
 	hostile := `evil\u001b[2J\u001b]0;pwned\u0007agent`
 	code, out, stderr := runCLI(t, record("e1", hostile), "hunt", "-")
