@@ -251,11 +251,14 @@ type Decoder struct {
 	parsers [batchRecords]jsondoc.Parser
 	lent    [batchRecords]event.Event
 	batch   batch
+	// decoding is where the batch's record being decoded starts, while
+	// the records after it are already read; -1 otherwise.
+	decoding int64
 }
 
 // NewDecoder returns a Decoder.
 func NewDecoder(opts Options) *Decoder {
-	return &Decoder{opts: opts}
+	return &Decoder{opts: opts, decoding: -1}
 }
 
 // Decode reads one input named file, calling emit for each event and
@@ -291,15 +294,18 @@ func (d *Decoder) DecodeBytes(ctx context.Context, data []byte, file string, emi
 }
 
 // Offset returns how far into its current input the decoder has read, for
-// progress: where the first record whose event waits in a batch starts, or
-// else the end of the last record read. Only the goroutine decoding may
-// call it.
+// progress: where the first record of a batch whose event is not yet
+// emitted starts, or else the end of the last record read. Only the
+// goroutine decoding may call it.
 func (d *Decoder) Offset() int64 {
 	if d.split == nil {
 		return 0
 	}
 	if at, ok := d.batch.waiting(); ok {
 		return at
+	}
+	if d.decoding >= 0 {
+		return d.decoding
 	}
 	return d.split.Offset()
 }
@@ -349,6 +355,12 @@ func (d *Decoder) decode(ctx context.Context, file string, emit func(*event.Even
 // records decodes the records of the input into out. It ends with io.EOF
 // at the end of the input, a stopError when emit or bad fails, or the
 // error that ended the input early.
+//
+// An input held in memory is read in three passes over a batch: its
+// records are parsed, then decoded, then their events emitted (see
+// batchRecords), each pass keeping its code in the instruction cache.
+// Other input goes one record at a time: a chunk's bytes are valid only
+// until the next is read.
 func (d *Decoder) records(ctx context.Context, st *Stats, out *Output, bad func(*RecordError) error) error {
 	sp := d.split
 	// Records are counted per format in the map when the format changes
@@ -356,80 +368,116 @@ func (d *Decoder) records(ctx context.Context, st *Stats, out *Output, bad func(
 	var counted Format
 	count := 0
 	defer func() {
+		d.decoding = -1
 		st.Bytes = sp.Offset()
 		if counted != nil {
 			st.PerFormat[counted.Name()] += count
 		}
 	}()
-	for n := 0; ; n++ {
-		if n%4096 == 0 && ctx.Err() != nil {
+	limit := 1
+	if out.batch != nil {
+		limit = batchRecords
+	}
+	var (
+		items [batchRecords]struct {
+			ch Chunk
+			v  *jsondoc.Value
+		}
+		held    Chunk // read, but too long to join the batch: first of the next
+		holding bool
+	)
+	for {
+		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		ch, err := sp.Next()
-		if err != nil {
-			var re *RecordError
-			if errors.As(err, &re) {
+		// Read and parse the batch, the i-th record with the i-th parser.
+		n := 0
+		var end error
+		for n < limit {
+			var ch Chunk
+			if holding {
+				ch, holding = held, false
+			} else {
+				var err error
+				if ch, err = sp.Next(); err != nil {
+					var re *RecordError
+					if errors.As(err, &re) {
+						st.Malformed++
+						re.File = out.file
+						if err := bad(re); err != nil {
+							return stopError{err}
+						}
+						continue
+					}
+					end = err
+					break
+				}
+			}
+			if n > 0 && len(ch.Bytes) > maxBatchedRecord {
+				held, holding = ch, true
+				break
+			}
+			var v *jsondoc.Value
+			if ch.Whole {
+				var perr error
+				if v, perr = d.parsers[n].ParseBytes(ch.Bytes); perr != nil || isContainer(v) {
+					sp.Rewind() // read it again the careful way
+					continue
+				}
+			}
+			items[n].ch, items[n].v = ch, v
+			n++
+		}
+		// Decode it: each record's event waits in the batch at the place
+		// of its parser.
+		for i := range n {
+			ch := &items[i].ch
+			if limit > 1 {
+				d.decoding = ch.Offset
+			}
+			out.slot = i
+			if d.opts.Scratch {
+				out.scratch = &d.lent[i]
+			}
+			f, records, derr := d.record(ch, items[i].v, out, &d.parsers[i])
+			items[i].v = nil
+			st.Records += max(records, 1)
+			if derr == nil && records == 0 {
+				// A format claimed the record but found no operation in it: say
+				// so rather than let it vanish.
+				derr = errors.New("record holds no audit record")
+			}
+			if derr != nil {
+				var stop stopError
+				if errors.As(derr, &stop) {
+					return stop
+				}
 				st.Malformed++
-				re.File = out.file
+				re := &RecordError{File: out.file, Line: ch.Line, Offset: ch.Offset, Err: derr}
+				if f != nil {
+					re.Format = f.Name()
+				}
 				if err := bad(re); err != nil {
 					return stopError{err}
 				}
 				continue
 			}
+			if f != counted {
+				if counted != nil {
+					st.PerFormat[counted.Name()] += count
+				}
+				counted, count = f, 0
+			}
+			count += records
+		}
+		d.decoding = -1
+		// Emit its events.
+		if err := out.flush(); err != nil {
 			return err
 		}
-		// The record's parser and lent event are the batch's next ones.
-		slot := 0
-		if b := out.batch; b != nil {
-			if b.full() || b.n > 0 && len(ch.Bytes) > maxBatchedRecord {
-				if err := out.flush(); err != nil {
-					return err
-				}
-			}
-			slot = b.n
+		if end != nil {
+			return end
 		}
-		out.slot = slot
-		parser := &d.parsers[slot]
-		if d.opts.Scratch {
-			out.scratch = &d.lent[slot]
-		}
-		var v *jsondoc.Value
-		if ch.Whole {
-			var perr error
-			if v, perr = parser.ParseBytes(ch.Bytes); perr != nil || isContainer(v) {
-				sp.Rewind() // read it again the careful way
-				continue
-			}
-		}
-		f, records, derr := d.record(&ch, v, out, parser)
-		st.Records += max(records, 1)
-		if derr == nil && records == 0 {
-			// A format claimed the record but found no operation in it: say
-			// so rather than let it vanish.
-			derr = errors.New("record holds no audit record")
-		}
-		if derr != nil {
-			var stop stopError
-			if errors.As(derr, &stop) {
-				return stop
-			}
-			st.Malformed++
-			re := &RecordError{File: out.file, Line: ch.Line, Offset: ch.Offset, Err: derr}
-			if f != nil {
-				re.Format = f.Name()
-			}
-			if err := bad(re); err != nil {
-				return stopError{err}
-			}
-			continue
-		}
-		if f != counted {
-			if counted != nil {
-				st.PerFormat[counted.Name()] += count
-			}
-			counted, count = f, 0
-		}
-		count += records
 	}
 }
 
