@@ -1,6 +1,7 @@
 package cloudtrail
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
@@ -36,6 +37,9 @@ type handler func(r *rec)
 
 // handlerOf returns the handler of an operation, or nil.
 func handlerOf(source, name string) handler {
+	if !mayHandle(name) {
+		return nil
+	}
 	for _, h := range handlersByName[name] {
 		if h.source == source {
 			return h.h
@@ -54,6 +58,32 @@ var handlersByName = func() map[string][]sourcedHandler {
 	}
 	return m
 }()
+
+// handledShapes marks, per name length, the first and the last bytes
+// (six bits of each) of the names with a handler. Nearly every record's
+// operation (a read) has a shape no handler has, and is passed over
+// without hashing its name for the map.
+var handledShapes = func() (t [64][2]uint64) {
+	for k := range handlers {
+		n := len(k.name)
+		if n == 0 || n >= len(t) {
+			panic("cloudtrail: handler name of length " + strconv.Itoa(n))
+		}
+		t[n][0] |= 1 << (k.name[0] & 63)
+		t[n][1] |= 1 << (k.name[n-1] & 63)
+	}
+	return t
+}()
+
+// mayHandle reports whether an operation of this name may have a handler.
+func mayHandle(name string) bool {
+	n := len(name)
+	if n == 0 || n >= len(handledShapes) {
+		return false
+	}
+	t := &handledShapes[n]
+	return t[0]&(1<<(name[0]&63)) != 0 && t[1]&(1<<(name[n-1]&63)) != 0
+}
 
 type sourcedHandler struct {
 	source string
