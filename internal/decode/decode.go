@@ -362,116 +362,26 @@ func (d *Decoder) decode(ctx context.Context, file string, emit func(*event.Even
 // Other input goes one record at a time: a chunk's bytes are valid only
 // until the next is read.
 func (d *Decoder) records(ctx context.Context, st *Stats, out *Output, bad func(*RecordError) error) error {
-	sp := d.split
-	// Records are counted per format in the map when the format changes
-	// (and at the end), not with a map update per record.
-	var counted Format
-	count := 0
+	r := batchReader{d: d, st: st, out: out, bad: bad, limit: 1}
+	if out.batch != nil {
+		r.limit = batchRecords
+	}
 	defer func() {
 		d.decoding = -1
-		st.Bytes = sp.Offset()
-		if counted != nil {
-			st.PerFormat[counted.Name()] += count
-		}
+		st.Bytes = d.split.Offset()
+		r.counted.add(nil, 0, st)
 	}()
-	limit := 1
-	if out.batch != nil {
-		limit = batchRecords
-	}
-	var (
-		items [batchRecords]struct {
-			ch Chunk
-			v  *jsondoc.Value
-		}
-		held    Chunk // read, but too long to join the batch: first of the next
-		holding bool
-	)
 	for {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		// Read and parse the batch, the i-th record with the i-th parser.
-		n := 0
-		var end error
-		for n < limit {
-			var ch Chunk
-			if holding {
-				ch, holding = held, false
-			} else {
-				var err error
-				if ch, err = sp.Next(); err != nil {
-					var re *RecordError
-					if errors.As(err, &re) {
-						st.Malformed++
-						re.File = out.file
-						if err := bad(re); err != nil {
-							return stopError{err}
-						}
-						continue
-					}
-					end = err
-					break
-				}
-			}
-			if n > 0 && len(ch.Bytes) > maxBatchedRecord {
-				held, holding = ch, true
-				break
-			}
-			var v *jsondoc.Value
-			if ch.Whole {
-				var perr error
-				if v, perr = d.parsers[n].ParseBytes(ch.Bytes); perr != nil || isContainer(v) {
-					sp.Rewind() // read it again the careful way
-					continue
-				}
-			}
-			items[n].ch, items[n].v = ch, v
-			n++
+		n, end, err := r.parse()
+		if err != nil {
+			return err
 		}
-		// Decode it: each record's event waits in the batch at the place
-		// of its parser.
-		for i := range n {
-			ch := &items[i].ch
-			if limit > 1 {
-				d.decoding = ch.Offset
-			}
-			out.slot = i
-			if d.opts.Scratch {
-				out.scratch = &d.lent[i]
-			}
-			f, records, derr := d.record(ch, items[i].v, out, &d.parsers[i])
-			items[i].v = nil
-			st.Records += max(records, 1)
-			if derr == nil && records == 0 {
-				// A format claimed the record but found no operation in it: say
-				// so rather than let it vanish.
-				derr = errors.New("record holds no audit record")
-			}
-			if derr != nil {
-				var stop stopError
-				if errors.As(derr, &stop) {
-					return stop
-				}
-				st.Malformed++
-				re := &RecordError{File: out.file, Line: ch.Line, Offset: ch.Offset, Err: derr}
-				if f != nil {
-					re.Format = f.Name()
-				}
-				if err := bad(re); err != nil {
-					return stopError{err}
-				}
-				continue
-			}
-			if f != counted {
-				if counted != nil {
-					st.PerFormat[counted.Name()] += count
-				}
-				counted, count = f, 0
-			}
-			count += records
+		if err := r.decode(n); err != nil {
+			return err
 		}
-		d.decoding = -1
-		// Emit its events.
 		if err := out.flush(); err != nil {
 			return err
 		}
@@ -479,6 +389,122 @@ func (d *Decoder) records(ctx context.Context, st *Stats, out *Output, bad func(
 			return end
 		}
 	}
+}
+
+// batchReader reads an input batch after batch for records.
+type batchReader struct {
+	d     *Decoder
+	st    *Stats
+	out   *Output
+	bad   func(*RecordError) error
+	limit int // records a batch
+
+	items [batchRecords]struct {
+		ch Chunk
+		v  *jsondoc.Value // nil: parsed the careful way when decoded
+	}
+	held    Chunk // read, but too long to join the batch: first of the next
+	holding bool
+	counted formatCount
+}
+
+// parse reads the next batch's records, parsing the i-th with the i-th
+// parser, and returns how many it read and the error, if any, that ended
+// the input after them. A non-nil err is a stopError.
+func (r *batchReader) parse() (n int, end, err error) {
+	sp := r.d.split
+	for n < r.limit {
+		var ch Chunk
+		if r.holding {
+			ch, r.holding = r.held, false
+		} else if ch, err = sp.Next(); err != nil {
+			var re *RecordError
+			if !errors.As(err, &re) {
+				return n, err, nil
+			}
+			r.st.Malformed++
+			re.File = r.out.file
+			if err := r.bad(re); err != nil {
+				return n, nil, stopError{err}
+			}
+			continue
+		}
+		if n > 0 && len(ch.Bytes) > maxBatchedRecord {
+			r.held, r.holding = ch, true
+			break
+		}
+		var v *jsondoc.Value
+		if ch.Whole {
+			var perr error
+			if v, perr = r.d.parsers[n].ParseBytes(ch.Bytes); perr != nil || isContainer(v) {
+				sp.Rewind() // read it again the careful way
+				continue
+			}
+		}
+		r.items[n].ch, r.items[n].v = ch, v
+		n++
+	}
+	return n, nil, nil
+}
+
+// decode decodes the batch's n records: each record's event waits in the
+// batch at the place of its parser. A non-nil result is a stopError.
+func (r *batchReader) decode(n int) error {
+	d, st, out := r.d, r.st, r.out
+	defer func() { d.decoding = -1 }()
+	for i := range n {
+		ch := &r.items[i].ch
+		if r.limit > 1 {
+			d.decoding = ch.Offset
+		}
+		out.slot = i
+		if d.opts.Scratch {
+			out.scratch = &d.lent[i]
+		}
+		f, records, err := d.record(ch, r.items[i].v, out, &d.parsers[i])
+		r.items[i].v = nil
+		st.Records += max(records, 1)
+		if err == nil && records == 0 {
+			// A format claimed the record but found no operation in it: say
+			// so rather than let it vanish.
+			err = errors.New("record holds no audit record")
+		}
+		if err != nil {
+			var stop stopError
+			if errors.As(err, &stop) {
+				return stop
+			}
+			st.Malformed++
+			re := &RecordError{File: out.file, Line: ch.Line, Offset: ch.Offset, Err: err}
+			if f != nil {
+				re.Format = f.Name()
+			}
+			if err := r.bad(re); err != nil {
+				return stopError{err}
+			}
+			continue
+		}
+		r.counted.add(f, records, st)
+	}
+	return nil
+}
+
+// formatCount counts records of one format at a time, so that a run of
+// records of one format costs one update of Stats.PerFormat, not one each.
+type formatCount struct {
+	f Format
+	n int
+}
+
+// add counts n records of f; a nil f counts what is pending.
+func (c *formatCount) add(f Format, n int, st *Stats) {
+	if f != c.f {
+		if c.f != nil {
+			st.PerFormat[c.f.Name()] += c.n
+		}
+		c.f, c.n = f, 0
+	}
+	c.n += n
 }
 
 // stopError carries an error returned by emit: it stops decoding.
