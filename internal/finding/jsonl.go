@@ -54,14 +54,24 @@ func escapeInvisible(b []byte) []byte {
 	out := make([]byte, 0, len(b)+16)
 	out = append(out, b[:i]...)
 	for i < len(b) {
-		if b[i] == 0x7f { // DEL: encoding/json leaves it raw
+		c := b[i]
+		if c == 0x7f { // DEL: encoding/json leaves it raw
 			out = appendU(out, 0x7f)
 			i++
 			continue
 		}
-		if b[i] < utf8.RuneSelf {
-			out = append(out, b[i])
-			i++
+		if c < utf8.RuneSelf {
+			n := plainPrefix(b[i:])
+			out = append(out, b[i:i+n]...)
+			i += n
+			continue
+		}
+		if c >= 0xc3 && c <= 0xd7 && i+1 < len(b) && b[i+1]&0xc0 == 0x80 {
+			// U+00C0 to U+05FF (Latin, Greek, Cyrillic, Armenian, Hebrew)
+			// hold no control or format character: a Russian summary
+			// needs no look at each letter.
+			out = append(out, c, b[i+1])
+			i += 2
 			continue
 		}
 		r, n := utf8.DecodeRune(b[i:])

@@ -3,6 +3,7 @@ package finding
 import (
 	"bytes"
 	"testing"
+	"unicode"
 )
 
 // TestEscapeInvisible_anywhere: DEL and an invisible non-ASCII character
@@ -21,5 +22,21 @@ func TestEscapeInvisible_anywhere(t *testing.T) {
 	plain := []byte(`{"id":"x","text":"` + string(bytes.Repeat([]byte("~ 09az"), 9)) + `"}`)
 	if got := escapeInvisible(plain); !bytes.Equal(got, plain) {
 		t.Errorf("plain text changed: %q", got)
+	}
+}
+
+// TestEscapeInvisible_twoByteLetters: the letters passed over without a
+// look (U+00C0 to U+05FF) are none of them control or format characters,
+// in this Go's Unicode tables, and are kept; those around them are checked.
+func TestEscapeInvisible_twoByteLetters(t *testing.T) {
+	for r := rune(0xc0); r <= 0x5ff; r++ {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			t.Errorf("%U is invisible", r)
+		}
+	}
+	in := []byte(`{"ru":"Снимок\u00ad` + "\u00ad\u0600\u0085Ωא" + `"}`)
+	want := `{"ru":"Снимок\u00ad\u00ad\u0600\u0085Ωא"}`
+	if got := string(escapeInvisible(in)); got != want {
+		t.Errorf("%q, want %q", got, want)
 	}
 }
