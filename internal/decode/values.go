@@ -242,16 +242,26 @@ func parseTime(s string) (t time.Time, ok bool) {
 	}
 	for _, l := range timeLayouts {
 		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC(), true
+			return inYears(t.UTC())
 		}
 	}
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		if n > 1e12 {
-			return time.UnixMilli(n).UTC(), true
+			return inYears(time.UnixMilli(n).UTC())
 		}
-		return time.Unix(n, 0).UTC(), true
+		return inYears(time.Unix(n, 0).UTC())
 	}
 	return time.Time{}, false
+}
+
+// inYears passes t when its year has four digits (1 to 9999): no log
+// means a time beyond them, and JSON (RFC 3339) cannot write one. An epoch
+// number or a zone offset can take a time there.
+func inYears(t time.Time) (time.Time, bool) {
+	if y := t.Year(); y < 1 || y > 9999 {
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // parseUTC parses the shape nearly every record's time has,
