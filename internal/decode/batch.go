@@ -6,6 +6,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/jsondoc"
+	"github.com/snapwarden/snapwarden/internal/source"
 )
 
 // batchRecords is how many records of an input held in memory are read
@@ -44,6 +45,7 @@ type batch struct {
 	// failed reports an event whose emit panicked, as record reports a
 	// record whose decoding did.
 	failed func(*event.Event, error) error
+	input  []byte // the input the events were read from
 }
 
 func (b *batch) full() bool { return b.n == len(b.events) }
@@ -79,6 +81,9 @@ func (b *batch) emitOne(ev *event.Event) (err error) {
 	defer func() {
 		// A bug must cost one record, not the run (see Decoder.record).
 		if r := recover(); r != nil {
+			if source.FaultIn(r, b.input) {
+				panic(r) // the input changed: not the record's fault
+			}
 			err = b.failed(ev, internalError(r))
 		}
 	}()
@@ -91,7 +96,7 @@ func (b *batch) clear() {
 		b.events[i].Docs = nil
 		b.events[i], b.docs[i][0], b.raws[i][0] = nil, nil, nil
 	}
-	b.n, b.next = 0, 0
+	b.n, b.next, b.input = 0, 0, nil
 }
 
 // waiting reports the input offset of the first event not yet emitted.

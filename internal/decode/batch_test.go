@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/snapwarden/snapwarden/internal/decode"
 	"github.com/snapwarden/snapwarden/internal/decode/cloudtrail"
@@ -207,3 +208,68 @@ func TestDecodeBytes_batchEmitErrorStops(t *testing.T) {
 		t.Errorf("err %v after %v", err, got)
 	}
 }
+
+// fault is a memory fault's panic, as the runtime makes one under
+// debug.SetPanicOnFault.
+type fault struct{ addr uintptr }
+
+func (f fault) Error() string { return "fault" }
+func (f fault) Addr() uintptr { return f.addr }
+func (f fault) RuntimeError() {}
+func addrOf(b []byte) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(b))) }
+
+// TestDecodeBytes_faultInInput: a memory fault inside the input (a mapped
+// file cut short under the reader) is passed on to whoever mapped it, not
+// taken for a bug of the record being emitted; any other panic costs the
+// record alone.
+func TestDecodeBytes_faultInInput(t *testing.T) {
+	var b strings.Builder
+	for i := range 40 {
+		b.WriteString(trailLine(fmt.Sprint("e", i), 0) + "\n")
+	}
+	data := []byte(b.String())
+	run := func(addr uintptr) (p any, bad []string) {
+		defer func() { p = recover() }()
+		emit := func(e *event.Event) error {
+			if e.ID == "e21" {
+				panic(fault{addr})
+			}
+			return nil
+		}
+		newBatchDecoder().DecodeBytes(context.Background(), data, "in", emit,
+			func(re *decode.RecordError) error { bad = append(bad, re.Error()); return nil })
+		return nil, bad
+	}
+	if p, bad := run(addrOf(data) + 100); p != (fault{addrOf(data) + 100}) || bad != nil {
+		t.Errorf("a fault inside the input: panic %v, bad records %q", p, bad)
+	}
+	if p, bad := run(8); p != nil || len(bad) != 1 || !strings.Contains(bad[0], "internal error") {
+		t.Errorf("a fault elsewhere: panic %v, bad records %q", p, bad)
+	}
+
+	// The same while a record is decoded.
+	withBoom := []byte(b.String() + `{"boom":1}` + "\n" + b.String())
+	decodeRun := func(addr uintptr) (p any, bad []string) {
+		defer func() { p = recover() }()
+		d := decode.NewDecoder(decode.Options{Formats: []decode.Format{cloudtrail.Format{}, boomFormat{addr}}})
+		d.DecodeBytes(context.Background(), withBoom, "in", func(*event.Event) error { return nil },
+			func(re *decode.RecordError) error { bad = append(bad, re.Error()); return nil })
+		return nil, bad
+	}
+	if p, bad := decodeRun(addrOf(withBoom) + 100); p != (fault{addrOf(withBoom) + 100}) || bad != nil {
+		t.Errorf("decoding, a fault inside the input: panic %v, bad records %q", p, bad)
+	}
+	if p, bad := decodeRun(8); p != nil || len(bad) != 1 || !strings.HasPrefix(bad[0], "in:41: boom: internal error") {
+		t.Errorf("decoding, a fault elsewhere: panic %v, bad records %q", p, bad)
+	}
+}
+
+// boomFormat panics with a fault at addr on {"boom": …}.
+type boomFormat struct{ addr uintptr }
+
+func (boomFormat) Name() string                { return "boom" }
+func (boomFormat) Sniff(v *jsondoc.Value) bool { return v.Exists("boom") }
+func (f boomFormat) Decode(*jsondoc.Value, *decode.Output) error {
+	panic(fault{f.addr})
+}
+func (boomFormat) Normalize([]*jsondoc.Value) (*event.Event, error) { return nil, errors.New("no") }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/jsondoc"
+	"github.com/snapwarden/snapwarden/internal/source"
 )
 
 // RecordError is a bad record: counted, reported with its place, skipped.
@@ -328,7 +329,7 @@ func (d *Decoder) decode(ctx context.Context, file string, emit func(*event.Even
 		// The records' text stays where it is until the call returns.
 		b := &d.batch
 		b.clear()
-		b.emit = emit
+		b.emit, b.input = emit, sp.buf
 		b.failed = func(e *event.Event, err error) error {
 			st.PerFormat[e.Format]--
 			st.Malformed++
@@ -519,6 +520,9 @@ func (d *Decoder) record(ch *Chunk, v *jsondoc.Value, out *Output, parser *jsond
 	defer func() {
 		// Decoders are fuzzed, but a bug must cost one record, not the run.
 		if r := recover(); r != nil {
+			if d.split.borrowed && source.FaultIn(r, d.split.buf) {
+				panic(r) // the input changed: not the record's fault
+			}
 			err = internalError(r)
 		}
 	}()

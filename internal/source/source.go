@@ -248,7 +248,7 @@ func ReadMapped(data []byte, read func() error) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if p := recover(); p != nil {
-			if !faultIn(p, data) {
+			if !FaultIn(p, data) {
 				panic(p)
 			}
 			err = ErrFileChanged
@@ -257,8 +257,11 @@ func ReadMapped(data []byte, read func() error) (err error) {
 	return read()
 }
 
-// faultIn reports whether p is the panic of a memory fault inside data.
-func faultIn(p any, data []byte) bool {
+// FaultIn reports whether p, a recovered panic, is a memory fault at an
+// address inside data: the input changed under its reader (a mapped file
+// cut short), which no code reading it could help. A reader that recovers
+// from its own bugs passes such a panic on, for ReadMapped.
+func FaultIn(p any, data []byte) bool {
 	f, ok := p.(interface{ Addr() uintptr })
 	if !ok || len(data) == 0 {
 		return false
