@@ -44,7 +44,9 @@ func TestMatch_NoAllocations(t *testing.T) {
 		if len(hits) == 0 {
 			t.Fatalf("no rule matched the %s event", ev.Format)
 		}
-		if n := testing.AllocsPerRun(100, func() { hits = m.Match(ev, hits[:0]) }); n != 0 {
+		// Under the race detector, sync.Pool drops items at random, and
+		// package regexp keeps its matchers' state in one: not counted.
+		if n := testing.AllocsPerRun(100, func() { hits = m.Match(ev, hits[:0]) }); n != 0 && !raceEnabled {
 			t.Errorf("%s event: %v allocations per match, want 0", ev.Format, n)
 		}
 	}
@@ -53,7 +55,7 @@ func TestMatch_NoAllocations(t *testing.T) {
 	raw := rawEvent(t, "cloudtrail", ctEvent)
 	raw.Docs = nil
 	hits = m.Match(raw, hits[:0])
-	if n := testing.AllocsPerRun(100, func() { hits = m.Match(raw, hits[:0]) }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() { hits = m.Match(raw, hits[:0]) }); n != 0 && !raceEnabled {
 		t.Errorf("raw event: %v allocations per match, want 0", n)
 	}
 	// The pooled Engine.Match too.
