@@ -105,7 +105,7 @@ type Output struct {
 	count  int
 	docs   [1]*jsondoc.Value
 	raw    [1]json.RawMessage
-	// scratch is the Decoder's reusable event (Options.Scratch), or nil.
+	// scratch is the record's reusable event (Options.Scratch), or nil.
 	scratch *event.Event
 	// batch, when the input is held in memory, keeps the record's event
 	// waiting to be emitted with those of the records after it, at slot:
@@ -114,7 +114,7 @@ type Output struct {
 	slot  int
 }
 
-// Scratch returns the Decoder's reusable event, cleared and marked
+// Scratch returns the record's reusable event, cleared and marked
 // Scratch, for a format to fill with views into the record (see
 // Options.Scratch); nil when the Decoder lends none (o may be nil), and the
 // format then allocates the event and owns its strings.
@@ -222,9 +222,10 @@ type Options struct {
 	// Pairer joins paired records across inputs; nil emits every record alone.
 	Pairer *Pairer
 	// Scratch lets a format hand over the event of an ordinary record (for
-	// CloudTrail, an operation without a handler: most are reads) in one
-	// event the Decoder reuses, its strings views into the parsed record
-	// (Event.Scratch): nothing is allocated or copied for it. The emit
+	// CloudTrail, an operation without a handler: most are reads) in an
+	// event the Decoder reuses (one for each record of a batch), its
+	// strings views into the parsed record (Event.Scratch): nothing is
+	// allocated or copied for it. The emit
 	// callback then keeps no event it is given, scratch or not (it keeps a
 	// Clone), and calls Own before it keeps any of a scratch event's strings.
 	Scratch bool
