@@ -227,40 +227,50 @@ func TestDecodeBytes_faultInInput(t *testing.T) {
 	for i := range 40 {
 		b.WriteString(trailLine(fmt.Sprint("e", i), 0) + "\n")
 	}
-	data := []byte(b.String())
-	run := func(addr uintptr) (p any, bad []string) {
+	// run decodes data in memory with d, returning the panic that ended it,
+	// if any, and the bad records it reported.
+	run := func(d *decode.Decoder, data []byte, emit func(*event.Event) error) (p any, bad []string) {
 		defer func() { p = recover() }()
-		emit := func(e *event.Event) error {
-			if e.ID == "e21" {
-				panic(fault{addr})
+		d.DecodeBytes(context.Background(), data, "in", emit,
+			func(re *decode.RecordError) error { bad = append(bad, re.Error()); return nil })
+		return nil, bad
+	}
+	tests := []struct {
+		name    string
+		data    []byte
+		decoder func(addr uintptr) *decode.Decoder
+		emit    func(addr uintptr) func(*event.Event) error
+		bad     string // the record reported for a fault elsewhere
+	}{{
+		name:    "emitting",
+		data:    []byte(b.String()),
+		decoder: func(uintptr) *decode.Decoder { return newBatchDecoder() },
+		emit: func(addr uintptr) func(*event.Event) error {
+			return func(e *event.Event) error {
+				if e.ID == "e21" {
+					panic(fault{addr})
+				}
+				return nil
 			}
-			return nil
+		},
+		bad: "in:22: cloudtrail: internal error",
+	}, {
+		name: "decoding",
+		data: []byte(b.String() + `{"boom":1}` + "\n" + b.String()),
+		decoder: func(addr uintptr) *decode.Decoder {
+			return decode.NewDecoder(decode.Options{Formats: []decode.Format{cloudtrail.Format{}, boomFormat{addr}}})
+		},
+		emit: func(uintptr) func(*event.Event) error { return func(*event.Event) error { return nil } },
+		bad:  "in:41: boom: internal error",
+	}}
+	for _, tc := range tests {
+		inside := addrOf(tc.data) + 100
+		if p, bad := run(tc.decoder(inside), tc.data, tc.emit(inside)); p != (fault{inside}) || bad != nil {
+			t.Errorf("%s, a fault inside the input: panic %v, bad records %q", tc.name, p, bad)
 		}
-		newBatchDecoder().DecodeBytes(context.Background(), data, "in", emit,
-			func(re *decode.RecordError) error { bad = append(bad, re.Error()); return nil })
-		return nil, bad
-	}
-	if p, bad := run(addrOf(data) + 100); p != (fault{addrOf(data) + 100}) || bad != nil {
-		t.Errorf("a fault inside the input: panic %v, bad records %q", p, bad)
-	}
-	if p, bad := run(8); p != nil || len(bad) != 1 || !strings.Contains(bad[0], "internal error") {
-		t.Errorf("a fault elsewhere: panic %v, bad records %q", p, bad)
-	}
-
-	// The same while a record is decoded.
-	withBoom := []byte(b.String() + `{"boom":1}` + "\n" + b.String())
-	decodeRun := func(addr uintptr) (p any, bad []string) {
-		defer func() { p = recover() }()
-		d := decode.NewDecoder(decode.Options{Formats: []decode.Format{cloudtrail.Format{}, boomFormat{addr}}})
-		d.DecodeBytes(context.Background(), withBoom, "in", func(*event.Event) error { return nil },
-			func(re *decode.RecordError) error { bad = append(bad, re.Error()); return nil })
-		return nil, bad
-	}
-	if p, bad := decodeRun(addrOf(withBoom) + 100); p != (fault{addrOf(withBoom) + 100}) || bad != nil {
-		t.Errorf("decoding, a fault inside the input: panic %v, bad records %q", p, bad)
-	}
-	if p, bad := decodeRun(8); p != nil || len(bad) != 1 || !strings.HasPrefix(bad[0], "in:41: boom: internal error") {
-		t.Errorf("decoding, a fault elsewhere: panic %v, bad records %q", p, bad)
+		if p, bad := run(tc.decoder(8), tc.data, tc.emit(8)); p != nil || len(bad) != 1 || !strings.HasPrefix(bad[0], tc.bad) {
+			t.Errorf("%s, a fault elsewhere: panic %v, bad records %q", tc.name, p, bad)
+		}
 	}
 }
 
