@@ -2,7 +2,6 @@ package decode
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/snapwarden/snapwarden/internal/event"
 	"github.com/snapwarden/snapwarden/internal/jsondoc"
@@ -45,7 +44,7 @@ type batch struct {
 	// failed reports an event whose emit panicked, as record reports a
 	// record whose decoding did.
 	failed func(*event.Event, error) error
-	input  []byte // the input the events were read from
+	input  []byte // the input held in memory, being read; nil for a stream
 }
 
 func (b *batch) full() bool { return b.n == len(b.events) }
@@ -105,8 +104,4 @@ func (b *batch) waiting() (int64, bool) {
 		return b.offsets[b.next], true
 	}
 	return 0, false
-}
-
-func internalError(r any) error {
-	return fmt.Errorf("internal error decoding record: %v", r)
 }

@@ -521,7 +521,7 @@ func (d *Decoder) record(ch *Chunk, v *jsondoc.Value, out *Output, parser *jsond
 	defer func() {
 		// Decoders are fuzzed, but a bug must cost one record, not the run.
 		if r := recover(); r != nil {
-			if d.split.borrowed && source.FaultIn(r, d.split.buf) {
+			if source.FaultIn(r, d.batch.input) {
 				panic(r) // the input changed: not the record's fault
 			}
 			err = internalError(r)
@@ -555,6 +555,10 @@ func (d *Decoder) record(ch *Chunk, v *jsondoc.Value, out *Output, parser *jsond
 	out.format, out.top = f, v
 	err = f.Decode(v, out)
 	return f, out.count, err
+}
+
+func internalError(r any) error {
+	return fmt.Errorf("internal error decoding record: %v", r)
 }
 
 func (d *Decoder) sniff(v *jsondoc.Value) Format {
